@@ -1,0 +1,26 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+/** The frame every person-facing page shares: header, main landmark, footer. */
+export function PageShell({ children, width = "wide" }: { children: ReactNode; width?: "narrow" | "wide" }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-4xl items-center justify-between px-4 py-3">
+          <Link href="/" className="flex items-center gap-2 font-semibold text-brand-900">
+            <span aria-hidden="true" className="inline-block h-6 w-6 rounded-full bg-brand-600" />
+            nextcloud-mcp
+          </Link>
+        </div>
+      </header>
+      <main className={`mx-auto w-full flex-1 px-4 py-10 ${width === "narrow" ? "max-w-md" : "max-w-4xl"}`}>{children}</main>
+      <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-500">
+        nextcloud-mcp: progressive consent for the Model Context Protocol
+      </footer>
+    </div>
+  );
+}
+
+export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
+  return <section className={`rounded-xl border border-slate-200 bg-white p-6 shadow-sm ${className}`}>{children}</section>;
+}

@@ -1,0 +1,37 @@
+/**
+ * Start-up, run once per server process from instrumentation.ts: validate the
+ * configuration and open the database (applying pending migrations). Either
+ * failing stops the process with one readable message, no stack trace.
+ */
+import { ConfigError, getConfig } from "@/lib/config";
+import { getDatabase } from "@/lib/db";
+import { MigrationError } from "@/lib/db/migrate";
+import { log } from "@/lib/log";
+
+function stop(message: string): never {
+  console.error(`\n[nextcloud-mcp] cannot start:\n${message}\n`);
+  process.exit(1);
+}
+
+export async function startServer(): Promise<void> {
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) stop(error.message);
+    throw error;
+  }
+  try {
+    const database = await getDatabase();
+    const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}/pglite` : "PostgreSQL (DATABASE_URL)";
+    log.info(`database ready: ${where}`, { migrationsApplied: database.applied });
+  } catch (error) {
+    if (error instanceof MigrationError) stop(error.message);
+    const reason = error instanceof Error ? error.message : String(error);
+    stop(
+      config.DATABASE_URL
+        ? `The PostgreSQL server in DATABASE_URL cannot be reached or used: ${reason}`
+        : `The embedded database in ${config.DATA_DIR}/pglite cannot be opened: ${reason}`,
+    );
+  }
+}

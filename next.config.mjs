@@ -1,0 +1,28 @@
+/** @type {import('next').NextConfig} */
+
+// Headers that hold for every response. Pages additionally get a per-request
+// nonce CSP from proxy.ts; API and metadata routes get a deny-all CSP here.
+const common = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "no-referrer" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+];
+const apiCsp = { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'" };
+
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native/wasm or ESM-only server packages that must not be bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "oidc-provider"],
+  async headers() {
+    return [
+      { source: "/:path*", headers: common },
+      { source: "/api/:path*", headers: [apiCsp] },
+      { source: "/.well-known/:path*", headers: [apiCsp] },
+    ];
+  },
+};
+
+export default nextConfig;

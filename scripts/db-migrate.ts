@@ -1,0 +1,15 @@
+// `npm run db:migrate`: applies pending migrations to the configured database
+// (the same code the app runs at start-up) and reports what it did.
+import { ConfigError, getConfig } from "../lib/config";
+import { closeDatabase, getDatabase } from "../lib/db";
+
+try {
+  const config = getConfig();
+  const database = await getDatabase();
+  const where = database.kind === "pglite" ? `embedded database in ${config.DATA_DIR}/pglite` : "PostgreSQL (DATABASE_URL)";
+  console.log(database.applied.length ? `Applied to the ${where}: ${database.applied.join(", ")}` : `The ${where} is up to date.`);
+  await closeDatabase();
+} catch (error) {
+  console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, in the order a failure is cheapest to find:
+// type check → production build → unit + integration (PGlite and PostgreSQL)
+// → browser tests (Debian chromium). Prints one summary line at the end.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import pg from "pg";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const timings = [];
+
+function run(label, cmd, args, extraEnv = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    console.log(`\n▶ ${label}`);
+    const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+    child.on("exit", (code) => {
+      timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+function fail(message) {
+  console.error(`\n✖ ${message}`);
+  process.exit(1);
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Preconditions, with what to do about them.
+const chromium = env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromium)) fail(`Browser tests need Debian's chromium at ${chromium}: apt-get install -y chromium`);
+const adminUrl = env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+try {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  await client.end();
+} catch (error) {
+  fail(
+    `The integration suite needs PostgreSQL at ${new URL(adminUrl).host} (${error.message}).\n` +
+      "  Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+  );
+}
+
+rmSync("reports", { recursive: true, force: true });
+mkdirSync("reports", { recursive: true });
+
+if ((await run("type check", "node_modules/.bin/tsc", ["--noEmit"])) !== 0) fail("type check failed");
+if ((await run("build", "node_modules/.bin/next", ["build"])) !== 0) fail("next build failed");
+const vitest = await run("unit + integration (PGlite, PostgreSQL)", "node_modules/.bin/vitest", [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile.json=reports/vitest.json",
+]);
+const playwright = await run("browser (chromium)", "node_modules/.bin/playwright", ["test", "--reporter=list,json"], {
+  E2E_PORT: String(await freePort()),
+  PLAYWRIGHT_JSON_OUTPUT_NAME: "reports/playwright.json",
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const v = JSON.parse(readFileSync("reports/vitest.json", "utf8"));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests;
+  skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+} catch {
+  failed += vitest === 0 ? 0 : 1;
+}
+try {
+  const p = JSON.parse(readFileSync("reports/playwright.json", "utf8"));
+  passed += p.stats.expected;
+  failed += p.stats.unexpected + p.stats.flaky;
+  skipped += p.stats.skipped;
+} catch {
+  failed += playwright === 0 ? 0 : 1;
+}
+console.log(`\nTimings: ${timings.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(vitest !== 0 || playwright !== 0 ? 1 : 0);

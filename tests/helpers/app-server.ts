@@ -1,0 +1,93 @@
+/**
+ * Starts the real application (`next start` on the production build) on
+ * 127.0.0.1 with the given environment, and stops it by process group.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { freePort } from "./ports";
+
+export interface AppServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+
+export function spawnApp(env: Record<string, string>, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      APP_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function startApp(env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<AppServer> {
+  const port = await freePort();
+  const { child, output, exited } = spawnApp(env, port);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  const stop = async () => {
+    if (exitCode !== undefined) return;
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }, 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`The app exited with code ${exitCode} during start-up:\n${output()}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200) return { url, port, process: child, output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await stop();
+  throw new Error(`The app did not become healthy within the time limit:\n${output()}`);
+}
+
+/** Runs the app expecting it to refuse to start; resolves with its exit code and output. */
+export async function expectStartFailure(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const { child, output, exited } = spawnApp(env, port);
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }, timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, output: output() };
+}

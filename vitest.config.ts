@@ -1,0 +1,29 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const alias = { "@": path.resolve(import.meta.dirname) };
+
+// Integration suites run twice: once on the embedded database (PGlite) and
+// once on the PostgreSQL server (TEST_DB selects; see tests/helpers/databases.ts).
+const integration = (db: "pglite" | "postgres") => ({
+  resolve: { alias },
+  test: {
+    name: `integration-${db}`,
+    include: ["tests/integration/**/*.test.ts"],
+    env: { TEST_DB: db },
+    globalSetup: ["tests/integration/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      integration("pglite"),
+      integration("postgres"),
+    ],
+    maxWorkers: 2,
+  },
+});
