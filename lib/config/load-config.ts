@@ -2,10 +2,45 @@ import { z } from "zod";
 import { variables, type VariableName, type VariableSpec } from "./variables";
 
 type Parsed<K extends VariableName> = z.output<(typeof variables)[K]["schema"]>;
-export type Config = { readonly [K in VariableName]: Parsed<K> };
+type RawConfig = { [K in VariableName]: Parsed<K> };
+
+/** The parsed variables, with derived defaults filled in, plus derived values. */
+export type Config = Readonly<
+  Omit<RawConfig, "MCP_AUDIENCE" | "MCP_AUDIENCES"> & {
+    MCP_AUDIENCE: string;
+    MCP_AUDIENCES: string[];
+    /** The canonical MCP resource URL, `${APP_URL}/api/mcp` (RFC 9728 `resource`). */
+    MCP_URL: string;
+    /** The issuer MCP clients and Nextcloud trust: OIDC_ISSUER, or the built-in IdP's. */
+    ISSUER: string;
+    /** True when no external IdP is configured: the built-in one is served. */
+    BUILTIN_IDP: boolean;
+  }
+>;
+
+type Problem = { variable: string; problem: string; example: string };
+
+/** Rules that involve more than one variable. */
+function crossChecks(c: RawConfig): Problem[] {
+  const problems: Problem[] = [];
+  if (c.MCP_INSECURE_DISABLE_AUTH && c.NODE_ENV !== "test") {
+    problems.push({ variable: "MCP_INSECURE_DISABLE_AUTH", problem: "is only allowed with NODE_ENV=test (it turns authentication off)", example: "false" });
+  }
+  if (c.OIDC_ISSUER && !c.OIDC_CLIENT_SECRET) {
+    problems.push({ variable: "OIDC_CLIENT_SECRET", problem: "is required when OIDC_ISSUER is set (this server's client secret at that IdP)", example: variables.OIDC_CLIENT_SECRET.example });
+  }
+  if (c.NODE_ENV === "production" && !c.TOKEN_ENCRYPTION_KEYS) {
+    problems.push({
+      variable: "TOKEN_ENCRYPTION_KEYS",
+      problem: "is required in production (stored refresh tokens and keys are encrypted with it; generate one with `openssl rand -base64 32`)",
+      example: "k1:$(openssl rand -base64 32)",
+    });
+  }
+  return problems;
+}
 
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly { variable: string; problem: string; example: string }[]) {
+  constructor(readonly problems: readonly Problem[]) {
     super(
       [
         `Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
@@ -24,7 +59,7 @@ export class ConfigError extends Error {
  * Values are never echoed in errors: some are secrets.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const problems: { variable: string; problem: string; example: string }[] = [];
+  const problems: Problem[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(variables) as [VariableName, VariableSpec][]) {
     const raw = env[name];
@@ -39,5 +74,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(out) as Config;
+  const raw = out as RawConfig;
+  const cross = crossChecks(raw);
+  if (cross.length > 0) throw new ConfigError(cross);
+  const MCP_URL = `${raw.APP_URL}/api/mcp`;
+  return Object.freeze({
+    ...raw,
+    MCP_URL,
+    MCP_AUDIENCE: raw.MCP_AUDIENCE ?? MCP_URL,
+    MCP_AUDIENCES: raw.MCP_AUDIENCES ?? [raw.MCP_AUDIENCE ?? MCP_URL, raw.OIDC_CLIENT_ID],
+    ISSUER: raw.OIDC_ISSUER ?? `${raw.APP_URL}/api/oidc`,
+    BUILTIN_IDP: !raw.OIDC_ISSUER,
+  });
 }

@@ -34,6 +34,31 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), "must be a postgres:// or postgresql:// URL");
 
+const optionalHttpUrl = httpUrl.optional();
+
+const list = z.string().transform((v) => v.split(/[\s,]+/).filter(Boolean));
+
+/** `id:base64` entries, each a 32-byte AES-256 key, ids unique. */
+const encryptionKeys = list.pipe(
+  z
+    .array(
+      z.string().transform((entry, ctx) => {
+        const [id, b64, ...rest] = entry.split(":");
+        const key = b64 ? Buffer.from(b64, "base64") : Buffer.alloc(0);
+        if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || rest.length > 0 || key.length !== 32) {
+          ctx.addIssue({ code: "custom", message: "each entry must be id:base64 with a 32-byte key (openssl rand -base64 32)" });
+          return z.NEVER;
+        }
+        return { id, key };
+      }),
+    )
+    .min(1, "must hold at least one key")
+    .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "key ids must be unique"),
+);
+
+const seconds = (min: number, max: number) =>
+  z.coerce.number({ error: "must be a number of seconds" }).int("must be a whole number of seconds").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
 const port = z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1-65535").max(65535, "must be 1-65535");
 
 export const variables = {
@@ -78,6 +103,138 @@ export const variables = {
     default: "false",
     example: "true",
     description: "Honour `X-Forwarded-*` headers (only behind a reverse proxy you control).",
+  },
+
+  // ── Identity provider (Flow 1) ────────────────────────────────────────────
+  OIDC_ISSUER: {
+    schema: optionalHttpUrl,
+    example: "https://keycloak.example.com/realms/nextcloud",
+    description: "External identity provider (RFC 8693 capable, e.g. Keycloak ≥ 26.2). Unset: the built-in IdP at `${APP_URL}/api/oidc` is used and served.",
+  },
+  OIDC_CLIENT_ID: {
+    schema: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"),
+    default: "mcp-server",
+    example: "mcp-server",
+    description: "This server's own confidential client at the IdP (provisioning and token exchange).",
+  },
+  OIDC_CLIENT_SECRET: {
+    schema: z.string().min(16, "must be at least 16 characters").optional(),
+    example: "a-long-random-secret-from-your-idp",
+    description: "Secret of `OIDC_CLIENT_ID`. Required with `OIDC_ISSUER`; with the built-in IdP it is generated once and stored encrypted when unset.",
+    secret: true,
+  },
+  OIDC_SIGNING_KEYS: {
+    schema: z.string().optional(),
+    example: '{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"…","y":"…","d":"…"}]}',
+    description: "Built-in IdP signing keys as a private JWK Set (first key signs). Unset: generated once, stored encrypted in the database, rotated with `npm run keys:rotate-signing`.",
+    secret: true,
+  },
+  OIDC_COOKIE_KEYS: {
+    schema: list.optional(),
+    example: "long-random-key-1,long-random-key-2",
+    description: "Built-in IdP cookie signing keys, comma-separated (first signs, all verify). Unset: generated once and stored encrypted.",
+    secret: true,
+  },
+  MCP_AUDIENCE: {
+    schema: optionalHttpUrl,
+    example: "https://mcp.example.com/api/mcp",
+    description: "Audience (RFC 8707 resource) of MCP access tokens issued by the built-in IdP. Default: the canonical MCP URL `${APP_URL}/api/mcp`.",
+  },
+  MCP_AUDIENCES: {
+    schema: list.optional(),
+    example: "https://mcp.example.com/api/mcp,mcp-server",
+    description: "Audiences the token verifier accepts on `/api/mcp`. Default: the canonical MCP URL and `OIDC_CLIENT_ID`.",
+  },
+  NEXTCLOUD_AUDIENCE: {
+    schema: z.string().min(1, "must not be empty"),
+    default: "nextcloud",
+    example: "nextcloud",
+    description: "Audience of Nextcloud tokens (what Nextcloud's `user_oidc` app accepts).",
+  },
+  ACCESS_TOKEN_TTL: {
+    schema: seconds(60, 86_400),
+    default: "600",
+    example: "600",
+    description: "Lifetime of MCP access tokens issued by the built-in IdP, in seconds.",
+  },
+  REFRESH_TOKEN_TTL: {
+    schema: seconds(300, 31_536_000),
+    default: "2592000",
+    example: "1209600",
+    description: "Lifetime of refresh tokens issued by the built-in IdP (only with `offline_access`), in seconds.",
+  },
+  EXCHANGE_TOKEN_TTL: {
+    schema: seconds(10, 3_600),
+    default: "300",
+    example: "120",
+    description: "Upper bound on the lifetime of exchanged Nextcloud tokens (RFC 8693), in seconds; never past the subject token's expiry.",
+  },
+  ENABLE_DCR: {
+    schema: bool,
+    default: "true",
+    example: "false",
+    description: "Allow dynamic client registration (RFC 7591) at the built-in IdP.",
+  },
+  ENABLE_CIMD: {
+    schema: bool,
+    default: "true",
+    example: "false",
+    description: "Accept Client ID Metadata Documents (an https URL as `client_id`).",
+  },
+  MCP_CLIENT_POLICY: {
+    schema: z.enum(["open", "allowlist"], { error: "must be open or allowlist" }),
+    default: "open",
+    example: "allowlist",
+    description: "`open`: pre-registered, dynamically registered and CIMD clients may connect. `allowlist`: only `ALLOWED_MCP_CLIENTS` (empty → every client is refused).",
+  },
+  ALLOWED_MCP_CLIENTS: {
+    schema: list.optional(),
+    example: "claude-desktop|http://127.0.0.1/callback,vscode|https://vscode.dev/redirect",
+    description: "Pre-registered public MCP clients as `id|redirect-uri` entries (comma-separated; repeat an id for more URIs). Loopback redirect URIs accept any port.",
+  },
+  ALLOW_DEMO_ACCOUNTS: {
+    schema: bool,
+    default: "false",
+    example: "true",
+    description: "Create the demo account on first start in production too (development always does).",
+  },
+  ENABLE_PROGRESSIVE_CONSENT: {
+    schema: bool,
+    default: "true",
+    example: "false",
+    description: "`true`: Nextcloud access is granted separately, when a tool first needs it (Flow 2). `false` (hybrid): the client's consent screen also grants it.",
+  },
+
+  // ── MCP endpoint ──────────────────────────────────────────────────────────
+  ALLOWED_ORIGINS: {
+    schema: list.optional(),
+    example: "https://claude.ai,https://inspector.example.com",
+    description: "Browser origins allowed to call `/api/mcp` besides this app's own (DNS-rebinding protection, CORS).",
+  },
+  MCP_INSECURE_DISABLE_AUTH: {
+    schema: bool,
+    default: "false",
+    example: "false",
+    description: "Test-only: serve `/api/mcp` without authentication (conformance tests, benchmarks). Refused unless `NODE_ENV=test`.",
+  },
+
+  // ── Nextcloud and secrets (Flow 2) ────────────────────────────────────────
+  NEXTCLOUD_URL: {
+    schema: optionalHttpUrl,
+    example: "https://cloud.example.com",
+    description: "Your Nextcloud. Unset: the built-in Nextcloud sandbox (test and demo data) is used.",
+  },
+  TOKEN_ENCRYPTION_KEYS: {
+    schema: encryptionKeys.optional(),
+    example: "k2026:+LTFVjKJ88hHZaYFujS1LzHTMLSiKItxvUVHjOzzSLQ=,k2025:QSvk7a5u6DMhw0Ps4qHgXJhTRezz8FpZTIxtyEmvcWg=",
+    description: "AES-256-GCM keys as `id:base64` (32 bytes), comma-separated; the first encrypts, all decrypt. Unset: a key is generated under `DATA_DIR` (refused in production).",
+    secret: true,
+  },
+  EXCHANGE_CACHE: {
+    schema: z.enum(["off", "memory"], { error: "must be off or memory" }),
+    default: "off",
+    example: "memory",
+    description: "`memory`: keep exchanged Nextcloud tokens in process memory until they expire. `off`: exchange on every call.",
   },
 } satisfies Record<string, VariableSpec>;
 

@@ -14,6 +14,9 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/** A fixed test key (production mode requires one); never used outside tests. */
+export const TEST_ENCRYPTION_KEYS = "test1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ=";
+
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
@@ -28,6 +31,7 @@ export function spawnApp(env: Record<string, string>, port: number): { child: Ch
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
       APP_URL: `http://127.0.0.1:${port}`,
+      TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       ...env,
     },
   });

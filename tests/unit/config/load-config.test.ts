@@ -68,3 +68,53 @@ describe("loadConfig", () => {
     }
   });
 });
+
+describe("cross-variable rules", () => {
+  const KEY = `k1:${Buffer.alloc(32, 7).toString("base64")}`;
+
+  it("derives the MCP URL, audiences and issuer from APP_URL", () => {
+    const c = loadConfig({ APP_URL: "https://mcp.example.com/" });
+    expect(c.MCP_URL).toBe("https://mcp.example.com/api/mcp");
+    expect(c.MCP_AUDIENCE).toBe("https://mcp.example.com/api/mcp");
+    expect(c.MCP_AUDIENCES).toEqual(["https://mcp.example.com/api/mcp", "mcp-server"]);
+    expect(c.ISSUER).toBe("https://mcp.example.com/api/oidc");
+    expect(c.BUILTIN_IDP).toBe(true);
+  });
+
+  it("uses an external issuer only with its client secret", () => {
+    expect(problemsOf({ OIDC_ISSUER: "https://idp.example.com/realms/x" })).toContain("OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set");
+    const c = loadConfig({ OIDC_ISSUER: "https://idp.example.com/realms/x", OIDC_CLIENT_SECRET: "0123456789abcdef" });
+    expect(c.ISSUER).toBe("https://idp.example.com/realms/x");
+    expect(c.BUILTIN_IDP).toBe(false);
+  });
+
+  it("refuses to turn MCP authentication off outside NODE_ENV=test", () => {
+    expect(problemsOf({ MCP_INSECURE_DISABLE_AUTH: "true", NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: KEY })).toContain(
+      "MCP_INSECURE_DISABLE_AUTH is only allowed with NODE_ENV=test",
+    );
+    expect(problemsOf({ MCP_INSECURE_DISABLE_AUTH: "true" })).toContain("MCP_INSECURE_DISABLE_AUTH is only allowed");
+    expect(loadConfig({ MCP_INSECURE_DISABLE_AUTH: "true", NODE_ENV: "test" }).MCP_INSECURE_DISABLE_AUTH).toBe(true);
+  });
+
+  it("requires an encryption key in production", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toContain("TOKEN_ENCRYPTION_KEYS is required in production");
+    expect(loadConfig({ NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: KEY }).TOKEN_ENCRYPTION_KEYS?.[0]?.id).toBe("k1");
+  });
+
+  it.each([
+    ["k1:short"],
+    ["nokey"],
+    [`bad id!:${Buffer.alloc(32).toString("base64")}`],
+    [`${"k1:" + Buffer.alloc(32).toString("base64")},${"k1:" + Buffer.alloc(32, 1).toString("base64")}`],
+  ])("rejects malformed TOKEN_ENCRYPTION_KEYS %s", (value) => {
+    expect(problemsOf({ TOKEN_ENCRYPTION_KEYS: value })).toContain("TOKEN_ENCRYPTION_KEYS is invalid");
+  });
+
+  it("parses lists separated by commas or whitespace", () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: "https://a.example, https://b.example\nhttps://c.example" }).ALLOWED_ORIGINS).toEqual([
+      "https://a.example",
+      "https://b.example",
+      "https://c.example",
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The scope catalogue: every scope this system knows, with the plain-language
+ * explanation people see on consent and provisioning pages. One list for the
+ * IdP (what may be requested), the MCP endpoint (what tools require), the
+ * protected resource metadata and the token exchange.
+ *
+ * Resource scopes exist on both resources with the same name: an MCP token
+ * with `notes.read` lets a client call the notes-reading tools (Flow 1); a
+ * Nextcloud grant with `notes.read` lets this server read notes (Flow 2). The
+ * exchanged token carries their intersection, down-scoped to one tool.
+ */
+
+export type ResourceKind = "mcp" | "nextcloud";
+
+export interface ScopeInfo {
+  name: string;
+  /** Short label, e.g. "Read your notes". */
+  title: string;
+  /** One or two sentences a person can act on. */
+  explanation: string;
+  /** OpenID Connect scopes (not tied to a resource). */
+  oidc?: boolean;
+  resources: readonly ResourceKind[];
+  /** Changes data (shown with emphasis on consent pages). */
+  writes?: boolean;
+}
+
+const both = ["mcp", "nextcloud"] as const;
+
+export const SCOPES: readonly ScopeInfo[] = [
+  { name: "openid", title: "Know who you are", explanation: "Confirms your account identifier to the application.", oidc: true, resources: [] },
+  { name: "profile", title: "See your name", explanation: "Your display name and username.", oidc: true, resources: [] },
+  { name: "email", title: "See your email address", explanation: "The email address of your account.", oidc: true, resources: [] },
+  {
+    name: "offline_access",
+    title: "Stay connected",
+    explanation: "Keep access while you are away, until you revoke it, by renewing short-lived tokens.",
+    oidc: true,
+    resources: [],
+  },
+  { name: "account.read", title: "See your Nextcloud account", explanation: "Your Nextcloud user id, display name, email, quota and groups.", resources: both },
+  { name: "notes.read", title: "Read your notes", explanation: "List, search and open notes in the Nextcloud Notes app.", resources: both },
+  { name: "notes.write", title: "Change your notes", explanation: "Create, edit, append to and delete notes.", resources: both, writes: true },
+  { name: "files.read", title: "Read your files", explanation: "List folders, search and read files in your Nextcloud.", resources: both },
+  { name: "files.write", title: "Change your files", explanation: "Upload, overwrite, move, copy and delete files and folders.", resources: both, writes: true },
+  { name: "calendar.read", title: "Read your calendars", explanation: "See calendars, events and tasks.", resources: both },
+  { name: "calendar.write", title: "Change your calendars", explanation: "Create, change and delete events and tasks.", resources: both, writes: true },
+  { name: "contacts.read", title: "Read your contacts", explanation: "See address books and contacts.", resources: both },
+  { name: "contacts.write", title: "Change your contacts", explanation: "Create, change and delete contacts.", resources: both, writes: true },
+  { name: "deck.read", title: "Read your Deck boards", explanation: "See boards, stacks and cards.", resources: both },
+  { name: "deck.write", title: "Change your Deck boards", explanation: "Create, move, change and delete cards and stacks.", resources: both, writes: true },
+];
+
+const BY_NAME = new Map(SCOPES.map((s) => [s.name, s]));
+
+export function scopeInfo(name: string): ScopeInfo | undefined {
+  return BY_NAME.get(name);
+}
+
+export function isKnownScope(name: string): boolean {
+  return BY_NAME.has(name);
+}
+
+export const OIDC_SCOPES: readonly string[] = SCOPES.filter((s) => s.oidc).map((s) => s.name);
+
+export function resourceScopes(kind: ResourceKind): string[] {
+  return SCOPES.filter((s) => s.resources.includes(kind)).map((s) => s.name);
+}
+
+/** Splits a space-delimited scope string (RFC 6749 §3.3) into unique names, in order. */
+export function parseScope(scope: string | undefined | null): string[] {
+  return [...new Set((scope ?? "").split(" ").filter(Boolean))];
+}
+
+export function formatScope(scopes: Iterable<string>): string {
+  return [...new Set(scopes)].join(" ");
+}
+
+/** The scopes in `needed` that `held` lacks. */
+export function missingScopes(needed: Iterable<string>, held: Iterable<string>): string[] {
+  const have = new Set(held);
+  return [...new Set(needed)].filter((s) => !have.has(s));
+}
