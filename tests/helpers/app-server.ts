@@ -30,6 +30,7 @@ export function spawnApp(env: Record<string, string>, port: number): { child: Ch
       HOME: process.env.HOME ?? "/tmp",
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
+      ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       APP_URL: `http://127.0.0.1:${port}`,
       TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       ...env,

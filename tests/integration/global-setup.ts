@@ -7,7 +7,7 @@ const HOW_TO_START =
   "(or point TEST_POSTGRES_URL at a server where the connecting role may CREATE DATABASE).";
 
 export default async function setup({ provide: _provide }: { provide: unknown }) {
-  if (!existsSync(".next/BUILD_ID")) {
+  if (!existsSync(`${process.env.NEXT_DIST_DIR || ".next"}/BUILD_ID`)) {
     throw new Error("The integration tests run the production build: run `npm run build` first (npm test does it for you).");
   }
   if (process.env.TEST_DB !== "postgres") return;

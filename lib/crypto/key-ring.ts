@@ -1,0 +1,62 @@
+/**
+ * The AES-256 key ring for secrets at rest (refresh tokens, PKCE verifiers,
+ * generated IdP keys). TOKEN_ENCRYPTION_KEYS holds one or more `id:base64`
+ * keys: the first encrypts, all decrypt, so a key can be rotated in by
+ * putting it first and re-encrypting (npm run keys:rotate).
+ *
+ * Embedded default (no keys configured, never in production: lib/config
+ * refuses): one key generated into DATA_DIR/encryption.key, with a warning.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { getConfig } from "@/lib/config";
+import { log } from "@/lib/log";
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface KeyRing {
+  /** The key new secrets are encrypted with. */
+  current: EncryptionKey;
+  byId: ReadonlyMap<string, EncryptionKey>;
+}
+
+export function keyRingFrom(keys: readonly EncryptionKey[]): KeyRing {
+  if (keys.length === 0) throw new Error("a key ring needs at least one key");
+  return { current: keys[0]!, byId: new Map(keys.map((k) => [k.id, k])) };
+}
+
+function generatedKeys(dataDir: string): EncryptionKey[] {
+  const file = path.resolve(dataDir, "encryption.key");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const id = `local-${randomBytes(3).toString("hex")}`;
+    writeFileSync(file, `${id}:${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    log.warn(`generated an encryption key in ${file}; set TOKEN_ENCRYPTION_KEYS for anything beyond local use (production requires it)`);
+  }
+  chmodSync(file, 0o600);
+  return readFileSync(file, "utf8")
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((entry) => {
+      const [id, b64] = entry.split(":");
+      const key = Buffer.from(b64 ?? "", "base64");
+      if (!id || key.length !== 32) throw new Error(`${file} is damaged: expected id:base64 with a 32-byte key`);
+      return { id, key };
+    });
+}
+
+const KEY = Symbol.for("nextcloud-mcp.key-ring");
+type Holder = { [KEY]?: KeyRing };
+
+export function getKeyRing(): KeyRing {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    const config = getConfig();
+    holder[KEY] = keyRingFrom(config.TOKEN_ENCRYPTION_KEYS ?? generatedKeys(config.DATA_DIR));
+  }
+  return holder[KEY];
+}
