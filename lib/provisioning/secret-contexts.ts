@@ -1,0 +1,16 @@
+/**
+ * The envelope-encryption contexts (lib/crypto/envelope `ctx`) of every
+ * secret Flow 2 stores. A context binds a ciphertext to its row: a refresh
+ * token copied into another user's grant, or a PKCE verifier into another
+ * provisioning session, no longer decrypts. Parts are percent-encoded so two
+ * different rows can never produce the same context ("a:b"+"c" vs "a"+"b:c").
+ * Key rotation (scripts/keys-rotate.ts) re-seals under the same contexts.
+ */
+
+export function grantRefreshTokenContext(userId: string, audience: string): string {
+  return `nextcloud-grant:${encodeURIComponent(userId)}:${encodeURIComponent(audience)}`;
+}
+
+export function provisioningVerifierContext(stateHash: string): string {
+  return `provisioning-session:${encodeURIComponent(stateHash)}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * `npm run keys:rotate` as a separate process on a real database of each
+ * kind: killed half-way (SIGKILL, no chance to clean up), every secret still
+ * decrypts with the configured keys; a second run finishes; afterwards the
+ * old key can be dropped. Undecryptable rows are reported and left alone, and
+ * the command refuses to touch an embedded database that the app holds.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keyIdOf, open, seal } from "@/lib/crypto/envelope";
+import { keyRingFrom } from "@/lib/crypto/key-ring";
+import { closeDatabase, db } from "@/lib/db";
+import { openPglite } from "@/lib/db/open-pglite";
+import { saveGrant } from "@/lib/provisioning/grant-store";
+import { grantRefreshTokenContext, provisioningVerifierContext } from "@/lib/provisioning/secret-contexts";
+import { testDbKind } from "../helpers/databases";
+import { openInProcessDatabase, TEST_KEY_NEW, TEST_KEY_OLD, useEncryptionKeys, type InProcessDatabase } from "../helpers/in-process-database";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const GRANTS = 30;
+const SESSIONS = 8;
+let h: InProcessDatabase;
+
+function runRotate(args: string[], keys: string, onOutput?: (text: string, kill: () => void) => void) {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/keys-rotate.ts", ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: keys, ...h.database.env },
+  });
+  let out = "";
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  };
+  const collect = (d: Buffer) => {
+    out += d.toString();
+    onOutput?.(out, kill);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, out })));
+}
+
+/** Opens every secret with the given ring; returns the key ids in use. */
+async function decryptAll(keys: string) {
+  useEncryptionKeys(keys);
+  const prisma = await db();
+  const ids: string[] = [];
+  for (const g of await prisma.nextcloudGrant.findMany()) {
+    expect(await open(g.encryptedRefreshToken!, grantRefreshTokenContext(g.userId, g.audience))).toBe(`rt-${g.userId}`);
+    expect(keyIdOf(g.encryptedRefreshToken!)).toBe(g.keyId);
+    ids.push(g.keyId!);
+  }
+  for (const s of await prisma.provisioningSession.findMany()) {
+    expect(await open(s.encryptedVerifier, provisioningVerifierContext(s.stateHash))).toBe(`verifier-${s.stateHash}`);
+    expect(keyIdOf(s.encryptedVerifier)).toBe(s.keyId);
+    ids.push(s.keyId);
+  }
+  for (const row of await prisma.instanceSetting.findMany({ where: { key: { startsWith: "test." } } })) {
+    const value = row.value as { sealed: string; context?: string; note?: string };
+    expect(await open(value.sealed, value.context ?? row.key)).toBe(`secret-${row.key}`);
+    if (row.key === "test.with-context") expect(value.note).toBe("kept");
+    ids.push(keyIdOf(value.sealed)!);
+  }
+  const plain = await prisma.instanceSetting.findUnique({ where: { key: "plain.setting" } });
+  expect(plain?.value).toEqual({ hello: "world" });
+  await closeDatabase();
+  return ids;
+}
+
+beforeAll(async () => {
+  h = await openInProcessDatabase({ TOKEN_ENCRYPTION_KEYS: TEST_KEY_OLD });
+  for (let i = 0; i < GRANTS; i++) {
+    await saveGrant({ userId: `u${String(i).padStart(2, "0")}`, audience: "nextcloud", flowType: "flow2", scopes: ["account.read"], refreshToken: `rt-u${String(i).padStart(2, "0")}` });
+  }
+  for (let i = 0; i < SESSIONS; i++) {
+    const stateHash = `state-${i}`;
+    const sealed = await seal(`verifier-${stateHash}`, provisioningVerifierContext(stateHash));
+    await h.prisma.provisioningSession.create({
+      data: { stateHash, userId: "u00", scopes: ["account.read"], encryptedVerifier: sealed.ciphertext, keyId: sealed.keyId, nonce: "n", expiresAt: new Date(Date.now() + 600_000) },
+    });
+  }
+  const bare = await seal("secret-test.bare", "test.bare");
+  await h.prisma.instanceSetting.create({ data: { key: "test.bare", value: { sealed: bare.ciphertext } } });
+  const withContext = await seal("secret-test.with-context", "custom-context");
+  await h.prisma.instanceSetting.create({ data: { key: "test.with-context", value: { sealed: withContext.ciphertext, context: "custom-context", note: "kept" } } });
+  await h.prisma.instanceSetting.create({ data: { key: "plain.setting", value: { hello: "world" } } });
+  await closeDatabase(); // the command needs the embedded database to itself
+}, 180_000);
+afterAll(async () => h?.close());
+
+describe("npm run keys:rotate", () => {
+  it("leaves every secret decryptable when killed half-way, and a second run finishes", async () => {
+    const ring = `${TEST_KEY_NEW},${TEST_KEY_OLD}`;
+    let killedAt = "";
+    const first = await runRotate(["--batch-size", "4", "--pause-ms", "150"], ring, (out, kill) => {
+      const done = [...out.matchAll(/nextcloud_grants: (\d+) re-encrypted so far/g)].map((m) => Number(m[1]));
+      if (!killedAt && (done.at(-1) ?? 0) >= 12) {
+        killedAt = String(done.at(-1));
+        kill();
+      }
+    });
+    expect(first.signal, first.out).toBe("SIGKILL");
+    expect(first.out).toContain('Re-encrypting stored secrets under key "new"');
+
+    const midway = await decryptAll(ring);
+    expect(midway.filter((k) => k === "new").length).toBeGreaterThanOrEqual(12);
+    expect(midway.filter((k) => k === "old").length).toBeGreaterThan(0);
+
+    const second = await runRotate([], ring);
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toMatch(/nextcloud_grants: \d+ re-encrypted, 0 changed meanwhile/);
+    expect(second.out).toContain(`provisioning_sessions: ${SESSIONS} re-encrypted`);
+    expect(second.out).toContain("instance_settings: 2 re-encrypted");
+    expect(second.out).toContain('Done: every stored secret is encrypted with key "new".');
+
+    // The old key can go now.
+    const after = await decryptAll(TEST_KEY_NEW);
+    expect(new Set(after)).toEqual(new Set(["new"]));
+    expect(after).toHaveLength(GRANTS + SESSIONS + 2);
+
+    const third = await runRotate([], ring);
+    expect(third.code).toBe(0);
+    expect(third.out).toContain("nextcloud_grants: 0 re-encrypted");
+  }, 180_000);
+
+  it("reports secrets it cannot decrypt, leaves them untouched and exits non-zero", async () => {
+    useEncryptionKeys(TEST_KEY_NEW);
+    const prisma = await db();
+    const lost = keyRingFrom([{ id: "lost", key: Buffer.alloc(32, 7) }]);
+    const sealed = await seal("rt-orphan", grantRefreshTokenContext("orphan", "nextcloud"), lost);
+    await prisma.nextcloudGrant.create({ data: { userId: "orphan", audience: "nextcloud", flowType: "flow2", scopes: ["account.read"], encryptedRefreshToken: sealed.ciphertext, keyId: "lost" } });
+    await closeDatabase();
+
+    const run = await runRotate([], `${TEST_KEY_NEW},${TEST_KEY_OLD}`);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/needs key "lost"/);
+    expect(run.out).toMatch(/1 secret\(s\) could not be decrypted/);
+
+    useEncryptionKeys(TEST_KEY_NEW);
+    const row = await (await db()).nextcloudGrant.findFirstOrThrow({ where: { userId: "orphan" } });
+    expect(row.encryptedRefreshToken).toBe(sealed.ciphertext);
+    await closeDatabase();
+  }, 120_000);
+
+  it.runIf(testDbKind() === "pglite")("refuses while another process holds the embedded database", async () => {
+    const held = await openPglite(h.database.location);
+    try {
+      const run = await runRotate([], `${TEST_KEY_NEW},${TEST_KEY_OLD}`);
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(/keys:rotate did not run: The embedded database is in use by another process \(pid \d+/);
+      expect(run.out).toMatch(/stop the running app first/);
+    } finally {
+      await held.close();
+    }
+  }, 60_000);
+});
