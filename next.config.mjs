@@ -4,7 +4,10 @@
 // nonce CSP from proxy.ts; API and metadata routes get a deny-all CSP here.
 const common = [
   { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "no-referrer" },
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null`
+  // on form posts, which would defeat the Origin check of our CSRF defence;
+  // other sites still get no referrer (no OAuth codes or links leak).
+  { key: "Referrer-Policy", value: "same-origin" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },

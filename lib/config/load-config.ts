@@ -26,6 +26,9 @@ function crossChecks(c: RawConfig): Problem[] {
   if (c.MCP_INSECURE_DISABLE_AUTH && c.NODE_ENV !== "test") {
     problems.push({ variable: "MCP_INSECURE_DISABLE_AUTH", problem: "is only allowed with NODE_ENV=test (it turns authentication off)", example: "false" });
   }
+  if (c.TEST_CIMD_ALLOW_LOOPBACK && c.NODE_ENV !== "test") {
+    problems.push({ variable: "TEST_CIMD_ALLOW_LOOPBACK", problem: "is only allowed with NODE_ENV=test (it weakens the SSRF guard)", example: "false" });
+  }
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_SECRET) {
     problems.push({ variable: "OIDC_CLIENT_SECRET", problem: "is required when OIDC_ISSUER is set (this server's client secret at that IdP)", example: variables.OIDC_CLIENT_SECRET.example });
   }

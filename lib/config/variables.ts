@@ -204,6 +204,12 @@ export const variables = {
     example: "false",
     description: "`true`: Nextcloud access is granted separately, when a tool first needs it (Flow 2). `false` (hybrid): the client's consent screen also grants it.",
   },
+  TEST_CIMD_ALLOW_LOOPBACK: {
+    schema: bool,
+    default: "false",
+    example: "false",
+    description: "Test-only: let the built-in IdP fetch Client ID Metadata Documents from loopback addresses (private and link-local stay refused). Refused unless `NODE_ENV=test`.",
+  },
 
   // ── MCP endpoint ──────────────────────────────────────────────────────────
   ALLOWED_ORIGINS: {
@@ -223,6 +229,12 @@ export const variables = {
     schema: optionalHttpUrl,
     example: "https://cloud.example.com",
     description: "Your Nextcloud. Unset: the built-in Nextcloud sandbox (test and demo data) is used.",
+  },
+  SANDBOX_PORT: {
+    schema: port,
+    default: "3100",
+    example: "3100",
+    description: "Port of the Nextcloud sandbox on 127.0.0.1, used as the Nextcloud when `NEXTCLOUD_URL` is unset (`npm run sandbox` listens there).",
   },
   TOKEN_ENCRYPTION_KEYS: {
     schema: encryptionKeys.optional(),

@@ -3,9 +3,12 @@
  * configuration and open the database (applying pending migrations). Either
  * failing stops the process with one readable message, no stack trace.
  */
+import { ensureDemoAccount, formatDemoAccountNotice } from "@/lib/accounts";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
+import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
+import { startBuiltinIdp } from "@/lib/idp/start-idp";
 import { log } from "@/lib/log";
 
 function stop(message: string): never {
@@ -21,6 +24,7 @@ export async function startServer(): Promise<void> {
     if (error instanceof ConfigError) stop(error.message);
     throw error;
   }
+  if (!config.TRUST_PROXY) installForwardedHeaderGuard();
   try {
     const database = await getDatabase();
     const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}/pglite` : "PostgreSQL (DATABASE_URL)";
@@ -33,5 +37,17 @@ export async function startServer(): Promise<void> {
         ? `The PostgreSQL server in DATABASE_URL cannot be reached or used: ${reason}`
         : `The embedded database in ${config.DATA_DIR}/pglite cannot be opened: ${reason}`,
     );
+  }
+  try {
+    const demo = await ensureDemoAccount();
+    // The one sanctioned place a password is printed: once, when the demo account was just created.
+    if (demo.created) console.log(formatDemoAccountNotice(demo));
+  } catch (error) {
+    log.error("could not create the demo account", { reason: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    await startBuiltinIdp();
+  } catch (error) {
+    stop(`The built-in identity provider cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

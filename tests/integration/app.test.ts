@@ -46,7 +46,7 @@ describe(`the app on ${kind}`, () => {
   it.each(["/", "/api/health", "/no-such-page", "/api/no-such-route"])("sends the security headers on %s", async (path) => {
     const res = await fetch(`${app.url}${path}`);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("x-powered-by")).toBeNull();
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");

@@ -1,0 +1,48 @@
+/**
+ * The sign-in form's target: checks origin and form token, authenticates
+ * (rate-limited, one generic failure answer), and hands the result to the
+ * identity provider. Always answers 303 so it works without JavaScript.
+ */
+import { z } from "zod";
+import { authenticate } from "@/lib/accounts";
+import { checkCsrfToken, finishInteraction, loadInteraction } from "@/lib/idp/interactions";
+import { clientAddress, formProblem, interactionRequest, isSameOriginPost, seeOther, UID_PATTERN } from "@/lib/idp/interaction-http";
+
+export const dynamic = "force-dynamic";
+
+const LoginForm = z.object({
+  csrf: z.string().max(100),
+  username: z.string().max(256),
+  password: z.string().max(1024),
+});
+
+export async function POST(request: Request, { params }: { params: Promise<{ uid: string }> }): Promise<Response> {
+  const { uid } = await params;
+  if (!UID_PATTERN.test(uid)) return formProblem(404, "This sign-in request does not exist.");
+  if (!isSameOriginPost(request)) return formProblem(403, "The form was sent from another site.");
+  const page = `/interaction/${uid}`;
+
+  let fields: Record<string, unknown>;
+  try {
+    fields = Object.fromEntries(await request.formData());
+  } catch {
+    return formProblem(400, "The form could not be read.");
+  }
+  // The form token first: without it, nothing else about the post matters.
+  if (!(await checkCsrfToken(uid, fields.csrf))) return formProblem(403, "The form has expired or was not sent by this site.");
+  const form = LoginForm.safeParse(fields);
+  if (!form.success) return seeOther(`${page}?error=invalid_credentials`);
+
+  const input = interactionRequest(request);
+  const interaction = await loadInteraction(input, uid);
+  if (!interaction) return seeOther(page); // the page explains that the request expired
+  if (interaction.prompt.name !== "login") return seeOther(page);
+
+  const result = await authenticate({ username: form.data.username, password: form.data.password, ip: clientAddress(request) });
+  if (!result.ok) {
+    const retry = result.error === "rate_limited" && result.retryAfterSeconds ? `&retry=${Math.ceil(result.retryAfterSeconds)}` : "";
+    return seeOther(`${page}?error=${result.error}${retry}`);
+  }
+  const returnTo = await finishInteraction(input, uid, { login: { accountId: result.account.id } });
+  return seeOther(returnTo);
+}

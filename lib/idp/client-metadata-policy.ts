@@ -1,0 +1,120 @@
+/**
+ * Rules for client metadata, applied by oidc-provider's (synchronous)
+ * extraClientMetadata.validator to every client it builds: dynamically
+ * registered (RFC 7591), Client ID Metadata Documents, stored and static ones.
+ *
+ * - redirect_uris (RFC 7591 §2, RFC 8252 §7, OAuth 2.1 §2.3.1): https; or
+ *   http on a loopback host (127.0.0.1, [::1], localhost) with any port
+ *   (RFC 8252 §7.3: such clients become `native`, for which oidc-provider
+ *   ignores the port when matching); or a private-use scheme (RFC 8252 §7.1).
+ *   Never fragments, wildcards, credentials or dangerous schemes.
+ * - grant_types: authorization_code and refresh_token only. The token-exchange
+ *   grant belongs to this server's own client alone: an MCP client that could
+ *   exchange tokens would reach Nextcloud directly.
+ * - token_endpoint_auth_method: none or a client secret method.
+ * - client_name required (≤ 100 characters, no control characters) for
+ *   registered and CIMD clients; scope values only from the catalogue (then
+ *   dropped: what a client gets is decided per request, by resource and consent).
+ */
+import type { ClientMetadata } from "oidc-provider";
+import { isKnownScope, parseScope } from "@/lib/auth/scopes";
+
+export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+export const POLICY_PROPERTY = "nextcloud_mcp_policy";
+export const CLIENT_NAME_MAX = 100;
+
+const ALLOWED_GRANTS = new Set(["authorization_code", "refresh_token"]);
+const ALLOWED_AUTH_METHODS = new Set(["none", "client_secret_basic", "client_secret_post"]);
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+const FORBIDDEN_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:", "about:", "blob:", "filesystem:", "ws:", "wss:", "ftp:", "mailto:", "tel:"]);
+
+export class ClientMetadataError extends Error {
+  constructor(
+    /** RFC 7591 §3.2.2 error code. */
+    readonly code: "invalid_redirect_uri" | "invalid_client_metadata",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ClientMetadataError";
+  }
+}
+
+export type RedirectKind = "https" | "loopback" | "private-use";
+
+/** Classifies one redirect URI, or throws with the reason it is refused. */
+export function classifyRedirectUri(value: unknown): RedirectKind {
+  const bad = (why: string) => new ClientMetadataError("invalid_redirect_uri", `redirect_uris ${why}`);
+  if (typeof value !== "string" || value.length === 0 || value.length > 2000) throw bad("must be non-empty strings of at most 2000 characters");
+  if (/[\s\\<>"'`]/.test(value) || [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw bad("must not contain spaces, quotes or control characters");
+  if (value.includes("#")) throw bad("must not contain a fragment (RFC 6749 §3.1.2)");
+  if (value.includes("*")) throw bad("must not contain wildcards");
+  const url = URL.parse(value);
+  if (!url) throw bad("must be absolute URIs");
+  if (url.username || url.password) throw bad("must not contain credentials");
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) throw bad(`must not use the ${url.protocol.slice(0, -1)} scheme`);
+  if (url.protocol === "https:") {
+    if (!url.hostname) throw bad("must name a host");
+    return "https";
+  }
+  if (url.protocol === "http:") {
+    if (LOOPBACK_HOSTS.has(url.hostname)) return "loopback";
+    throw bad("must use https, or http only on a loopback host (RFC 8252 §7.3)");
+  }
+  // Private-use URI scheme (RFC 8252 §7.1), e.g. com.example.app:/callback.
+  if (!/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)) throw bad("must use a valid scheme");
+  return "private-use";
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Checks (and normalises) one client's metadata. `strict`: a client from the
+ * outside (DCR, CIMD); static clients configured by the operator skip the
+ * naming rules. `internalClientId`: the only client allowed token exchange.
+ */
+export function enforceClientMetadata(metadata: ClientMetadata, options: { strict: boolean; internalClientId: string }): void {
+  const isInternal = !options.strict && metadata.client_id === options.internalClientId;
+  const meta = (why: string) => new ClientMetadataError("invalid_client_metadata", why);
+
+  const grants = metadata.grant_types ?? [];
+  if (!Array.isArray(grants) || grants.length === 0) throw meta("grant_types must be a non-empty array");
+  for (const grant of grants) {
+    if (grant === TOKEN_EXCHANGE_GRANT && isInternal) continue;
+    if (!ALLOWED_GRANTS.has(grant)) throw meta(`grant_types must only contain authorization_code and refresh_token (${String(grant).slice(0, 80)} is not allowed)`);
+  }
+
+  const method = metadata.token_endpoint_auth_method;
+  if (method !== undefined && !ALLOWED_AUTH_METHODS.has(method)) {
+    throw meta("token_endpoint_auth_method must be none, client_secret_basic or client_secret_post");
+  }
+
+  const redirects = metadata.redirect_uris;
+  if (grants.includes("authorization_code")) {
+    if (!Array.isArray(redirects) || redirects.length === 0) throw new ClientMetadataError("invalid_redirect_uri", "redirect_uris must hold at least one URI");
+    if (redirects.length > 20) throw new ClientMetadataError("invalid_redirect_uri", "redirect_uris must hold at most 20 URIs");
+  }
+  const kinds = (redirects ?? []).map(classifyRedirectUri);
+  for (const uri of metadata.post_logout_redirect_uris ?? []) classifyRedirectUri(uri);
+  // RFC 8252 §7.3 port variance applies to native clients in oidc-provider.
+  if (kinds.some((k) => k !== "https")) metadata.application_type = "native";
+
+  if (options.strict) {
+    const name = str(metadata.client_name);
+    if (name === undefined || name.trim().length === 0) throw meta("client_name is required");
+    if (name.length > CLIENT_NAME_MAX) throw meta(`client_name must be at most ${CLIENT_NAME_MAX} characters`);
+    if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw meta("client_name must not contain control characters");
+    if (metadata.scope !== undefined) {
+      if (typeof metadata.scope !== "string") throw meta("scope must be a string");
+      const unknown = parseScope(metadata.scope).filter((s) => !isKnownScope(s));
+      if (unknown.length > 0) throw meta(`scope contains unknown values: ${unknown.slice(0, 5).join(" ").slice(0, 120)}`);
+    }
+    // oidc-provider would check `scope` against its OIDC scopes only and then
+    // use it as a per-client allow-list of OIDC scopes; resource scopes are
+    // governed by the resource policy and the user's consent instead.
+    delete metadata.scope;
+    const responseTypes = metadata.response_types ?? ["code"];
+    if (!Array.isArray(responseTypes) || responseTypes.some((t) => t !== "code")) throw meta("response_types must be [\"code\"]");
+  }
+}

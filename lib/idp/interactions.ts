@@ -1,0 +1,170 @@
+/**
+ * The login and consent steps of the built-in IdP, for the App Router pages
+ * and form handlers under /interaction/<uid>. oidc-provider finds the
+ * interaction through its signed `_interaction` cookie (path /interaction/<uid>);
+ * App Router code has a Web request, so a minimal Node req/res pair carrying
+ * the cookie header is handed to interactionDetails/interactionResult.
+ *
+ * CSRF (both forms): the forms carry an HMAC of the interaction id under a
+ * server key, checked on POST together with the Origin (route handlers); and
+ * the signed, SameSite=Lax, path-scoped interaction cookie must come along, so
+ * a cross-site POST has neither the token nor the cookie.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Provider from "oidc-provider";
+import { checkClient, type ClientKind } from "@/lib/auth/client-registry";
+import { scopeInfo, type ResourceKind, type ScopeInfo } from "@/lib/auth/scopes";
+import { loadCookieKeys } from "./keys";
+import { getProvider } from "./provider";
+import { hybridNextcloudScopes, recordHybridGrant } from "@/lib/provisioning/record-hybrid-grant";
+import { nextcloudResourceIndicator, resourceKind } from "./resources";
+
+export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
+
+export interface InteractionRequest {
+  /** The request's Cookie header. */
+  cookie: string | null;
+  https: boolean;
+}
+
+function nodePair(input: InteractionRequest, uid: string): { req: IncomingMessage; res: ServerResponse } {
+  const headers: Record<string, string> = input.cookie ? { cookie: input.cookie } : {};
+  const socket = { encrypted: input.https, remoteAddress: "127.0.0.1" };
+  const req = { method: "POST", url: `/interaction/${uid}`, headers, socket, connection: socket };
+  const store = new Map<string, unknown>();
+  const res = {
+    statusCode: 200,
+    headersSent: false,
+    getHeader: (n: string) => store.get(n.toLowerCase()),
+    setHeader: (n: string, v: unknown) => void store.set(n.toLowerCase(), v),
+    removeHeader: (n: string) => void store.delete(n.toLowerCase()),
+    hasHeader: (n: string) => store.has(n.toLowerCase()),
+    getHeaders: () => Object.fromEntries(store),
+    getHeaderNames: () => [...store.keys()],
+    end() {},
+  };
+  return { req: req as unknown as IncomingMessage, res: res as unknown as ServerResponse };
+}
+
+/** The interaction for this browser, or undefined (expired, unknown, or another browser's uid). */
+export async function loadInteraction(input: InteractionRequest, uid: string): Promise<Interaction | undefined> {
+  const provider = await getProvider();
+  const { req, res } = nodePair(input, uid);
+  try {
+    const details = await provider.interactionDetails(req, res);
+    return details.uid === uid ? details : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the step's result; returns where the browser continues (the provider's resume URL). */
+export async function finishInteraction(input: InteractionRequest, uid: string, result: Record<string, unknown>, merge = false): Promise<string> {
+  const provider = await getProvider();
+  const { req, res } = nodePair(input, uid);
+  return provider.interactionResult(req, res, result as never, { mergeWithLastSubmission: merge });
+}
+
+// ── CSRF token ──────────────────────────────────────────────────────────────
+
+const CSRF_KEY = Symbol.for("nextcloud-mcp.idp-csrf-key");
+async function csrfKey(): Promise<Buffer> {
+  const holder = globalThis as { [CSRF_KEY]?: Buffer };
+  if (!holder[CSRF_KEY]) {
+    const [first] = await loadCookieKeys();
+    holder[CSRF_KEY] = createHmac("sha256", first!).update("interaction-csrf-key").digest();
+  }
+  return holder[CSRF_KEY];
+}
+
+export async function csrfToken(uid: string): Promise<string> {
+  return createHmac("sha256", await csrfKey()).update(`interaction:${uid}`).digest("base64url");
+}
+
+export async function checkCsrfToken(uid: string, token: unknown): Promise<boolean> {
+  if (typeof token !== "string" || token.length === 0 || token.length > 100) return false;
+  const expected = Buffer.from(await csrfToken(uid));
+  const given = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+// ── Consent ─────────────────────────────────────────────────────────────────
+
+export interface ConsentResource {
+  indicator: string;
+  kind: ResourceKind;
+  scopes: ScopeInfo[];
+}
+
+export interface ConsentView {
+  clientId: string;
+  clientName: string;
+  clientKind: ClientKind | "unknown";
+  /** Where the browser is sent back: a host, or a private-use scheme. */
+  redirectTarget: string;
+  identityScopes: ScopeInfo[];
+  resources: ConsentResource[];
+}
+
+function redirectTarget(uri: unknown): string {
+  const url = typeof uri === "string" ? URL.parse(uri) : null;
+  if (!url) return "(unknown)";
+  return url.protocol === "https:" || url.protocol === "http:" ? url.host : `${url.protocol}//`;
+}
+
+function known(names: readonly string[]): ScopeInfo[] {
+  return names.map((n) => scopeInfo(n)).filter((s): s is ScopeInfo => s !== undefined);
+}
+
+export async function describeConsent(details: Interaction): Promise<ConsentView> {
+  const provider = await getProvider();
+  const clientId = String(details.params.client_id ?? "");
+  const client = await provider.Client.find(clientId);
+  const check = await checkClient(clientId);
+  const { missingOIDCScope = [], missingResourceScopes = {} } = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  const resources: ConsentResource[] = [];
+  for (const [indicator, scopes] of Object.entries(missingResourceScopes)) {
+    const kind = resourceKind(indicator);
+    if (kind) resources.push({ indicator, kind, scopes: known(scopes) });
+  }
+  // Hybrid mode: this consent also grants this server the Nextcloud scopes (lib/provisioning/record-hybrid-grant.ts).
+  const hybrid = hybridNextcloudScopes(details);
+  if (hybrid.length > 0 && !resources.some((r) => r.kind === "nextcloud")) resources.push({ indicator: nextcloudResourceIndicator(), kind: "nextcloud", scopes: known(hybrid) });
+  return {
+    clientId,
+    clientName: client?.clientName ?? clientId,
+    clientKind: check.allowed ? check.kind : "unknown",
+    redirectTarget: redirectTarget(details.params.redirect_uri),
+    identityScopes: known(missingOIDCScope),
+    resources,
+  };
+}
+
+/** Grants exactly what the prompt asked for; returns the interaction result. */
+export async function approveConsent(details: Interaction): Promise<Record<string, unknown>> {
+  const provider = await getProvider();
+  const accountId = details.session?.accountId;
+  if (!accountId) throw new Error("consent without a signed-in session");
+  const clientId = String(details.params.client_id);
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new provider.Grant({ accountId, clientId });
+  const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  if (missingOIDCScope?.length) grant.addOIDCScope(missingOIDCScope.join(" "));
+  if (missingOIDCClaims?.length) grant.addOIDCClaims(missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) {
+    if (scopes.length) grant.addResourceScope(indicator, scopes.join(" "));
+  }
+  const grantId = await grant.save();
+  await recordHybridGrant({ accountId, clientId, scopes: hybridNextcloudScopes(details) });
+  return { consent: { grantId } };
+}
+
+export const DENIED = { error: "access_denied", error_description: "The user denied the request" } as const;

@@ -1,0 +1,130 @@
+/**
+ * The built-in IdP: one oidc-provider instance per process, kept on
+ * globalThis (Next.js may evaluate this module in several bundles). Creating
+ * it loads (or generates, once) keys and the internal client's secret, so it
+ * is asynchronous; `getProvider()` shares the one pending creation.
+ */
+import Provider, { type ClientMetadata, type KoaContextWithOIDC } from "oidc-provider";
+import { checkClient, recordClient } from "@/lib/auth/client-registry";
+import { getConfig } from "@/lib/config";
+import { log } from "@/lib/log";
+import { TOKEN_EXCHANGE_GRANT } from "./client-metadata-policy";
+import { buildConfiguration } from "./configuration";
+import { TOKEN_EXCHANGE_DUPLICATES, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from "./grants/token-exchange";
+import { loadCookieKeys, loadSigningKeys, publicJwks, signingAlgorithms } from "./keys";
+import { purgeExpiredPayloads } from "./prisma-adapter";
+import { internalClientMetadata, internalClientSecret, preregisteredClientMetadata, recordStaticClients } from "./static-clients";
+
+export const PURGE_INTERVAL_MS = 10 * 60_000;
+
+export class IdpDisabledError extends Error {
+  constructor() {
+    super("The built-in identity provider is not served: OIDC_ISSUER names an external one.");
+    this.name = "IdpDisabledError";
+  }
+}
+
+type KoaContext = Parameters<Parameters<Provider["use"]>[0]>[0];
+
+const KEY = Symbol.for("nextcloud-mcp.idp");
+type Holder = { [KEY]?: Promise<Provider> };
+
+/** OIDC Core §11: offline_access needs an explicit consent prompt, or oidc-provider drops it silently. */
+function requireConsentForOfflineAccess(ctx: KoaContext): void {
+  if (ctx.method !== "GET" || ctx.path !== "/auth") return;
+  const query = new URLSearchParams(ctx.querystring);
+  const scopes = (query.get("scope") ?? "").split(" ");
+  const prompts = (query.get("prompt") ?? "").split(" ").filter(Boolean);
+  if (!scopes.includes("offline_access") || prompts.includes("consent") || prompts.includes("none")) return;
+  query.set("prompt", [...prompts, "consent"].join(" "));
+  ctx.querystring = query.toString();
+}
+
+/** Browser-based MCP clients register from a web page; /reg has no CORS of its own (RFC 7591 needs no cookies). */
+function allowRegistrationFromBrowsers(ctx: KoaContext): boolean {
+  if (!ctx.path.startsWith("/reg") || !ctx.get("origin")) return false;
+  ctx.set("Access-Control-Allow-Origin", "*");
+  ctx.set("Access-Control-Expose-Headers", "WWW-Authenticate");
+  if (ctx.method !== "OPTIONS") return false;
+  ctx.set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+  ctx.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  ctx.set("Access-Control-Max-Age", "600");
+  ctx.status = 204;
+  return true;
+}
+
+async function createProvider(): Promise<Provider> {
+  const config = getConfig();
+  if (!config.BUILTIN_IDP) throw new IdpDisabledError();
+  const [signing, cookieKeys, secret] = await Promise.all([loadSigningKeys(), loadCookieKeys(), internalClientSecret()]);
+  const algorithms = signingAlgorithms(signing.keys);
+  const staticClients: ClientMetadata[] = [internalClientMetadata(secret), ...preregisteredClientMetadata()];
+
+  const provider = new Provider(config.ISSUER, buildConfiguration({ signingKeys: signing.keys, algorithms, cookieKeys, staticClients }));
+  provider.proxy = config.TRUST_PROXY;
+  // Before any client is loaded: static clients listing this grant are validated lazily against it.
+  provider.registerGrantType(
+    TOKEN_EXCHANGE_GRANT,
+    tokenExchangeHandler({ publicJwks: publicJwks(signing.keys) as never, algorithms }) as never,
+    TOKEN_EXCHANGE_PARAMETERS,
+    TOKEN_EXCHANGE_DUPLICATES,
+  );
+
+  // Disabled clients, and clients outside the policy, are unknown everywhere:
+  // at the authorization endpoint and at the token endpoint alike.
+  const clients = provider.Client as unknown as { find(id: string): Promise<{ clientId: string } | undefined> };
+  const findClient = clients.find.bind(clients);
+  clients.find = async (id: string) => {
+    const client = await findClient(id);
+    if (!client) return undefined;
+    return (await checkClient(client.clientId)).allowed ? client : undefined;
+  };
+
+  provider.use(async (ctx, next) => {
+    if (allowRegistrationFromBrowsers(ctx)) return;
+    requireConsentForOfflineAccess(ctx);
+    await next();
+    // RFC 7591 §3.2.1: a client was just registered; record it before the response leaves.
+    if (ctx.method === "POST" && ctx.path === "/reg" && ctx.status === 201) {
+      const body = ctx.body as { client_id: string; client_name?: string; redirect_uris?: string[] };
+      await recordClient({ clientId: body.client_id, kind: "dynamic", name: body.client_name ?? body.client_id, redirectUris: body.redirect_uris ?? [] });
+    }
+  });
+
+  // Only what is safe to log: route, client id, error codes and descriptions (never params, tokens or cookies).
+  provider.on("server_error", (ctx: KoaContextWithOIDC, error: Error) => {
+    log.error("identity provider error", { route: ctx?.oidc?.route, clientId: ctx?.oidc?.client?.clientId, reason: error.message });
+  });
+  provider.on("grant.revoked", (_ctx: unknown, grantId: string) => log.info("grant revoked", { grantId }));
+
+  await recordStaticClients(staticClients);
+  startPurging();
+  log.info(`built-in identity provider ready at ${config.ISSUER}`, { kids: signing.keys.map((k) => k.kid), from: signing.source });
+  return provider;
+}
+
+const PURGE_KEY = Symbol.for("nextcloud-mcp.idp-purge");
+function startPurging(): void {
+  const holder = globalThis as { [PURGE_KEY]?: NodeJS.Timeout };
+  if (holder[PURGE_KEY]) return;
+  const purge = () =>
+    purgeExpiredPayloads().then(
+      (count) => count > 0 && log.debug("purged expired identity provider rows", { count }),
+      (error: unknown) => log.warn("could not purge expired identity provider rows", { reason: error instanceof Error ? error.message : String(error) }),
+    );
+  void purge();
+  holder[PURGE_KEY] = setInterval(purge, PURGE_INTERVAL_MS);
+  holder[PURGE_KEY].unref();
+}
+
+/** The process's provider; a failed creation is retried on the next call. */
+export function getProvider(): Promise<Provider> {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    holder[KEY] = createProvider().catch((error: unknown) => {
+      delete holder[KEY];
+      throw error;
+    });
+  }
+  return holder[KEY];
+}

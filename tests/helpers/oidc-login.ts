@@ -1,0 +1,171 @@
+/**
+ * Drives the built-in IdP's browser steps over plain HTTP, like a browser
+ * without JavaScript: follows the authorization redirects, fills in the
+ * sign-in form, answers the consent form, and stops at the first redirect that
+ * leaves the IdP (the client's redirect URI). Cookies are kept in a jar, so a
+ * second call with the same jar behaves like the same browser.
+ *
+ *   const { code } = await authorizeWithLogin({ authorizationUrl, username, password, consent: "allow" });
+ */
+
+export interface CookieJar {
+  /** Cookie header for a URL (path-matched). */
+  header(url: URL): string;
+  store(url: URL, setCookies: string[]): void;
+  names(): string[];
+}
+
+export function createCookieJar(): CookieJar {
+  const cookies = new Map<string, { value: string; path: string; host: string }>();
+  return {
+    header(url) {
+      return [...cookies]
+        .filter(([, c]) => c.host === url.host && url.pathname.startsWith(c.path))
+        .map(([name, c]) => `${name}=${c.value}`)
+        .join("; ");
+    },
+    store(url, setCookies) {
+      for (const line of setCookies) {
+        const [pair, ...attributes] = line.split(";").map((s) => s.trim());
+        const eq = pair!.indexOf("=");
+        const name = pair!.slice(0, eq);
+        const value = pair!.slice(eq + 1);
+        let path = "/";
+        let expired = value === "";
+        for (const attribute of attributes) {
+          const [key, val = ""] = attribute.split("=");
+          if (key!.toLowerCase() === "path") path = val;
+          if (key!.toLowerCase() === "max-age" && Number(val) <= 0) expired = true;
+          if (key!.toLowerCase() === "expires" && Date.parse(val) < Date.now()) expired = true;
+        }
+        if (expired) cookies.delete(name);
+        else cookies.set(name, { value, path, host: url.host });
+      }
+    },
+    names: () => [...cookies.keys()],
+  };
+}
+
+export interface AuthorizeOptions {
+  authorizationUrl: string | URL;
+  username: string;
+  password: string;
+  /** What to answer on the consent page, if one is shown (default "allow"). */
+  consent?: "allow" | "deny";
+  jar?: CookieJar;
+  /** Sent as the Origin of form posts (default: the IdP's origin, as a browser would). */
+  origin?: string;
+  /** Stop right after consent is answered (before following the provider's resume redirect). */
+  stopBeforeResume?: boolean;
+  /** Extra headers on every request (e.g. a spoofed X-Forwarded-For). */
+  headers?: Record<string, string>;
+}
+
+export interface AuthorizeResult {
+  /** Where the IdP sent the browser in the end (the client's redirect URI with its parameters). */
+  redirectUrl: string;
+  code?: string;
+  state?: string;
+  iss?: string;
+  error?: string;
+  errorDescription?: string;
+  /** Set when the sign-in form answered with a message instead of continuing. */
+  loginError?: "invalid_credentials" | "rate_limited";
+  /** The text of the last page when the flow ended on an IdP page. */
+  page?: string;
+  /** Which interaction pages were shown, in order. */
+  steps: ("login" | "consent")[];
+  jar: CookieJar;
+}
+
+const MAX_HOPS = 20;
+
+function hiddenValue(html: string, name: string): string | undefined {
+  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
+  return input ? /value="([^"]*)"/.exec(input)?.[1]?.replace(/&amp;/g, "&") : undefined;
+}
+
+function formAction(html: string, suffix: string): string | undefined {
+  return new RegExp(`<form[^>]*action="([^"]*/${suffix})"`).exec(html)?.[1];
+}
+
+/** Runs the browser part of an authorization request; see the file comment. */
+export async function authorizeWithLogin(options: AuthorizeOptions): Promise<AuthorizeResult> {
+  const jar = options.jar ?? createCookieJar();
+  const start = new URL(options.authorizationUrl);
+  const idpOrigin = start.origin;
+  const origin = options.origin ?? idpOrigin;
+  const steps: AuthorizeResult["steps"] = [];
+  const isIdp = (url: URL) => url.origin === idpOrigin && (url.pathname.startsWith("/api/oidc/") || url.pathname.startsWith("/interaction/"));
+
+  const request = async (url: URL, init: { method?: string; body?: URLSearchParams } = {}) => {
+    const headers: Record<string, string> = { accept: "text/html", ...options.headers };
+    const cookie = jar.header(url);
+    if (cookie) headers.cookie = cookie;
+    if (init.body) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      headers.origin = origin;
+    }
+    const res = await fetch(url, { method: init.method ?? "GET", headers, body: init.body, redirect: "manual" });
+    jar.store(url, res.headers.getSetCookie());
+    return res;
+  };
+
+  const finish = (url: URL): AuthorizeResult => {
+    const p = url.searchParams;
+    return {
+      redirectUrl: url.href,
+      code: p.get("code") ?? undefined,
+      state: p.get("state") ?? undefined,
+      iss: p.get("iss") ?? undefined,
+      error: p.get("error") ?? undefined,
+      errorDescription: p.get("error_description") ?? undefined,
+      steps,
+      jar,
+    };
+  };
+
+  let url = start;
+  let res = await request(url);
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    if (res.status >= 300 && res.status < 400) {
+      const next = new URL(res.headers.get("location")!, url);
+      await res.body?.cancel();
+      if (!isIdp(next)) return finish(next);
+      url = next;
+      res = await request(url);
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200 || !url.pathname.startsWith("/interaction/")) {
+      return { redirectUrl: url.href, error: "idp_page", page: html, steps, jar };
+    }
+    const csrf = hiddenValue(html, "csrf");
+    const login = formAction(html, "login");
+    const consent = formAction(html, "consent");
+    const loginError = url.searchParams.get("error");
+    if (login && csrf) {
+      if (loginError === "invalid_credentials" || loginError === "rate_limited") {
+        return { redirectUrl: url.href, loginError, page: html, steps, jar };
+      }
+      steps.push("login");
+      url = new URL(login, url);
+      res = await request(url, { method: "POST", body: new URLSearchParams({ csrf, username: options.username, password: options.password }) });
+      continue;
+    }
+    if (consent && csrf) {
+      steps.push("consent");
+      url = new URL(consent, url);
+      res = await request(url, { method: "POST", body: new URLSearchParams({ csrf, decision: options.consent ?? "allow" }) });
+      if (options.stopBeforeResume) return { redirectUrl: new URL(res.headers.get("location") ?? url.href, url).href, steps, jar };
+      continue;
+    }
+    return { redirectUrl: url.href, error: "idp_page", page: html, steps, jar };
+  }
+  throw new Error(`authorizeWithLogin: more than ${MAX_HOPS} redirects`);
+}
+
+/** Continues an authorization after `stopBeforeResume` (e.g. after restarting the IdP). */
+export async function resumeAuthorization(resumeUrl: string, jar: CookieJar, credentials: { username: string; password: string }): Promise<AuthorizeResult> {
+  return authorizeWithLogin({ authorizationUrl: resumeUrl, jar, ...credentials });
+}

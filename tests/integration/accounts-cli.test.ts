@@ -1,0 +1,173 @@
+/**
+ * `npm run user:add` / `user:list` as a person runs them: on a fresh database
+ * the app never opened, with bad arguments (exit 1, a clear message, the
+ * password never echoed), and next to the running app: refused on the
+ * embedded PGlite database (the app stays healthy), allowed on PostgreSQL.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startApp, type AppServer } from "../helpers/app-server";
+import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
+
+const kind = testDbKind();
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const SECRET = "Sup3r-Secret-Passw0rd";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => {});
+});
+
+async function freshDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase(kind);
+  cleanups.push(() => database.drop());
+  return database;
+}
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      // As on a developer machine: NODE_ENV unset means development.
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "development", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const cli = (args: string[], env: Record<string, string>) => run(TSX, ["scripts/user-cli.ts", ...args], env);
+
+// CLI runs start tsx and (on PGlite) an embedded database each: slow on a busy 2-core machine.
+describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
+  it("works on a fresh database the app never opened: adds an account and lists it without any hash or password", async () => {
+    const { env } = await freshDatabase();
+    const empty = await cli(["list"], env);
+    expect(empty).toMatchObject({ code: 0 });
+    expect(empty.stdout).toContain("No accounts yet");
+
+    const added = await cli(["add", "--username", "Alice", "--password", SECRET, "--email", "alice@example.com", "--display-name", "Alice Example", "--admin"], env);
+    expect(added.stderr).toBe("");
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/Created account "alice" \(admin\), id [0-9a-f-]{36}\./);
+    expect(added.stdout).not.toContain(SECRET);
+
+    const listed = await cli(["list"], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^USERNAME\s+DISPLAY NAME\s+EMAIL\s+ADMIN\s+STATUS\s+CREATED$/m);
+    expect(listed.stdout).toMatch(/^alice\s+Alice Example\s+alice@example\.com\s+yes\s+active\s+\d{4}-\d\d-\d\dT/m);
+    expect(listed.stdout).toContain("1 account");
+    for (const leak of [SECRET, "scrypt$", "passwordHash", "password_hash"]) expect(listed.stdout).not.toContain(leak);
+
+    const json = await cli(["list", "--json"], env);
+    const records = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(records).toHaveLength(1);
+    expect(Object.keys(records[0]!).sort()).toEqual(["createdAt", "disabledAt", "displayName", "email", "id", "isAdmin", "username"]);
+  });
+
+  it("refuses bad arguments with exit code 1 and a clear message that never repeats the password", async () => {
+    const { env } = await freshDatabase();
+    expect((await cli(["add", "--username", "alice", "--password", SECRET], env)).code).toBe(0);
+    const cases: [string[], RegExp][] = [
+      [["add", "--username", "bob", "--password", "Short7!"], /password must be at least 8 characters/],
+      [["add", "--username", "bob", "--password", "p".repeat(1025)], /password must be at most 1024 characters/],
+      [["add", "--username", "bob"], /--password is required/],
+      [["add", "--password", SECRET], /--username is required/],
+      [["add", "--username", "b o b", "--password", SECRET], /username must be 2-64 characters/],
+      [["add", "--username", "bob", "--password", SECRET, "--email", "not-an-email"], /email must be a valid email address/],
+      [["add", "--username", "bob", "--password", SECRET, "--display-name", "d".repeat(101)], /displayName must be at most 100 characters/],
+      [["add", "--username", "bob", SECRET], /Unexpected argument: every value must follow its option/],
+      [["add", "--username", "bob", `--pasword=${SECRET}`], /Unknown option --pasword\./],
+      [["add", "--username", "bob", "--password"], /Option --password needs a value/],
+      [["remove", "--username", "alice"], /Usage: npm run user:add/],
+    ];
+    // These are refused before the database is opened, so they may run side by side; the
+    // duplicate needs the database (one process at a time on PGlite), so it runs after them.
+    const results = await Promise.all(cases.map(([args]) => cli(args, env)));
+    const duplicate: string[] = ["add", "--username", "ALICE", "--password", SECRET];
+    cases.push([duplicate, /An account with the username "alice" already exists/]);
+    results.push(await cli(duplicate, env));
+    for (const [i, [args, message]] of cases.entries()) {
+      const result = results[i]!;
+      expect(result.code, args.filter((a) => a !== SECRET).join(" ")).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
+      expect(`${result.stdout}${result.stderr}`).not.toContain("Short7!");
+      expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+    }
+    const listed = await cli(["list"], env);
+    expect(listed.stdout).toContain("1 account");
+  });
+
+  it("is wired as `npm run user:add` and `npm run user:list`", async () => {
+    const { env } = await freshDatabase();
+    const added = await run("npm", ["run", "-s", "user:add", "--", "--username", "npm-user", "--password", SECRET], env);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Created account "npm-user"');
+    const listed = await run("npm", ["run", "-s", "user:list"], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^npm-user\s/m);
+  });
+
+  describe("next to the running app", () => {
+    let database: TestDatabase;
+    let app: AppServer;
+
+    it(
+      kind === "pglite"
+        ? "refuses on the embedded database while the app runs (nothing changed, the app stays healthy), and works once it stops"
+        : "works on PostgreSQL while the app runs",
+      async () => {
+        database = await freshDatabase();
+        app = await startApp(database.env);
+        cleanups.push(() => app.stop());
+        const add = await cli(["add", "--username", "while-running", "--password", SECRET], database.env);
+        if (kind === "pglite") {
+          expect(add.code).toBe(1);
+          expect(add.stderr).toContain("The embedded database is in use by the running app");
+          expect(add.stderr).toContain("Stop the app and run this command again, or set DATABASE_URL");
+          expect(add.stderr).toContain("Nothing was changed.");
+          expect(add.stderr).not.toContain(SECRET);
+          expect((await cli(["list"], database.env)).code).toBe(1);
+        } else {
+          expect(add.code).toBe(0);
+          expect(add.stdout).toContain('Created account "while-running"');
+        }
+        const health = await fetch(`${app.url}/api/health`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ status: "ok", db: "ok" });
+        await app.stop();
+
+        if (kind === "pglite") {
+          expect((await cli(["add", "--username", "while-running", "--password", SECRET], database.env)).code).toBe(0);
+        }
+        const listed = await cli(["list"], database.env);
+        expect(listed.code).toBe(0);
+        expect(listed.stdout).toMatch(/^while-running\s/m);
+        expect(listed.stdout).toContain("1 account");
+        // The CLI released the database: the app starts on it again.
+        const again = await startApp(database.env);
+        cleanups.push(() => again.stop());
+        expect((await fetch(`${again.url}/api/health`)).status).toBe(200);
+        await again.stop();
+      },
+    );
+  });
+});
