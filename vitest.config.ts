@@ -11,7 +11,7 @@ const integration = (db: "pglite" | "postgres") => ({
     name: `integration-${db}`,
     include: ["tests/integration/**/*.test.ts"],
     env: { TEST_DB: db },
-    globalSetup: ["tests/integration/global-setup.ts"],
+    globalSetup: [`tests/integration/global-setup-${db}.ts`],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

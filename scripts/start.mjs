@@ -1,30 +1,47 @@
 #!/usr/bin/env node
 // `npm run dev`  → next dev (embedded defaults: PGlite under .data/, no env file needed)
 // `npm start`    → next build, then next start (production mode)
-// Next.js itself reads PORT (default 3000).
+// Next.js itself reads PORT (default 3000). When NEXTCLOUD_URL is unset, the
+// Nextcloud sandbox (test and demo data, clearly labelled) runs alongside on
+// SANDBOX_PORT (default 3100) and the app uses it as its Nextcloud.
 import { spawn } from "node:child_process";
 
 const mode = process.argv[2] === "prod" ? "prod" : "dev";
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const children = new Set();
 
-function run(args) {
+function start(command, args) {
+  const child = spawn(command, args, { stdio: "inherit", env });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
+function run(command, args) {
   return new Promise((resolve) => {
-    const child = spawn("node_modules/.bin/next", args, { stdio: "inherit", env });
-    const forward = (signal) => child.kill(signal);
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
-    child.on("exit", (code, signal) => {
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
-      resolve(code ?? (signal ? 1 : 0));
-    });
+    const child = start(command, args);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-if (mode === "prod") {
-  const built = await run(["build"]);
-  if (built !== 0) process.exit(built);
-  process.exit(await run(["start"]));
-} else {
-  process.exit(await run(["dev"]));
+function stopAll(signal = "SIGTERM") {
+  for (const child of children) child.kill(signal);
 }
+process.on("SIGINT", () => stopAll("SIGINT"));
+process.on("SIGTERM", () => stopAll("SIGTERM"));
+
+if (mode === "prod") {
+  const built = await run("node_modules/.bin/next", ["build"]);
+  if (built !== 0) process.exit(built);
+}
+
+if (!env.NEXTCLOUD_URL) {
+  const sandbox = start(process.execPath, ["--import", "tsx", "scripts/sandbox.ts"]);
+  sandbox.on("exit", (code) => {
+    if (code) console.error(`[nextcloud-mcp] the Nextcloud sandbox stopped (exit ${code}); tools that use Nextcloud will fail until it runs again`);
+  });
+}
+
+const code = await run("node_modules/.bin/next", [mode === "prod" ? "start" : "dev"]);
+stopAll();
+process.exit(code);

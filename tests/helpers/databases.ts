@@ -3,8 +3,8 @@
  * PostgreSQL database (on the machine's server) or PGlite folder, so runs
  * never see each other's data.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -39,13 +39,32 @@ export function postgresUrlFor(database: string, base = POSTGRES_ADMIN_URL): str
   return url.toString();
 }
 
-export async function createPostgresDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+/**
+ * Schema templates: the committed migrations applied once (global setup), then
+ * copied for each test (PGlite: the data folder; PostgreSQL: CREATE DATABASE …
+ * TEMPLATE). Named by a hash of the migrations, so a changed migration makes a
+ * new template. Tests of the migrations themselves ask for an empty database.
+ */
+export function migrationsHash(): string {
+  const dir = path.resolve(import.meta.dirname, "..", "..", "prisma", "migrations");
+  const hash = createHash("sha256");
+  for (const name of readdirSync(dir).sort()) {
+    const file = path.join(dir, name, "migration.sql");
+    if (existsSync(file)) hash.update(name).update(readFileSync(file));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+export const pgliteTemplateDir = () => path.join(os.tmpdir(), `ncmcp-pglite-template-${migrationsHash()}`);
+export const postgresTemplateName = () => `ncmcp_tpl_${migrationsHash()}`;
+
+export async function createPostgresDatabase(options: { template?: string } = {}): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   // The timestamp lets a later run drop databases a crashed run left behind.
   const name = `${TEST_DB_PREFIX}${Date.now()}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(options.template ? `CREATE DATABASE "${name}" TEMPLATE "${options.template}"` : `CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
@@ -64,12 +83,16 @@ export async function createPostgresDatabase(): Promise<{ url: string; name: str
   };
 }
 
-export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promise<TestDatabase> {
+/** A fresh database with the current schema (or `empty: true`: nothing at all). */
+export async function createTestDatabase(kind: TestDbKind = testDbKind(), options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (kind === "postgres") {
-    const db = await createPostgresDatabase();
+    const template = postgresTemplateName();
+    const db = await createPostgresDatabase(options.empty ? {} : { template });
     return { kind, env: { DATABASE_URL: db.url }, location: db.url, drop: db.drop };
   }
   const dir = tempDir("pglite");
+  const template = pgliteTemplateDir();
+  if (!options.empty && existsSync(path.join(template, "pglite"))) cpSync(path.join(template, "pglite"), path.join(dir, "pglite"), { recursive: true });
   return {
     kind,
     env: { DATA_DIR: dir },

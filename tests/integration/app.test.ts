@@ -17,7 +17,7 @@ describe(`the app on ${kind}`, () => {
   let app: AppServer;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
+    db = await createTestDatabase(kind, { empty: true });
     app = await startApp(db.env);
   });
   afterAll(async () => {

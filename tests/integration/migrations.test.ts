@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function fresh(): Promise<{ db: TestDatabase; runner: MigrationRunner; close(): Promise<void> }> {
-  const db = await createTestDatabase(kind);
+  const db = await createTestDatabase(kind, { empty: true });
   const handle = kind === "postgres" ? openPostgres(db.location) : await openPglite(db.location);
   cleanups.push(db.drop);
   cleanups.push(() => handle.close());
@@ -66,7 +66,7 @@ describe(`migrations on an empty ${kind} database`, () => {
   });
 
   it.runIf(kind === "postgres")("serialises concurrent starters on one PostgreSQL database", async () => {
-    const db = await createTestDatabase("postgres");
+    const db = await createTestDatabase("postgres", { empty: true });
     cleanups.push(db.drop);
     const a = openPostgres(db.location);
     const b = openPostgres(db.location);

@@ -1,0 +1,3 @@
+import { setupIntegration } from "./global-setup";
+
+export default () => setupIntegration("pglite");
