@@ -1,4 +1,4 @@
-// `npm run sandbox [-- --port 3100 --issuer <url> --audience nextcloud --record-tokens]`
+// `npm run sandbox [-- --port SANDBOX_PORT --issuer <url> --audience nextcloud --record-tokens]`
 // Starts the Nextcloud sandbox (lib/sandbox): a stand-in Nextcloud for tests
 // and demos, used when NEXTCLOUD_URL is unset. It trusts tokens from the
 // configured issuer (ISSUER: OIDC_ISSUER or the built-in IdP at
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   try {
     args = parseArgs({
       options: {
-        port: { type: "string", default: "3100" },
+        port: { type: "string" },
         host: { type: "string", default: "127.0.0.1" },
         issuer: { type: "string" },
         "jwks-url": { type: "string" },
@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const port = Number(args.port);
+  const config = getConfig();
+  // The app looks for the sandbox on SANDBOX_PORT when NEXTCLOUD_URL is unset.
+  const port = Number(args.port ?? config.SANDBOX_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`--port must be a port number (0-65535), got ${args.port}\n${USAGE}`);
     process.exit(2);
@@ -44,7 +46,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const config = getConfig();
   const sandbox = await startSandbox({
     port,
     host: args.host,

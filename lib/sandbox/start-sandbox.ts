@@ -13,7 +13,9 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatScope, missingScopes } from "@/lib/auth/scopes";
 import { log } from "@/lib/log";
+import { FaultInjector } from "./fault-injection";
 import { IssuerKeys } from "./issuer-keys";
+import { nextcloudAppRoutes } from "./nextcloud-app-routes";
 import { sendOcsError } from "./ocs-response";
 import { matchRoute, type SandboxRoute } from "./route-table";
 import { getCurrentUserRoute } from "./routes/get-current-user";
@@ -46,6 +48,8 @@ export interface Sandbox {
   keys: IssuerKeys;
   users: SandboxUsers;
   seen: TokenLog;
+  /** Test-only: arm HTTP faults (no route exposes this). */
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -79,7 +83,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const keys = new IssuerKeys({ issuer: options.issuer, jwksUrl: options.jwksUrl, refetchCooldownMs: options.jwksRefetchCooldownMs });
   const users = new SandboxUsers();
   const seen = new TokenLog();
-  const routes: SandboxRoute[] = [getCurrentUserRoute, ...(options.routes ?? [])];
+  const faults = new FaultInjector();
+  const routes: SandboxRoute[] = [getCurrentUserRoute, ...nextcloudAppRoutes(users), ...(options.routes ?? [])];
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
@@ -165,6 +170,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       }
       return sendText(res, 405, "Method not allowed", { allow: "GET, DELETE" });
     }
+    if (faults.intercept(req, res, url)) return;
     return handleApi(req, res, url);
   }
 
@@ -190,6 +196,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     keys,
     users,
     seen,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,0 +1,90 @@
+/**
+ * The provisioning page (Flow 2): what the client asked this server to do in
+ * Nextcloud on the person's behalf, scope by scope, and a Continue button
+ * that leads to the identity provider's consent. Viewing it uses nothing up;
+ * Continue (a same-origin form POST) does. A bad, expired or used link gets
+ * a readable page.
+ */
+import type { Metadata } from "next";
+import { Card, PageShell } from "@/app/_components/page-shell";
+import { describeProvisioningRequest } from "@/lib/provisioning/describe-provisioning-request";
+import { REVOKE_HINT, ScopeItems } from "../_components/scope-items";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Grant Nextcloud access", referrer: "no-referrer" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const LINK_PROBLEM = {
+  invalid: { title: "This link is not valid", text: "The provisioning link is incomplete, was altered, or was not made by this server." },
+  expired: { title: "This link has expired", text: "Provisioning links are valid for ten minutes." },
+  used: { title: "This link was already used", text: "Each provisioning link works once." },
+} as const;
+
+export default async function AuthorizeNextcloudPage({ searchParams }: Props) {
+  const query = await searchParams;
+  const request = typeof query.request === "string" ? query.request : undefined;
+  const outcome = await describeProvisioningRequest(request);
+
+  if (!outcome.ok) {
+    const problem = LINK_PROBLEM[outcome.reason];
+    return (
+      <PageShell width="narrow">
+        <Card>
+          <h1 className="text-xl font-semibold" data-testid="provisioning-problem" data-reason={outcome.reason}>
+            {problem.title}
+          </h1>
+          <p className="mt-2 text-slate-700">{problem.text}</p>
+          <p className="mt-2 text-slate-700">Go back to your AI client and try again: it will give you a fresh link.</p>
+        </Card>
+      </PageShell>
+    );
+  }
+
+  const { view } = outcome;
+  const client = view.clientName ?? view.clientId ?? "An MCP client";
+  return (
+    <PageShell width="narrow">
+      <Card>
+        <h1 className="text-xl font-semibold">Give this server access to your Nextcloud?</h1>
+        <p className="mt-2 text-slate-700">
+          <strong data-testid="client-name">{client}</strong>
+          {view.clientName && view.clientId && view.clientName !== view.clientId ? (
+            <span className="text-slate-500"> (client id <code className="break-all text-xs">{view.clientId}</code>)</span>
+          ) : null}{" "}
+          asked for a tool that needs your Nextcloud. Signing in to the client did not give this server any Nextcloud access; you grant it here, scope by scope.
+        </p>
+
+        {view.requested.length > 0 ? (
+          <section className="mt-5">
+            <h2 className="font-semibold">This server will be allowed to</h2>
+            <ScopeItems scopes={view.requested} testId="requested-scopes" />
+          </section>
+        ) : null}
+        {view.kept.length > 0 ? (
+          <section className="mt-5">
+            <h2 className="font-semibold">Access you granted before (stays as it is)</h2>
+            <ScopeItems scopes={view.kept} testId="kept-scopes" />
+          </section>
+        ) : null}
+
+        <p className="mt-5 text-sm text-slate-600">
+          Each tool call gets its own short-lived token limited to what that tool needs. To run tasks while you are away, this server keeps a renewable grant,
+          encrypted. {REVOKE_HINT}
+        </p>
+        <p className="mt-2 text-sm text-slate-600">
+          Next, your identity provider asks you to sign in (as the same account you use in the client) and to confirm. This link expires at{" "}
+          <time dateTime={view.expiresAt.toISOString()}>{view.expiresAt.toUTCString()}</time>.
+        </p>
+
+        <form method="post" action="/oauth/authorize-nextcloud/continue" className="mt-6 flex gap-3">
+          <input type="hidden" name="request" value={request} />
+          <button type="submit" className="rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
+            Continue
+          </button>
+        </form>
+        <p className="mt-3 text-sm text-slate-500">Don&apos;t want to? Just close this page; nothing is granted.</p>
+      </Card>
+    </PageShell>
+  );
+}

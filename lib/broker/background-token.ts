@@ -1,0 +1,80 @@
+/**
+ * The background path of the token broker: a Nextcloud token for a job that
+ * runs while the user is away, from the stored refresh token (refresh grant,
+ * RFC 6749 §6). Only a JobContext — which only lib/jobs/run-background-job.ts
+ * makes — opens it, and only for the job's own user; tool handlers cannot
+ * reach it (they exchange session tokens instead, exchange-session-token.ts).
+ *
+ * - The grant store's withRefreshToken serialises refreshes of one grant and
+ *   stores the rotated refresh token atomically (RFC 9700 §4.14.2: a reused
+ *   refresh token would make the IdP revoke the whole grant).
+ * - scope = exactly what the job asks for (§6: a subset of the grant), and
+ *   only scopes the stored grant holds.
+ * - invalid_grant: the IdP no longer honours the grant → marked revoked (the
+ *   refresh token is dropped), audited, and the user must provision again.
+ * - IdP unreachable → IdpUnreachableError (retryable), grant unchanged.
+ */
+import * as oidc from "openid-client";
+import { formatScope, missingScopes, parseScope } from "@/lib/auth/scopes";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { getConfig } from "@/lib/config";
+import type { JobContext } from "@/lib/jobs/job-context";
+import { idpClient } from "@/lib/broker/idp-client";
+import { getGrant, GrantRevokedError } from "@/lib/provisioning/grant-store";
+import { RefreshTokenRejectedError, withRefreshToken } from "@/lib/provisioning/with-refresh-token";
+import { classifyIdpError, IdpRefusedError } from "./idp-errors";
+import { backgroundNextcloudToken, type BackgroundNextcloudToken } from "./token-types";
+
+/** The job needs Nextcloud access the user has not (or no longer) provisioned. */
+export class NotProvisionedError extends Error {
+  constructor(
+    message: string,
+    readonly missing: string[],
+  ) {
+    super(message);
+    this.name = "NotProvisionedError";
+  }
+}
+
+export async function backgroundToken(job: JobContext, scopes: readonly string[]): Promise<BackgroundNextcloudToken> {
+  const config = getConfig();
+  const audience = config.NEXTCLOUD_AUDIENCE;
+  const requested = [...new Set(scopes)];
+  if (requested.length === 0) throw new Error("backgroundToken needs at least one scope");
+
+  const grant = await getGrant(job.userId, audience);
+  if (!grant?.active) throw new NotProvisionedError("Nextcloud access is not provisioned for this user; they must provision it again.", requested);
+  const missing = missingScopes(requested, grant.scopes);
+  if (missing.length > 0) throw new NotProvisionedError(`The Nextcloud grant lacks ${formatScope(missing)}.`, missing);
+
+  let rejected = false;
+  try {
+    return await withRefreshToken(job.userId, audience, async (refreshToken) => {
+      let response: oidc.TokenEndpointResponse;
+      try {
+        response = await oidc.refreshTokenGrant(await idpClient(), refreshToken, { scope: formatScope(requested) });
+      } catch (error) {
+        const classified = classifyIdpError(error);
+        // RFC 6749 §5.2: the refresh token is invalid, expired, revoked or reused.
+        if (classified instanceof IdpRefusedError && classified.error === "invalid_grant") {
+          rejected = true;
+          throw new RefreshTokenRejectedError();
+        }
+        throw classified;
+      }
+      const granted = response.scope === undefined ? requested : parseScope(response.scope);
+      if (granted.some((s) => !requested.includes(s))) throw new IdpRefusedError("invalid_response", "the identity provider issued more scopes than requested");
+      const lifetime = response.expires_in ?? 300;
+      return {
+        refreshToken: response.refresh_token,
+        value: backgroundNextcloudToken({ accessToken: response.access_token, audience, scopes: granted, expiresAt: new Date(Date.now() + lifetime * 1000) }),
+      };
+    });
+  } catch (error) {
+    if (error instanceof GrantRevokedError) {
+      if (rejected) await recordAuditEvent({ event: "revoked", outcome: "success", userId: job.userId, scopes: grant.scopes, detail: { reason: "invalid_grant", job: job.kind } });
+      throw new NotProvisionedError("The identity provider no longer accepts this Nextcloud grant; the user must provision access again.", requested);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * This server's OAuth client at the IdP (lib/oidc/server-client.ts), with the
+ * transport chosen for speed: when the IdP is the built-in one, it lives in
+ * this very process, so token, revocation and other endpoint requests are
+ * handed to the provider in-process (lib/idp/web-bridge.ts) instead of a
+ * loopback HTTP round trip through the web server. It is the same request
+ * with the same client authentication, answered by the same oidc-provider
+ * code and policy (RFC 8693 grant handler, client checks) — only the socket
+ * is skipped. `npm run bench:exchange` measures both.
+ *
+ * An external IdP (OIDC_ISSUER) is always reached over HTTP.
+ */
+import * as oidc from "openid-client";
+import { getConfig } from "@/lib/config";
+import { getServerClient } from "@/lib/oidc/server-client";
+
+const MARK = Symbol.for("nextcloud-mcp.idp-client-in-process");
+
+/** A fetch that serves requests for the built-in issuer's endpoints in-process. */
+export function inProcessIdpFetch(issuer: string): typeof fetch {
+  const prefix = `${issuer}/`;
+  const mountPath = new URL(issuer).pathname;
+  return async (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(prefix)) return fetch(input, init);
+    const { callProvider } = await import("@/lib/idp/web-bridge");
+    const request = new Request(url, init);
+    return callProvider(request, new URL(url).pathname.slice(mountPath.length) || "/");
+  };
+}
+
+export async function idpClient(): Promise<oidc.Configuration> {
+  const client = await getServerClient();
+  const config = getConfig();
+  if (!config.BUILTIN_IDP) return client;
+  const marked = client as oidc.Configuration & { [MARK]?: true };
+  if (!marked[MARK]) {
+    client[oidc.customFetch] = inProcessIdpFetch(config.ISSUER) as never;
+    marked[MARK] = true;
+  }
+  return client;
+}

@@ -1,0 +1,49 @@
+/**
+ * Builds the MCP server for one request (stateless Streamable HTTP: a server
+ * and a transport per request). Only the tools the caller's scopes allow are
+ * registered, so tools/list shows exactly what the token can use, and a tool
+ * outside the token's scopes does not exist for this request even if the HTTP
+ * layer's scope gate were bypassed.
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
+import { insufficientScopes } from "@/lib/auth/scope-policy";
+import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
+import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
+import type { CatalogueTool } from "@/lib/mcp/tool-definition";
+import { log } from "@/lib/log";
+import { APP_VERSION } from "@/lib/version";
+
+const INSTRUCTIONS =
+  "Tools for the user's Nextcloud (notes, files, calendar, contacts, deck). Access is granted progressively: " +
+  "call check_provisioning_status to see whether Nextcloud access is provisioned; a tool that needs more access " +
+  "answers with a link the user can open to grant it.";
+
+export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
+  return catalogue.filter((tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0);
+}
+
+export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): McpServer {
+  const caller = callerFromAuthInfo(authInfo);
+  const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  for (const tool of toolsFor(caller, catalogue)) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+      async (args: unknown, extra) => {
+        // The identity comes from the verified token attached by the HTTP layer, never from headers.
+        const context = { caller: callerFromAuthInfo(extra.authInfo), signal: extra.signal, authInfo: extra.authInfo ?? authInfo };
+        try {
+          return await tool.invoke(args, context);
+        } catch (error) {
+          // URL-mode elicitation (-32042) is an answer, not a failure: the SDK passes it on as a JSON-RPC error.
+          if (error instanceof UrlElicitationRequiredError) throw error;
+          log.error("tool failed", { tool: tool.name, clientId: caller.clientId, reason: error instanceof Error ? error.message : String(error) });
+          return { isError: true, content: [{ type: "text" as const, text: `${tool.name} failed on the server. Please try again later.` }] };
+        }
+      },
+    );
+  }
+  return server;
+}

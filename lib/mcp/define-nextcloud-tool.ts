@@ -1,0 +1,57 @@
+/**
+ * A tool that works in the user's Nextcloud: declared like any tool
+ * (tool-definition.ts) plus the Nextcloud scopes it needs, which are also the
+ * MCP scopes the caller's token must hold (the catalogue uses one name for
+ * both). Its `run` receives a session token for exactly those scopes — the
+ * provisioning guard obtained it — and never anything else: no refresh
+ * token, no background token (the types do not allow it).
+ */
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
+import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import { requireProvisioning, errorResult } from "./provisioning-guard";
+import type { CatalogueTool, ToolContext, ToolOutcome } from "./tool-definition";
+
+export interface NextcloudToolContext extends ToolContext {
+  nextcloud: SessionNextcloudToken;
+}
+
+export interface NextcloudToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** Nextcloud scopes (= MCP scopes) the tool needs. */
+  scopes: readonly string[];
+  run(input: z.output<I>, context: NextcloudToolContext): Promise<ToolOutcome<z.output<O>>>;
+}
+
+export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject>(spec: NextcloudToolSpec<I, O>): CatalogueTool {
+  const scopes = Object.freeze([...spec.scopes]);
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    input: spec.input,
+    output: spec.output,
+    annotations: spec.annotations,
+    requiredScopes: scopes,
+    async invoke(args, context): Promise<CallToolResult> {
+      const input = spec.input.parse(args ?? {});
+      const guard = await requireProvisioning({ caller: context.caller, authInfo: context.authInfo, tool: spec.name, scopes });
+      if (!guard.ok) return guard.result;
+      try {
+        const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
+        return { content: [{ type: "text", text: outcome.text }, ...(outcome.extraContent ?? [])], structuredContent: outcome.structured as Record<string, unknown> };
+      } catch (error) {
+        if (error instanceof NextcloudRequestError) {
+          return errorResult(`${spec.name} failed: ${error.message}${error.retryable ? " This is temporary; try again in a moment." : ""}`);
+        }
+        throw error;
+      }
+    },
+  };
+}

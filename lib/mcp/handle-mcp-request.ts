@@ -1,0 +1,129 @@
+/**
+ * The MCP endpoint (Streamable HTTP, stateless), as an ordered list of checks;
+ * each failure is answered precisely and nothing reaches MCP code unchecked:
+ *  1. Host and Origin (DNS-rebinding protection) → 403
+ *  2. the access token (Flow 1) → 400 / 401 / 503
+ *  3. Content-Type application/json → 415; Accept → 406
+ *  4. body size and JSON-RPC shape → 413 / 400
+ *  5. tool scopes → 403 insufficient_scope (step-up)
+ *  6. a fresh McpServer + transport for this request, with the verified
+ *     identity as `authInfo`.
+ * Only a POST carries MCP messages: without sessions there is no stream to
+ * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
+ */
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { stepUpScopes } from "@/lib/auth/scope-policy";
+import { getConfig } from "@/lib/config";
+import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
+import { JsonRpcCode, jsonRpcErrorResponse } from "@/lib/http/json-rpc-response";
+import { checkRequestOrigin } from "@/lib/http/request-origin";
+import { authenticateRequest, challengeResponse } from "@/lib/mcp/authenticate-request";
+import { rememberClientCapabilities } from "@/lib/mcp/client-capabilities";
+import { createMcpServer } from "@/lib/mcp/create-mcp-server";
+import { readJsonRpcBody } from "@/lib/mcp/read-json-rpc-body";
+import { chooseResponseMode } from "@/lib/mcp/response-mode";
+import { checkToolScopes } from "@/lib/mcp/scope-gate";
+import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
+import type { CatalogueTool } from "@/lib/mcp/tool-definition";
+import { log } from "@/lib/log";
+
+export interface McpHandlerOptions {
+  /** The tools to offer; the application's catalogue unless a test brings its own. */
+  catalogue?: readonly CatalogueTool[];
+}
+
+export const MCP_METHODS = ["POST", "OPTIONS"] as const;
+const PREFLIGHT_METHODS = ["GET", "POST", "DELETE", "OPTIONS"];
+
+type Gate = { ok: true; cors: CorsPolicy | undefined } | { ok: false; response: Response };
+
+function originGate(request: Request): Gate {
+  const decision = checkRequestOrigin(request.headers, getConfig());
+  if (!decision.ok) return { ok: false, response: jsonRpcErrorResponse(403, JsonRpcCode.ServerError, `Forbidden: ${decision.problem}`) };
+  return { ok: true, cors: decision.origin ? { kind: "trusted", origin: decision.origin } : undefined };
+}
+
+// Headers the MCP server may see in `extra.requestInfo`: credentials stay here.
+function forwardedRequest(request: Request): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("authorization");
+  headers.delete("cookie");
+  // The SDK transport insists on both; the response mode is chosen by enableJsonResponse.
+  headers.set("accept", "application/json, text/event-stream");
+  return new Request(request.url, { method: "POST", headers });
+}
+
+async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {
+  const auth = await authenticateRequest(request);
+  if (!auth.ok) return auth.response;
+
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
+    return jsonRpcErrorResponse(415, JsonRpcCode.ServerError, "Unsupported Media Type: Content-Type must be application/json");
+  }
+  const mode = chooseResponseMode(request.headers.get("accept"));
+  if (!mode) return jsonRpcErrorResponse(406, JsonRpcCode.ServerError, "Not Acceptable: accept application/json or text/event-stream");
+
+  const body = await readJsonRpcBody(request);
+  if (!body.ok) return body.response;
+  rememberClientCapabilities(auth.authInfo, body.messages);
+
+  const shortfall = checkToolScopes(body.messages, auth.authInfo.scopes, catalogue);
+  if (shortfall) {
+    return challengeResponse(403, {
+      error: "insufficient_scope",
+      description: `${shortfall.tools.join(", ")} needs scope ${shortfall.missing.join(" ")}`,
+      scopes: stepUpScopes(auth.authInfo.scopes, shortfall.needed),
+    });
+  }
+
+  const server = createMcpServer(auth.authInfo, catalogue);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: mode === "json" });
+  await server.connect(transport);
+  const response = await transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
+  if (mode === "json" || !response.body) {
+    void server.close();
+    return response;
+  }
+  // SSE: the stream ends once every response was written; release the server then.
+  const release = new TransformStream<Uint8Array, Uint8Array>({ flush: () => void server.close() });
+  return new Response(response.body.pipeThrough(release), { status: response.status, headers: response.headers });
+}
+
+function noStore(response: Response): Response {
+  if (!response.headers.has("Cache-Control")) {
+    try {
+      response.headers.set("Cache-Control", "no-store");
+    } catch {
+      // immutable headers: the response already carries its own caching rules
+    }
+  }
+  return response;
+}
+
+export async function handleMcpPost(request: Request, options: McpHandlerOptions = {}): Promise<Response> {
+  const gate = originGate(request);
+  if (!gate.ok) return gate.response;
+  try {
+    return withCors(noStore(await handlePost(request, options.catalogue ?? TOOL_CATALOGUE)), gate.cors);
+  } catch (error) {
+    log.error("MCP request failed", { reason: error instanceof Error ? error.message : String(error) });
+    return withCors(jsonRpcErrorResponse(500, JsonRpcCode.InternalError, "Internal error"), gate.cors);
+  }
+}
+
+export function handleMcpMethodNotAllowed(request: Request): Response {
+  const gate = originGate(request);
+  if (!gate.ok) return gate.response;
+  const response = jsonRpcErrorResponse(405, JsonRpcCode.ServerError, "Method Not Allowed: this stateless server accepts MCP messages by POST only", {
+    Allow: MCP_METHODS.join(", "),
+  });
+  return withCors(response, gate.cors);
+}
+
+export function handleMcpPreflight(request: Request): Response {
+  const gate = originGate(request);
+  if (!gate.ok) return gate.response;
+  if (!gate.cors) return new Response(null, { status: 204, headers: { Allow: MCP_METHODS.join(", ") } });
+  return preflightResponse(gate.cors, PREFLIGHT_METHODS);
+}

@@ -1,0 +1,78 @@
+/**
+ * The provisioning guard (the seed's provisioning decorator): every
+ * Nextcloud tool runs through it with the Nextcloud scopes it needs.
+ *
+ * 1. The caller's grant (metadata only — getGrant never selects the refresh
+ *    token): none, revoked, or missing scopes → the tool does not run. The
+ *    client gets a provisioning link for the needed scopes: as URL-mode
+ *    elicitation (UrlElicitationRequiredError, JSON-RPC -32042) when it
+ *    declared `elicitation.url`, otherwise as a tool error result whose text
+ *    names the missing scopes and holds the link (MCP 2025-11-25, tools
+ *    "Error Handling": errors the model can act on are results).
+ * 2. A session token for exactly those scopes (RFC 8693, the broker). The IdP
+ *    has the last word: a refused exchange also ends in a provisioning link;
+ *    an unreachable IdP in a retryable error.
+ * Both refusals are audited (guard_refused / exchange_denied).
+ */
+import { randomUUID } from "node:crypto";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { formatScope, missingScopes } from "@/lib/auth/scopes";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
+import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
+import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import { getConfig } from "@/lib/config";
+import { getGrant } from "@/lib/provisioning/grant-store";
+import { createProvisioningLink } from "@/lib/provisioning/provisioning-link";
+import type { CallerIdentity } from "./caller";
+import { supportsUrlElicitation } from "./client-capabilities";
+
+export type GuardOutcome = { ok: true; token: SessionNextcloudToken } | { ok: false; result: CallToolResult };
+
+export const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: "text", text }] });
+
+type RefusalReason = "no_grant" | "revoked" | "missing_scopes" | "exchange_refused";
+
+/** The link and the words for "grant access first"; thrown as -32042 where the client can open URLs itself. */
+async function provisioningRequired(caller: CallerIdentity, tool: string, needed: readonly string[], missing: readonly string[], reason: RefusalReason, detail?: string): Promise<CallToolResult> {
+  await recordAuditEvent({ event: "guard_refused", outcome: "denied", userId: caller.sub, clientId: caller.clientId, tool, scopes: missing, detail: { reason } });
+  const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, scopes: [...new Set([...missing, ...needed])] });
+  const why =
+    reason === "no_grant"
+      ? "Nextcloud access has not been provisioned for you yet."
+      : reason === "revoked"
+        ? "Your Nextcloud access was revoked."
+        : reason === "exchange_refused"
+          ? `The identity provider refused Nextcloud access${detail ? ` (${detail})` : ""}.`
+          : `Your Nextcloud access does not include ${formatScope(missing)} yet.`;
+  const message = `${tool} needs Nextcloud access with the scope${missing.length > 1 ? "s" : ""} ${formatScope(missing)}. ${why} Open this link to grant it (valid for 10 minutes, once)`;
+  if (supportsUrlElicitation(caller)) {
+    throw new UrlElicitationRequiredError([{ mode: "url", elicitationId: randomUUID(), url: link.url, message: `${message}.` }], message);
+  }
+  return errorResult(`${message}: ${link.url}\nThen call ${tool} again.`);
+}
+
+/** Checks the grant and exchanges a session token for `scopes`; see the file comment. */
+export async function requireProvisioning(input: { caller: CallerIdentity; authInfo: AuthInfo; tool: string; scopes: readonly string[] }): Promise<GuardOutcome> {
+  const { caller, authInfo, tool, scopes } = input;
+  if (caller.authDisabled) return { ok: false, result: errorResult(`${tool} needs a signed-in user; authentication is disabled on this test instance.`) };
+
+  const grant = await getGrant(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
+  const reason: RefusalReason | undefined = !grant ? "no_grant" : !grant.active ? "revoked" : undefined;
+  const missing = reason ? [...scopes] : missingScopes(scopes, grant!.scopes);
+  if (missing.length > 0) return { ok: false, result: await provisioningRequired(caller, tool, scopes, missing, reason ?? "missing_scopes") };
+
+  try {
+    return { ok: true, token: await exchangeSessionToken(authInfo, scopes, { tool, grantLastUsedAt: grant!.lastUsedAt }) };
+  } catch (error) {
+    if (error instanceof IdpUnreachableError) {
+      return { ok: false, result: errorResult(`${tool} could not run: the identity provider cannot be reached right now. This is temporary; try again in a moment.`) };
+    }
+    if (error instanceof IdpRefusedError) {
+      const refused = error.error === "invalid_scope" && error.scopes.length > 0 ? error.scopes : [...scopes];
+      return { ok: false, result: await provisioningRequired(caller, tool, scopes, refused, "exchange_refused", error.description ?? error.error) };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * revoke_nextcloud_access: withdraws this server's Nextcloud access for the
+ * caller — revoked at the IdP (RFC 7009), deleted here. Idempotent: without
+ * a grant it says there is nothing to revoke. The one tool that touches the
+ * stored refresh token (to present it for revocation); see
+ * lib/provisioning/revoke-nextcloud-grant.ts.
+ */
+import { z } from "zod";
+import { IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
+import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
+
+const output = z.object({
+  status: z.enum(["revoked", "nothing_to_revoke", "retry_later"]),
+  revoked_scopes: z.array(z.string()),
+});
+
+type Result = z.output<typeof output>;
+
+export const revokeNextcloudAccess = defineTool({
+  name: "revoke_nextcloud_access",
+  title: "Revoke Nextcloud access",
+  description: "Withdraws all Nextcloud access you granted this server: revoked at the identity provider and deleted here. Tools that need Nextcloud will ask again.",
+  input: z.object({}),
+  output,
+  annotations: { title: "Revoke Nextcloud access", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  requiredScopes: [],
+  async run(_input, { caller }): Promise<ToolOutcome<Result>> {
+    if (caller.authDisabled) throw new Error("revocation needs a signed-in user");
+    try {
+      const outcome = await revokeNextcloudGrant({ userId: caller.sub, clientId: caller.clientId });
+      if (!outcome.revoked) {
+        return { structured: { status: "nothing_to_revoke", revoked_scopes: [] }, text: "There is nothing to revoke: this server holds no Nextcloud access for you." };
+      }
+      return {
+        structured: { status: "revoked", revoked_scopes: outcome.scopes },
+        text: `Nextcloud access revoked (${outcome.scopes.join(", ")}). This server can no longer act in your Nextcloud; tools that need it will ask you again.`,
+      };
+    } catch (error) {
+      if (!(error instanceof IdpUnreachableError)) throw error;
+      return {
+        structured: { status: "retry_later", revoked_scopes: [] },
+        text: "The identity provider cannot be reached right now, so nothing was revoked yet (your access is unchanged). Try again in a moment.",
+      };
+    }
+  },
+});

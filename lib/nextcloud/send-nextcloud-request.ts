@@ -1,0 +1,146 @@
+/**
+ * The transport every typed Nextcloud client (notes, WebDAV) uses: one
+ * request with the caller's Nextcloud token, a per-attempt timeout, bounded
+ * retries for idempotent requests (retry-policy.ts), a cap on what is read
+ * back, and errors a person can act on (nextcloud-error-for-status.ts).
+ * The path is always resolved under the Nextcloud base URL: an absolute URL
+ * or a protocol-relative path is refused, so a crafted path can never send
+ * the token elsewhere.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { bearerHeader, type NextcloudToken } from "@/lib/broker/token-types";
+import { nextcloudBaseUrl } from "./nextcloud-base-url";
+import { nextcloudErrorForStatus, type StatusContext } from "./nextcloud-error-for-status";
+import { NextcloudRequestError } from "./nextcloud-request";
+import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+
+export interface NextcloudConnection {
+  token: NextcloudToken;
+  /** Default: NEXTCLOUD_URL or the sandbox (nextcloudBaseUrl()). */
+  baseUrl?: string;
+  /** Aborted when the tool call is cancelled. */
+  signal?: AbortSignal;
+  /** Per attempt (default 15 s). */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+}
+
+export interface NextcloudHttpRequest {
+  method: string;
+  /** Absolute path (already percent-encoded) and query under the base URL. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** For error messages (what was asked for) and status meanings specific to the operation. */
+  context?: StatusContext;
+  /** Statuses besides 2xx that are an answer, not a failure (e.g. 412 read by the caller). */
+  acceptStatuses?: readonly number[];
+  /** Larger bodies are an error (default 8 MiB)... */
+  maxResponseBytes?: number;
+  /** ...unless the caller wants the first bytes only: the rest is left unread and `truncated` set. */
+  truncateResponse?: boolean;
+}
+
+export interface NextcloudHttpResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+  truncated: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export function resolveNextcloudUrl(baseUrl: string, path: string): URL {
+  // A path must be a path: "//host" or "https://host" would change the origin.
+  if (!path.startsWith("/") || path.startsWith("//") || /[\s\\]/.test(path)) {
+    throw new NextcloudRequestError("invalid", "Refused to send a request to an invalid Nextcloud path.");
+  }
+  const base = new URL(baseUrl);
+  const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, "")}${path}`);
+  if (url.origin !== base.origin) throw new NextcloudRequestError("invalid", "Refused to send a request outside Nextcloud.");
+  return url;
+}
+
+async function readBody(response: Response, limit: number, truncate: boolean): Promise<{ body: Uint8Array; truncated: boolean }> {
+  if (!response.body) return { body: new Uint8Array(), truncated: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > limit) {
+      await reader.cancel();
+      if (!truncate) throw new NextcloudRequestError("too_large", `Nextcloud's answer is larger than ${limit} bytes, more than this server reads.`);
+      chunks.push(value.subarray(0, limit - size));
+      size = limit;
+      truncated = true;
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { body, truncated };
+}
+
+export async function sendNextcloudRequest(connection: NextcloudConnection, request: NextcloudHttpRequest): Promise<NextcloudHttpResponse> {
+  const url = resolveNextcloudUrl(connection.baseUrl ?? nextcloudBaseUrl(), request.path);
+  const method = request.method.toUpperCase();
+  const policy = connection.retry ?? DEFAULT_RETRY_POLICY;
+  const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const headers = { ...request.headers, authorization: bearerHeader(connection.token) };
+  const body: BodyInit | undefined = typeof request.body === "string" || request.body === undefined ? request.body : new Uint8Array(request.body).buffer;
+
+  for (let attempt = 1; ; attempt++) {
+    const signal = connection.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), connection.signal]) : AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body, redirect: "manual", signal });
+    } catch (error) {
+      if (connection.signal?.aborted) throw new NextcloudRequestError("unavailable", "The request to Nextcloud was cancelled.");
+      if ((error as Error).name === "TimeoutError") {
+        throw new NextcloudRequestError("unavailable", `Nextcloud did not answer within ${Math.round(timeoutMs / 1000)} s; try again later.`);
+      }
+      const decision = decideRetry({ method, attempt, status: undefined, policy });
+      if (decision.retry) {
+        await sleep(decision.delayMs, undefined, { signal: connection.signal }).catch(() => undefined);
+        continue;
+      }
+      throw new NextcloudRequestError("unavailable", `Nextcloud at ${url.origin} cannot be reached right now; try again later.`);
+    }
+
+    const accepted = (response.status >= 200 && response.status < 300) || (request.acceptStatuses ?? []).includes(response.status);
+    if (accepted) {
+      const { body, truncated } = await readBody(response, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, request.truncateResponse ?? false);
+      return { status: response.status, headers: response.headers, body, truncated };
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const decision = decideRetry({ method, attempt, status: response.status, retryAfter: response.headers.get("retry-after"), policy });
+    if (decision.retry) {
+      await sleep(decision.delayMs, undefined, { signal: connection.signal }).catch(() => undefined);
+      if (connection.signal?.aborted) throw new NextcloudRequestError("unavailable", "The request to Nextcloud was cancelled.");
+      continue;
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new NextcloudRequestError("unexpected", `Nextcloud answered with a redirect (HTTP ${response.status}); check NEXTCLOUD_URL.`, response.status);
+    }
+    throw nextcloudErrorForStatus(response.status, request.context, decision.waitMs);
+  }
+}
+
+/** The body as JSON, or an error that says Nextcloud's answer was not what this API returns. */
+export function jsonBody(response: NextcloudHttpResponse): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(response.body)) as unknown;
+  } catch {
+    throw new NextcloudRequestError("unexpected", "Nextcloud sent an answer that is not JSON.");
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * "Continue" on the provisioning page (Flow 2, step 2): consume the
+ * single-use provisioning request, remember the flow server-side, and send
+ * the browser to the IdP's authorization endpoint as this server's
+ * confidential client:
+ *
+ * - PKCE S256 (RFC 7636; OAuth 2.1 §4.1.1), `state` (RFC 6749 §10.12) and
+ *   `nonce` (OIDC Core §3.1.2.1), all fresh and random;
+ * - resource = Nextcloud (RFC 8707);
+ * - scope = what is needed now ∪ what the user granted before (incremental
+ *   consent keeps earlier scopes) ∪ `offline_access` (the refresh token the
+ *   background path needs) ∪ `openid` (the ID token whose `sub` proves who
+ *   consented);
+ * - prompt=consent: OIDC Core §11 requires it for offline_access, and the
+ *   user should see exactly what is granted.
+ */
+import * as oidc from "openid-client";
+import { formatScope } from "@/lib/auth/scopes";
+import { getConfig } from "@/lib/config";
+import { idpClient } from "@/lib/broker/idp-client";
+import { callbackUrls } from "@/lib/oidc/server-client";
+import { getGrant } from "./grant-store";
+import { nextcloudResourceParameter } from "./nextcloud-resource";
+import { consumeProvisioningRequest, ProvisioningLinkError, readProvisioningRequest } from "./provisioning-link";
+import type { ProvisioningResult } from "./provisioning-result";
+import { createProvisioningSession } from "./provisioning-sessions";
+
+export type BeginOutcome = { ok: true; authorizationUrl: string } | { ok: false; result: ProvisioningResult };
+
+const LINK_RESULT = { invalid: "link_invalid", expired: "link_expired", used: "link_used" } as const;
+
+export async function beginProvisioning(requestValue: unknown): Promise<BeginOutcome> {
+  let request;
+  try {
+    request = await readProvisioningRequest(requestValue);
+  } catch (error) {
+    if (error instanceof ProvisioningLinkError) return { ok: false, result: { kind: LINK_RESULT[error.reason] } };
+    throw error;
+  }
+  // Before the link is used up: with the IdP down, the person can simply retry it.
+  let client: oidc.Configuration;
+  try {
+    client = await idpClient();
+  } catch {
+    return { ok: false, result: { kind: "unavailable" } };
+  }
+  try {
+    await consumeProvisioningRequest(request);
+  } catch (error) {
+    if (error instanceof ProvisioningLinkError) return { ok: false, result: { kind: LINK_RESULT[error.reason] } };
+    throw error;
+  }
+
+  const existing = await getGrant(request.sub, getConfig().NEXTCLOUD_AUDIENCE);
+  const kept = existing?.active ? existing.scopes : [];
+  const scopes = [...new Set([...request.scopes, ...kept])];
+
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  await createProvisioningSession({ state, nonce, codeVerifier, userId: request.sub, clientId: request.clientId, scopes });
+
+  const resource = nextcloudResourceParameter();
+  const url = oidc.buildAuthorizationUrl(client, {
+    redirect_uri: callbackUrls().provisioning,
+    scope: formatScope(["openid", "offline_access", ...scopes]),
+    ...(resource ? { resource } : {}),
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: "S256",
+    prompt: "consent",
+  });
+  return { ok: true, authorizationUrl: url.href };
+}

@@ -1,0 +1,171 @@
+/**
+ * WebDAV under /remote.php/dav/files/{user}/, executed by webdav-server (a
+ * real WebDAV implementation) on the caller's own file system. Before a
+ * request reaches it, this front adds what Nextcloud does and
+ * webdav-server does not:
+ *
+ * - {user} must be the token's user: any other name is 404, whatever the
+ *   method (the other user's tree is not even on the same server object);
+ * - Destination (MOVE/COPY, RFC 4918 §10.3) must lie inside the same user's
+ *   files: anything else — another user, another host — is 403;
+ * - If-Match / If-None-Match (RFC 9110 §13.1.1-2) on PUT, DELETE, MOVE and
+ *   COPY → 412, checked and executed under the user's write lock;
+ * - quota (507 Insufficient Storage) and an upload size cap (413);
+ * - ETag, OC-ETag and OC-FileId on PUT/GET answers, 204 for an overwrite;
+ * - the oc:/nc: namespace URIs in PROPFIND/PROPPATCH bodies are rewritten
+ *   to the "oc:"/"nc:" names the file system gives Nextcloud's properties
+ *   (nextcloud-file-system.ts explains why).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { SandboxRoute } from "../route-table";
+import type { SandboxUsers } from "../sandbox-users";
+import { BodyTooLargeError, readRequestBody } from "../read-request-body";
+import { sendSabreError } from "./sabre-error";
+import type { UserFileServers, UserFiles } from "./user-file-servers";
+
+export const DAV_FILES_PATH = "/remote.php/dav/files";
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+const MAX_XML_BODY_BYTES = 1024 * 1024;
+const READ = ["files.read"];
+const WRITE = ["files.write"];
+const WRITES = new Set(["PUT", "MKCOL", "DELETE", "MOVE", "COPY", "PROPPATCH", "LOCK", "UNLOCK"]);
+
+/** Decoded segments of a raw path, or undefined when an escape is malformed. */
+function decodeSegments(raw: string): string[] | undefined {
+  try {
+    return raw.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined;
+  }
+}
+
+function ifMatchFails(header: string | undefined, etag: string | undefined): boolean {
+  if (header === undefined) return false;
+  if (etag === undefined) return true;
+  if (header.trim() === "*") return false;
+  const bare = etag.replace(/^"|"$/g, "");
+  return !header.split(",").some((t) => t.trim().replace(/^W\//, "").replace(/^"|"$/g, "") === bare);
+}
+
+function rewriteNamespaces(body: Buffer): Buffer {
+  return Buffer.from(
+    body
+      .toString("utf8")
+      .replace(/(["'])http:\/\/owncloud\.org\/ns\1/g, "$1oc:$1")
+      .replace(/(["'])http:\/\/nextcloud\.org\/ns\1/g, "$1nc:$1"),
+  );
+}
+
+export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): SandboxRoute {
+  users.addUsageProvider((userId) => servers.usedBytes(userId));
+  return {
+    name: "WebDAV files",
+    path: DAV_FILES_PATH,
+    match: "prefix",
+    scopes: {
+      OPTIONS: READ, GET: READ, HEAD: READ, PROPFIND: READ,
+      PUT: WRITE, MKCOL: WRITE, DELETE: WRITE, MOVE: WRITE, COPY: WRITE, PROPPATCH: WRITE, LOCK: WRITE, UNLOCK: WRITE,
+    },
+    sendError: sendSabreError,
+    async handle({ req, res, url, subpath, user }) {
+      const method = req.method ?? "GET";
+      const fail = (status: number, message: string) => sendSabreError(req, res, url, { status, message });
+      const [owner, ...rest] = subpath.split("/").filter(Boolean);
+      const decoded = decodeSegments(rest.join("/"));
+      if (!decoded || owner === undefined) return fail(404, "File not found");
+      // An encoded separator or dot segment ("..%2f", "%2e%2e") is never a name.
+      if (decoded.some((s) => s === "." || s === ".." || s.includes("/") || s.includes("\\"))) return fail(400, "Invalid path");
+      // Another user's files do not exist for this caller (Nextcloud shows nothing there either).
+      if (decodeSegments(owner)?.[0] !== user.id) return fail(404, `File with name ${decoded.join("/")} could not be located`);
+      const files = servers.get(user.id);
+      const targetPath = `/${decoded.join("/")}`;
+      const rootPath = `${DAV_FILES_PATH}/${user.id}`;
+      const innerUrl = `/${rest.join("/")}${subpath.endsWith("/") && rest.length > 0 ? "/" : ""}${url.search}`;
+
+      let destinationPath: string | undefined;
+      if (method === "MOVE" || method === "COPY") {
+        const header = req.headers.destination;
+        if (typeof header !== "string" || header === "") return fail(400, "The Destination header is missing");
+        let destination: URL;
+        try {
+          destination = new URL(header, `http://${req.headers.host ?? "sandbox.invalid"}`);
+        } catch {
+          return fail(400, "The Destination header is not a URL");
+        }
+        const destSegments = decodeSegments(destination.pathname);
+        const ownRoot = ["remote.php", "dav", "files", user.id];
+        const sameHost = destination.host === (req.headers.host ?? destination.host);
+        if (!destSegments || !sameHost || !ownRoot.every((s, i) => destSegments[i] === s) || destSegments.length <= ownRoot.length) {
+          return fail(403, "The destination must be inside your own files");
+        }
+        destinationPath = `/${destSegments.slice(ownRoot.length).join("/")}`;
+        req.headers.destination = destSegments.slice(ownRoot.length).map((s) => `/${encodeURIComponent(s)}`).join("");
+      }
+
+      // The front authenticated the bearer token; webdav-server would read it as failed Basic auth.
+      delete req.headers.authorization;
+      const run = async () => {
+        if (WRITES.has(method)) {
+          const current = files.fs.describe(targetPath);
+          if (ifMatchFails(req.headers["if-match"], current?.etag)) return fail(412, "An If-Match header was specified, but none of the specified ETags matched");
+          if (req.headers["if-none-match"]?.trim() === "*" && current) return fail(412, "An If-None-Match header was specified and the resource exists");
+        }
+        if (method === "PUT") {
+          const length = Number(req.headers["content-length"] ?? 0);
+          if (length > MAX_UPLOAD_BYTES) return fail(413, `Files larger than ${MAX_UPLOAD_BYTES} bytes are not accepted by the sandbox`);
+          const replaced = files.fs.describe(targetPath)?.size ?? 0;
+          if (users.usedBytes(user.id) - replaced + length > user.quotaBytes) return fail(507, "Insufficient space in your quota");
+        }
+        let request: IncomingMessage = req;
+        if (method === "PROPFIND" || method === "PROPPATCH") {
+          let body: Buffer;
+          try {
+            body = rewriteNamespaces(await readRequestBody(req, MAX_XML_BODY_BYTES));
+          } catch (error) {
+            if (error instanceof BodyTooLargeError) return fail(413, "The request body is too large");
+            throw error;
+          }
+          request = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+            url: innerUrl,
+            method,
+            headers: { ...req.headers, "content-length": String(body.length) },
+          }) as unknown as IncomingMessage;
+        } else {
+          req.url = innerUrl;
+        }
+        await execute(files, request, res, rootPath, method, destinationPath ?? targetPath);
+      };
+      await (WRITES.has(method) ? files.exclusive(run) : run());
+    },
+  };
+}
+
+/** Runs webdav-server on the request and resolves once the answer is sent. */
+function execute(files: UserFiles, req: IncomingMessage, res: ServerResponse, rootPath: string, method: string, resultPath: string): Promise<void> {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  // Node writes implicit headers through writeHead too: the last moment to add Nextcloud's headers.
+  (res as unknown as { writeHead: (...args: unknown[]) => ServerResponse }).writeHead = (status: unknown, ...args: unknown[]) => {
+    let code = Number(status);
+    if (code >= 200 && code < 300 && ["PUT", "GET", "HEAD", "MKCOL", "MOVE", "COPY"].includes(method)) {
+      const meta = files.fs.describe(resultPath);
+      if (meta) {
+        res.setHeader("etag", meta.etag);
+        res.setHeader("oc-etag", meta.etag);
+        res.setHeader("oc-fileid", `${String(meta.fileId).padStart(8, "0")}ocsandbox`);
+      }
+      // Nextcloud answers an overwriting PUT with 204 No Content.
+      if (method === "PUT" && code === 200) {
+        code = 204;
+        res.statusMessage = "No Content";
+        res.removeHeader("content-length");
+      }
+    }
+    return writeHead(code, ...args);
+  };
+  return new Promise<void>((resolve) => {
+    res.once("finish", () => resolve());
+    res.once("close", () => resolve());
+    files.server.executeRequest(req, res, rootPath);
+  });
+}

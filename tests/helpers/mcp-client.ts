@@ -1,0 +1,205 @@
+/**
+ * The MCP SDK's own client as tests use it: `Client` + `StreamableHTTPClientTransport`
+ * with an in-memory `OAuthClientProvider`. The SDK does discovery (RFC 9728,
+ * RFC 8414), registration (DCR, or a client ID metadata document URL) and
+ * PKCE itself; the test plays the user agent: it follows the authorization URL
+ * through the IdP's sign-in and consent (cookie jar, manual redirects) up to
+ * the redirect URI, then hands the code to `finishAuth`.
+ */
+import { randomBytes } from "node:crypto";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+
+/** Cookies by name, with their path; enough for one sequential sign-in. */
+export class CookieJar {
+  private readonly cookies = new Map<string, { value: string; path: string }>();
+
+  header(url: URL): string {
+    return [...this.cookies].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`).join("; ");
+  }
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = line.split(";").map((s) => s.trim());
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      const pathAttr = attributes.find((a) => a.toLowerCase().startsWith("path="));
+      const expired = attributes.some((a) => /^expires=.*1970/i.test(a) || /^max-age=0$/i.test(a));
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, { value, path: pathAttr ? pathAttr.slice(5) : "/" });
+    }
+  }
+}
+
+export interface AuthorizationResult {
+  code?: string;
+  error?: string;
+  state?: string;
+  hops: string[];
+}
+
+/** Plays the browser: follows redirects from `start` until the IdP sends it to `redirectUri`. */
+export async function followAuthorization(start: URL, redirectUri: string, jar = new CookieJar(), maxHops = 12): Promise<AuthorizationResult> {
+  let url = start;
+  const hops: string[] = [];
+  const target = new URL(redirectUri);
+  for (let hop = 0; hop < maxHops; hop++) {
+    if (url.origin === target.origin && url.pathname === target.pathname) {
+      return { code: url.searchParams.get("code") ?? undefined, error: url.searchParams.get("error") ?? undefined, state: url.searchParams.get("state") ?? undefined, hops };
+    }
+    hops.push(`${url.origin}${url.pathname}`);
+    const cookie = jar.header(url);
+    const response = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
+    jar.store(response);
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !location) {
+      throw new Error(`authorization stopped at ${url.href} with HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    }
+    await response.body?.cancel();
+    url = new URL(location, url);
+  }
+  throw new Error(`authorization did not reach ${redirectUri} within ${maxHops} redirects (${hops.join(" → ")})`);
+}
+
+/** An in-memory OAuthClientProvider: what a real MCP client keeps in its settings. */
+export class TestOAuthProvider implements OAuthClientProvider {
+  readonly redirectUri: string;
+  clientMetadataUrl?: string;
+  loginHint?: string;
+  lastAuthorizationUrl?: URL;
+  authorizationRequests: URL[] = [];
+  private info?: OAuthClientInformationMixed;
+  private savedTokens?: OAuthTokens;
+  private verifier = "";
+
+  constructor(options: { redirectUri?: string; clientMetadataUrl?: string; loginHint?: string; clientName?: string } = {}) {
+    this.redirectUri = options.redirectUri ?? `http://127.0.0.1:${40000 + Math.floor(Math.random() * 20000)}/callback`;
+    this.clientMetadataUrl = options.clientMetadataUrl;
+    this.loginHint = options.loginHint;
+    this.clientName = options.clientName ?? "nextcloud-mcp test client";
+  }
+
+  private readonly clientName: string;
+
+  get redirectUrl(): string {
+    return this.redirectUri;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: this.clientName,
+      redirect_uris: [this.redirectUri],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
+  }
+
+  state(): string {
+    return randomBytes(12).toString("base64url");
+  }
+
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.info;
+  }
+
+  saveClientInformation(info: OAuthClientInformationMixed): void {
+    this.info = info;
+  }
+
+  tokens(): OAuthTokens | undefined {
+    return this.savedTokens;
+  }
+
+  saveTokens(tokens: OAuthTokens): void {
+    this.savedTokens = tokens;
+  }
+
+  redirectToAuthorization(url: URL): void {
+    if (this.loginHint) url.searchParams.set("login_hint", this.loginHint);
+    this.lastAuthorizationUrl = url;
+    this.authorizationRequests.push(url);
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    return this.verifier;
+  }
+
+  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): void {
+    if (scope === "all" || scope === "client") this.info = undefined;
+    if (scope === "all" || scope === "tokens") this.savedTokens = undefined;
+  }
+}
+
+export function newTransport(mcpUrl: string, provider: TestOAuthProvider): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
+}
+
+/** Runs a client operation; when the SDK asks for (re-)authorization, signs in, finishes the flow and retries once. */
+export async function withAuthorization<T>(transport: StreamableHTTPClientTransport, provider: TestOAuthProvider, operation: () => Promise<T>, jar = new CookieJar()): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError) || !provider.lastAuthorizationUrl) throw error;
+    const started = provider.lastAuthorizationUrl;
+    provider.lastAuthorizationUrl = undefined;
+    const result = await followAuthorization(started, provider.redirectUri, jar);
+    if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"}`);
+    await transport.finishAuth(result.code);
+    return operation();
+  }
+}
+
+/** Connects an SDK client to `mcpUrl`, signing in through the IdP when the server asks for it. */
+export async function connectClient(mcpUrl: string, provider: TestOAuthProvider): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client({ name: "nextcloud-mcp-tests", version: "1.0.0" });
+  const first = newTransport(mcpUrl, provider);
+  try {
+    await client.connect(first);
+    return { client, transport: first };
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError) || !provider.lastAuthorizationUrl) throw error;
+  }
+  const result = await followAuthorization(provider.lastAuthorizationUrl, provider.redirectUri);
+  provider.lastAuthorizationUrl = undefined;
+  if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"}`);
+  await first.finishAuth(result.code);
+  const transport = newTransport(mcpUrl, provider);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+export const LATEST_PROTOCOL = "2025-11-25";
+
+/** A JSON-RPC request body. */
+export function rpc(method: string, params?: Record<string, unknown>, id: number | string = 1): Record<string, unknown> {
+  return { jsonrpc: "2.0", id, method, ...(params ? { params } : {}) };
+}
+
+export function initializeRequest(protocolVersion = LATEST_PROTOCOL, id: number | string = 1): Record<string, unknown> {
+  return rpc("initialize", { protocolVersion, capabilities: {}, clientInfo: { name: "raw-test", version: "1" } }, id);
+}
+
+/** A raw POST to the MCP endpoint, as a hand-written (or hostile) client would send it. */
+export async function postMcp(
+  url: string,
+  body: unknown,
+  options: { token?: string; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": LATEST_PROTOCOL,
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
+  return fetch(url, { method: "POST", headers, body: options.rawBody ?? JSON.stringify(body) });
+}

@@ -1,0 +1,187 @@
+/**
+ * The whole Flow 2 stack for end-to-end tests: the real app (built-in IdP,
+ * MCP endpoint, provisioning pages) on 127.0.0.1, a Nextcloud sandbox that
+ * trusts the app's IdP and records what it saw, accounts for Alice and Bob,
+ * the MCP SDK client signing in through the IdP's real login and consent
+ * forms, and a person (cookie jar) opening provisioning links.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
+import type { AppServer } from "./app-server";
+import { createTestDatabase, testDbKind, type TestDatabase } from "./databases";
+import { ALICE, BOB, idpEnv, seedAccounts, startAppOnPort } from "./idp-app";
+import { newTransport, TestOAuthProvider } from "./mcp-client";
+import { authorizeWithLogin, createCookieJar, type CookieJar } from "./oidc-login";
+import { freePort } from "./ports";
+
+export { ALICE, BOB };
+export type Person = typeof ALICE;
+
+export interface ProvisioningStack {
+  database: TestDatabase;
+  app: AppServer;
+  sandbox: Sandbox;
+  ids: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startProvisioningStack(env: Record<string, string> = {}): Promise<ProvisioningStack> {
+  const database = await createTestDatabase(testDbKind());
+  const ids = await seedAccounts(database, [ALICE, BOB]);
+  const port = await freePort();
+  const sandbox = await startSandbox({ issuer: `http://127.0.0.1:${port}/api/oidc`, audience: "nextcloud", recordTokens: true });
+  const sandboxPort = new URL(sandbox.url).port;
+  let app: AppServer;
+  try {
+    app = await startAppOnPort(idpEnv(database, { SANDBOX_PORT: sandboxPort, ...env }), port);
+  } catch (error) {
+    await sandbox.close();
+    await database.drop();
+    throw error;
+  }
+  return {
+    database,
+    app,
+    sandbox,
+    ids,
+    async stop() {
+      await app.stop();
+      await sandbox.close();
+      await database.drop();
+    },
+  };
+}
+
+/** An MCP client used by one person: signs in (and steps up) through the IdP's forms whenever the SDK asks. */
+export class PersonClient {
+  readonly jar: CookieJar = createCookieJar();
+  readonly provider = new TestOAuthProvider();
+  readonly client: Client;
+  private transport!: StreamableHTTPClientTransport;
+  /** How many times the SDK sent the person to the IdP. */
+  authorizations = 0;
+
+  constructor(
+    private readonly stack: ProvisioningStack,
+    readonly person: Person,
+    options: { urlElicitation?: boolean } = {},
+  ) {
+    this.client = new Client({ name: "provisioning-e2e", version: "1.0.0" }, { capabilities: options.urlElicitation ? { elicitation: { url: {} } } : {} });
+  }
+
+  private async signIn(): Promise<void> {
+    const url = this.provider.lastAuthorizationUrl;
+    if (!url) throw new Error("the SDK asked for authorization without an authorization URL");
+    this.provider.lastAuthorizationUrl = undefined;
+    this.authorizations++;
+    const result = await authorizeWithLogin({ authorizationUrl: url, username: this.person.username, password: this.person.password, jar: this.jar });
+    if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"} ${result.errorDescription ?? ""}`);
+    await this.transport.finishAuth(result.code);
+  }
+
+  private async withAuth<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (!(error instanceof UnauthorizedError) || attempt >= 2) throw error;
+        await this.signIn();
+      }
+    }
+  }
+
+  async connect(): Promise<this> {
+    const mcpUrl = `${this.stack.app.url}/api/mcp`;
+    this.transport = newTransport(mcpUrl, this.provider);
+    try {
+      await this.client.connect(this.transport);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      await this.signIn();
+      this.transport = newTransport(mcpUrl, this.provider);
+      await this.client.connect(this.transport);
+    }
+    return this;
+  }
+
+  call(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+    return this.withAuth(() => this.client.callTool({ name, arguments: args }) as Promise<CallToolResult>);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => {});
+  }
+}
+
+export const textOf = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+
+export const linkIn = (text: string) => /https?:\/\/\S+\/oauth\/authorize-nextcloud\?request=[A-Za-z0-9._~%-]+/.exec(text)?.[0];
+
+export interface ProvisioningVisit {
+  /** The provisioning page as shown. */
+  page: string;
+  /** The result page's outcome (data-kind), or undefined when the flow stopped earlier. */
+  outcome?: string;
+  resultPage?: string;
+  /** The callback URL the IdP sent the browser to (to replay it). */
+  callbackUrl?: string;
+}
+
+/** Reads `data-kind` of the result page. */
+export const outcomeOf = (html: string) => /data-testid="provisioning-outcome" data-kind="([a-z_]+)"/.exec(html)?.[1] ?? /data-kind="([a-z_]+)"[^>]*data-testid="provisioning-outcome"/.exec(html)?.[1];
+
+/** Follows one redirect chain on the app with the person's cookies; returns the final page. */
+export async function browse(url: string, jar: CookieJar, init: { method?: string; body?: URLSearchParams; origin?: string } = {}): Promise<{ url: string; status: number; html: string }> {
+  let current = new URL(url);
+  let method = init.method ?? "GET";
+  let body = init.body;
+  for (let hop = 0; hop < 10; hop++) {
+    const headers: Record<string, string> = { accept: "text/html" };
+    const cookie = jar.header(current);
+    if (cookie) headers.cookie = cookie;
+    if (body) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      if (init.origin !== "none") headers.origin = init.origin ?? current.origin;
+    }
+    const res = await fetch(current, { method, headers, body, redirect: "manual" });
+    jar.store(current, res.headers.getSetCookie());
+    const location = res.headers.get("location");
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel();
+      current = new URL(location, current);
+      method = "GET";
+      body = undefined;
+      continue;
+    }
+    return { url: current.href, status: res.status, html: await res.text() };
+  }
+  throw new Error(`too many redirects from ${url}`);
+}
+
+/**
+ * A person opens a provisioning link: sees the page, presses Continue, signs
+ * in and answers the IdP's consent, and lands on the result page.
+ */
+export async function openProvisioningLink(link: string, person: Person, options: { jar?: CookieJar; consent?: "allow" | "deny"; origin?: string } = {}): Promise<ProvisioningVisit> {
+  const jar = options.jar ?? createCookieJar();
+  const pageResponse = await fetch(link, { headers: { accept: "text/html" } });
+  const page = await pageResponse.text();
+  const request = new URL(link).searchParams.get("request") ?? "";
+  const continueUrl = new URL("/oauth/authorize-nextcloud/continue", link);
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "text/html" };
+  if (options.origin !== "none") headers.origin = options.origin ?? continueUrl.origin;
+  const posted = await fetch(continueUrl, { method: "POST", headers, body: new URLSearchParams({ request }), redirect: "manual" });
+  const location = new URL(posted.headers.get("location") ?? "/", continueUrl);
+  await posted.body?.cancel();
+  if (location.pathname.startsWith("/oauth/provisioning-result")) {
+    const result = await browse(location.href, jar);
+    return { page, outcome: outcomeOf(result.html), resultPage: result.html };
+  }
+  const authorized = await authorizeWithLogin({ authorizationUrl: location, username: person.username, password: person.password, consent: options.consent ?? "allow", jar });
+  if (!authorized.redirectUrl.includes("/oauth/callback-nextcloud")) return { page };
+  const result = await browse(authorized.redirectUrl, jar);
+  return { page, outcome: outcomeOf(result.html), resultPage: result.html, callbackUrl: authorized.redirectUrl };
+}

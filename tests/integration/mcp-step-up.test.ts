@@ -1,0 +1,117 @@
+/**
+ * Step-up authorization (MCP 2025-11-25 "Scope challenge handling", RFC 6750
+ * §3.1 insufficient_scope) with the SDK client and the external IdP. The MCP
+ * handler runs in this process behind a plain Node HTTP server, so the test
+ * can give it a catalogue with a scoped tool (the application's catalogue has
+ * no scoped tool until the Nextcloud tools arrive). Everything else is real:
+ * the verifier, the client registry on the suite's database, the IdP, the
+ * SDK's discovery, registration, PKCE and its 403 handling.
+ */
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { freePort } from "../helpers/ports";
+import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";
+import { startExternalIdp, REALM_PATH, type ExternalIdp } from "../helpers/external-idp";
+import { connectClient, newTransport, postMcp, rpc, TestOAuthProvider, withAuthorization } from "../helpers/mcp-client";
+
+const noteTitles = {
+  name: "list_note_titles",
+  title: "List note titles",
+  description: "Lists the titles of the caller's notes (test catalogue entry).",
+  requiredScopes: ["notes.read"],
+};
+
+describe("step-up authorization with the SDK client", () => {
+  let database: InProcessDatabase;
+  let idp: ExternalIdp;
+  let server: http.Server;
+  let appUrl: string;
+  let visible: (scopes: string[]) => string[];
+
+  beforeAll(async () => {
+    const [appPort, idpPort] = [await freePort(), await freePort()];
+    appUrl = `http://127.0.0.1:${appPort}`;
+    const secret = "step-up-test-secret-0123456789";
+    database = await openInProcessDatabase({ APP_URL: appUrl, OIDC_ISSUER: `http://127.0.0.1:${idpPort}${REALM_PATH}`, OIDC_CLIENT_SECRET: secret });
+    idp = await startExternalIdp({ port: idpPort, mcpResource: `${appUrl}/api/mcp`, mcpServerSecret: secret });
+
+    const { handleMcpPost } = await import("@/lib/mcp/handle-mcp-request");
+    const { resourceMetadataResponse } = await import("@/lib/auth/serve-resource-metadata");
+    const { defineTool } = await import("@/lib/mcp/tool-definition");
+    const { TOOL_CATALOGUE } = await import("@/lib/mcp/tool-catalogue");
+    const scopedTool = defineTool({
+      ...noteTitles,
+      input: z.object({}),
+      output: z.object({ titles: z.array(z.string()), sub: z.string() }),
+      annotations: { readOnlyHint: true },
+      async run(_input, { caller }) {
+        return { structured: { titles: ["Groceries", "Ideas"], sub: caller.sub }, text: "Groceries, Ideas" };
+      },
+    });
+    const catalogue = [...TOOL_CATALOGUE, scopedTool];
+    visible = (scopes) => catalogue.filter((t) => t.requiredScopes.every((s) => scopes.includes(s))).map((t) => t.name);
+
+    server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+      const request = new Request(`${appUrl}${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+      const response = req.url?.startsWith("/.well-known/oauth-protected-resource") ? resourceMetadataResponse() : await handleMcpPost(request, { catalogue });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => server.listen(appPort, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await idp?.stop();
+    await database?.close();
+  });
+
+  it("answers a call beyond the token's scopes with 403 insufficient_scope naming every scope needed", async () => {
+    const token = await idp.accessToken({ scope: "openid files.read" });
+    const res = await postMcp(`${appUrl}/api/mcp`, rpc("tools/call", { name: noteTitles.name, arguments: {} }), { token });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("www-authenticate")).toBe(
+      `Bearer error="insufficient_scope", error_description="list_note_titles needs scope notes.read", scope="openid files.read notes.read", resource_metadata="${appUrl}/.well-known/oauth-protected-resource/api/mcp"`,
+    );
+    // A batch cannot smuggle the call past the check.
+    const batch = await postMcp(`${appUrl}/api/mcp`, [rpc("ping", undefined, 1), rpc("tools/call", { name: noteTitles.name, arguments: {} }, 2)], { token });
+    expect(batch.status).toBe(403);
+  });
+
+  it("lists only the tools the token's scopes allow", async () => {
+    const list = async (scope: string) => {
+      const res = await postMcp(`${appUrl}/api/mcp`, rpc("tools/list"), { token: await idp.accessToken({ scope }) });
+      return ((await res.json()).result.tools as { name: string }[]).map((t) => t.name);
+    };
+    expect(await list("openid")).toEqual(visible(["openid"]));
+    expect(await list("openid")).not.toContain(noteTitles.name);
+    expect(await list("openid notes.read")).toEqual(visible(["openid", "notes.read"]));
+    expect(await list("openid notes.read")).toContain(noteTitles.name);
+  });
+
+  it("steps up: 403 → the SDK re-authorizes with the wider scope → the call succeeds", async () => {
+    const provider = new TestOAuthProvider({ loginHint: "dora" });
+    const { client, transport } = await connectClient(`${appUrl}/api/mcp`, provider);
+    expect(provider.authorizationRequests[0]!.searchParams.get("scope")).toBe("openid");
+    expect((await client.listTools()).tools.map((t) => t.name)).not.toContain(noteTitles.name);
+
+    const result = await withAuthorization(transport, provider, () => client.callTool({ name: noteTitles.name, arguments: {} }));
+    expect(provider.authorizationRequests).toHaveLength(2);
+    expect(provider.authorizationRequests[1]!.searchParams.get("scope")).toBe("openid notes.read");
+    expect(result.structuredContent).toEqual({ titles: ["Groceries", "Ideas"], sub: "dora" });
+    const claims = JSON.parse(Buffer.from(provider.tokens()!.access_token.split(".")[1]!, "base64url").toString()) as { scope: string };
+    expect(claims.scope.split(" ")).toEqual(expect.arrayContaining(["openid", "notes.read"]));
+
+    // A fresh connection with the stepped-up token sees the tool without asking again.
+    const again = newTransport(`${appUrl}/api/mcp`, provider);
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const second = new Client({ name: "again", version: "1" });
+    await second.connect(again);
+    expect((await second.listTools()).tools.map((t) => t.name)).toContain(noteTitles.name);
+    await Promise.all([client.close(), second.close()]);
+  });
+});

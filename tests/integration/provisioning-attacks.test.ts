@@ -1,0 +1,162 @@
+/**
+ * Flow 2 under attack: every way a provisioning can go wrong ends on a
+ * readable page and stores nothing — another account completing the link,
+ * a replayed or expired state, a tampered or cross-site request, a forged
+ * callback, a denied consent, an IdP error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, db } from "@/lib/db";
+import { testDbKind } from "../helpers/databases";
+import { startAppOnPort } from "../helpers/idp-app";
+import { idpEnv, SERVER_CLIENT_SECRET } from "../helpers/idp-app";
+import { createCookieJar } from "../helpers/oidc-login";
+import { ALICE, BOB, browse, linkIn, openProvisioningLink, outcomeOf, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+
+const kind = testDbKind();
+
+describe(`provisioning attacks on ${kind}`, () => {
+  let stack: ProvisioningStack;
+  let alice: PersonClient;
+  let bob: PersonClient;
+
+  async function freshLink(): Promise<string> {
+    const result = await alice.call("provision_nextcloud_access", { scopes: ["account.read"] });
+    const url = (result.structuredContent as { provisioning_url: string | null }).provisioning_url;
+    expect(url).toBeTruthy();
+    return url!;
+  }
+  const statusOf = async (client: PersonClient) => (await client.call("check_provisioning_status")).structuredContent as { is_provisioned: boolean; status: string };
+
+  beforeAll(async () => {
+    stack = await startProvisioningStack();
+    alice = await new PersonClient(stack, ALICE).connect();
+    bob = await new PersonClient(stack, BOB).connect();
+  });
+  afterAll(async () => {
+    await alice?.close();
+    await bob?.close();
+    await stack?.stop();
+  });
+
+  it("Bob, signed in at the IdP, opens Alice's link: refused, explained, nothing stored for either", async () => {
+    const link = await freshLink();
+    const visit = await openProvisioningLink(link, BOB);
+    expect(visit.outcome).toBe("wrong_account");
+    expect(visit.resultPage).toMatch(/belongs to another account/);
+    expect(await statusOf(alice)).toMatchObject({ is_provisioned: false });
+    expect(await statusOf(bob)).toMatchObject({ is_provisioned: false });
+    // Bob's refused consent left no usable Nextcloud grant at the IdP either: his own tool call is refused.
+    const bobCall = await bob.call("nc_get_user_info");
+    expect(bobCall.isError).toBe(true);
+    expect(linkIn(textOf(bobCall))).toBeTruthy();
+    // And at the IdP: the refresh token issued for Bob's consent was revoked with its grant, so the
+    // IdP refuses to exchange Bob's (now account.read) MCP token for Nextcloud.
+    const exchange = await fetch(`${stack.app.url}/api/oidc/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_CLIENT_SECRET}`).toString("base64")}` },
+      body: new URLSearchParams({
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: bob.provider.tokens()!.access_token,
+        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
+        audience: "nextcloud",
+        scope: "account.read",
+      }),
+    });
+    expect(exchange.status).toBe(400);
+    expect(await exchange.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(/provision/) });
+  });
+
+  it("a tampered request value: readable page on view and on Continue, nothing consumed", async () => {
+    const link = await freshLink();
+    const url = new URL(link);
+    const value = url.searchParams.get("request")!;
+    url.searchParams.set("request", value.slice(0, -6) + (value.endsWith("AAAAAA") ? "BBBBBB" : "AAAAAA"));
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('data-reason="invalid"');
+    expect(html).not.toMatch(/at .*\.js:\d+/); // no stack trace
+    const visit = await openProvisioningLink(url.href, ALICE);
+    expect(visit.outcome).toBe("link_invalid");
+    // The genuine link still works afterwards (and completes for Alice).
+    expect((await openProvisioningLink(link, ALICE)).outcome).toBe("provisioned");
+    await alice.call("revoke_nextcloud_access");
+  });
+
+  it("a cross-site Continue is refused and does not use the link up", async () => {
+    const link = await freshLink();
+    const foreign = await openProvisioningLink(link, ALICE, { origin: "https://evil.example" });
+    expect(foreign.outcome).toBe("forbidden_origin");
+    const html = await (await fetch(link)).text();
+    expect(html).not.toContain("data-reason");
+  });
+
+  it("denied consent: readable page, nothing stored", async () => {
+    const visit = await openProvisioningLink(await freshLink(), ALICE, { consent: "deny" });
+    expect(visit.outcome).toBe("denied");
+    expect(await statusOf(alice)).toMatchObject({ is_provisioned: false });
+  });
+
+  it("a replayed callback is refused and changes nothing; a forged state too", async () => {
+    const visit = await openProvisioningLink(await freshLink(), ALICE);
+    expect(visit.outcome).toBe("provisioned");
+    await alice.call("revoke_nextcloud_access");
+    const replay = await browse(visit.callbackUrl!, createCookieJar());
+    expect(outcomeOf(replay.html)).toBe("state_used");
+    expect(await statusOf(alice)).toMatchObject({ is_provisioned: false });
+    const forged = new URL(visit.callbackUrl!);
+    forged.searchParams.set("state", "made-up-state-value");
+    expect(outcomeOf((await browse(forged.href, createCookieJar())).html)).toBe("state_unknown");
+    const noState = await browse(`${stack.app.url}/oauth/callback-nextcloud?code=x`, createCookieJar());
+    expect(outcomeOf(noState.html)).toBe("state_unknown");
+  });
+
+  it("an IdP error answer with a valid state ends on a readable page", async () => {
+    // Stop at the IdP's consent: take the state from the authorization URL the Continue step produced.
+    const link = await freshLink();
+    const continued = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
+      body: new URLSearchParams({ request: new URL(link).searchParams.get("request")! }),
+      redirect: "manual",
+    });
+    expect(continued.status).toBe(303);
+    const authorize = new URL(continued.headers.get("location")!);
+    expect(authorize.pathname).toBe("/api/oidc/auth");
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("prompt")).toBe("consent");
+    expect(authorize.searchParams.get("scope")!.split(" ")).toEqual(expect.arrayContaining(["openid", "offline_access", "account.read"]));
+    expect(authorize.searchParams.get("resource")).toBe("urn:nextcloud-mcp:resource:nextcloud");
+    const state = authorize.searchParams.get("state")!;
+    const page = await browse(`${stack.app.url}/oauth/callback-nextcloud?error=server_error&state=${encodeURIComponent(state)}`, createCookieJar());
+    expect(outcomeOf(page.html)).toBe("idp_error");
+    expect(page.html).toContain("server_error");
+  });
+
+  it("an expired state is refused and stores nothing", async () => {
+    const link = await freshLink();
+    const continued = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
+      body: new URLSearchParams({ request: new URL(link).searchParams.get("request")! }),
+      redirect: "manual",
+    });
+    const authorize = new URL(continued.headers.get("location")!);
+    const jar = createCookieJar();
+    const { authorizeWithLogin } = await import("../helpers/oidc-login");
+    const authorized = await authorizeWithLogin({ authorizationUrl: authorize, username: ALICE.username, password: ALICE.password, jar });
+    expect(authorized.code).toBeTruthy();
+    // Age the provisioning session past its expiry (the app is stopped meanwhile: PGlite admits one process).
+    await stack.app.stop();
+    Object.assign(process.env, stack.database.env);
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
+    const prisma = await db();
+    const { count } = await prisma.provisioningSession.updateMany({ where: { consumedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(count).toBeGreaterThan(0);
+    await closeDatabase();
+    stack.app = await startAppOnPort(idpEnv(stack.database, { SANDBOX_PORT: new URL(stack.sandbox.url).port }), stack.app.port);
+    const page = await browse(authorized.redirectUrl, jar);
+    expect(outcomeOf(page.html)).toBe("state_expired");
+    expect(await statusOf(alice)).toMatchObject({ is_provisioned: false });
+  });
+});
