@@ -23,8 +23,12 @@ const nextConfig = {
   // does not repeat it.
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
+  // forbidden() → HTTP 403 for the dashboard's admin pages and actions.
+  experimental: { authInterrupts: true },
   // Native/wasm or ESM-only server packages that must not be bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "oidc-provider"],
+  // openid-client: one module instance per process, or a Configuration cached on globalThis by
+  // one bundle fails another bundle's `instanceof Configuration` check (server actions).
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "oidc-provider", "openid-client"],
   async headers() {
     return [
       { source: "/:path*", headers: common },

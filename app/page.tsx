@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { PageShell, Card } from "@/app/_components/page-shell";
 import { getConfig } from "@/lib/config";
 
@@ -7,7 +8,13 @@ export const dynamic = "force-dynamic";
 export default function HomePage() {
   const mcpUrl = `${getConfig().APP_URL}/api/mcp`;
   return (
-    <PageShell>
+    <PageShell
+      actions={
+        <Link href="/dashboard" className="rounded-lg px-3 py-1.5 text-sm font-medium text-brand-700 hover:bg-brand-50">
+          Dashboard
+        </Link>
+      }
+    >
       <h1 className="text-3xl font-bold tracking-tight text-brand-900">Your Nextcloud, for AI clients, on your terms</h1>
       <p className="mt-3 max-w-2xl text-slate-700">
         nextcloud-mcp lets AI clients such as Claude, ChatGPT, VS Code, Cursor or MCP Inspector use your Nextcloud through the Model

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 /** The frame every person-facing page shares: header, main landmark, footer. */
-export function PageShell({ children, width = "wide" }: { children: ReactNode; width?: "narrow" | "wide" }) {
+export function PageShell({ children, width = "wide", actions }: { children: ReactNode; width?: "narrow" | "wide"; actions?: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
       <header className="border-b border-slate-200 bg-white">
@@ -11,6 +11,7 @@ export function PageShell({ children, width = "wide" }: { children: ReactNode; w
             <span aria-hidden="true" className="inline-block h-6 w-6 rounded-full bg-brand-600" />
             nextcloud-mcp
           </Link>
+          {actions}
         </div>
       </header>
       <main className={`mx-auto w-full flex-1 px-4 py-10 ${width === "narrow" ? "max-w-md" : "max-w-4xl"}`}>{children}</main>

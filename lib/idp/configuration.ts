@@ -64,6 +64,11 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     rotateRefreshToken: true,
+    // This server's own client keeps one grant per person (dashboard sign-in and Flow 2
+    // provisioning share it): an IdP logout must not revoke it, or signing out of the
+    // dashboard would silently drop the stored Nextcloud access. Others: the default.
+    expiresWithSession: async (_ctx: unknown, code: { clientId?: string; scopes: Set<string> }) =>
+      code.clientId !== config.OIDC_CLIENT_ID && !code.scopes.has("offline_access"),
     clockTolerance: 5,
     extraClientMetadata: {
       properties: [POLICY_PROPERTY],

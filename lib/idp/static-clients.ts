@@ -17,6 +17,7 @@ import { getOrCreateSealedSetting } from "./sealed-settings";
 
 export const INTERNAL_CLIENT_SECRET_SETTING = "idp.internal-client-secret";
 export const NEXTCLOUD_CALLBACK_PATH = "/oauth/callback-nextcloud";
+export const DASHBOARD_CALLBACK_PATH = "/api/auth/callback/idp";
 
 /** The secret of this server's own client at the built-in IdP (the broker authenticates with it). */
 export async function internalClientSecret(): Promise<string> {
@@ -34,7 +35,8 @@ export function internalClientMetadata(secret: string): ClientMetadata {
     token_endpoint_auth_method: "client_secret_basic",
     grant_types: ["authorization_code", "refresh_token", TOKEN_EXCHANGE_GRANT],
     response_types: ["code"],
-    redirect_uris: [`${config.APP_URL}${NEXTCLOUD_CALLBACK_PATH}`],
+    // Flow 2 provisioning, and the dashboard's sign-in (next-auth callback of provider "idp").
+    redirect_uris: [`${config.APP_URL}${NEXTCLOUD_CALLBACK_PATH}`, `${config.APP_URL}${DASHBOARD_CALLBACK_PATH}`],
     post_logout_redirect_uris: [`${config.APP_URL}/`],
   };
 }

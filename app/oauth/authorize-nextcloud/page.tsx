@@ -11,7 +11,9 @@ import { describeProvisioningRequest } from "@/lib/provisioning/describe-provisi
 import { REVOKE_HINT, ScopeItems } from "../_components/scope-items";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Grant Nextcloud access", referrer: "no-referrer" };
+// No page-level referrer policy: "no-referrer" would make browsers send `Origin: null` with the Continue
+// form, which the CSRF check rightly refuses. The site-wide same-origin policy keeps the link off other sites.
+export const metadata: Metadata = { title: "Grant Nextcloud access" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 

@@ -1,0 +1,1 @@
+export { LoadingSkeleton as default } from "@/app/(dashboard)/_components/loading-skeleton";

@@ -1,0 +1,148 @@
+/**
+ * Admin: the client registry (pre-registered, dynamic, CIMD and external
+ * clients, with last use; disable, enable, delete), the effective registry
+ * policy (read-only, from the configuration) and the local accounts.
+ */
+import type { Metadata } from "next";
+import { Card } from "@/app/_components/page-shell";
+import { listAccountRecords } from "@/lib/accounts";
+import { describeRegistryPolicy } from "@/lib/dashboard/describe-registry-policy";
+import { listRegisteredClients, type RegisteredClient } from "@/lib/dashboard/list-registered-clients";
+import { requireAdmin } from "@/lib/dashboard/session";
+import { EmptyState, KindBadge, Notice, PageTitle, param, Time } from "../../../_components/display";
+import { SubmitButton } from "../../../_components/submit-button";
+import { changeClientAction } from "./actions";
+
+export const metadata: Metadata = { title: "Admin" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const DONE: Record<string, string> = { disable: "The client is disabled.", enable: "The client is enabled.", delete: "The client was deleted and its grants revoked." };
+const ERRORS: Record<string, string> = {
+  not_found: "That client is not in the registry.",
+  protected: "This server’s own client cannot be disabled or deleted.",
+  configured: "Pre-registered clients come from ALLOWED_MCP_CLIENTS: remove them there (or disable them here).",
+  invalid: "The request was not understood. Nothing was changed.",
+};
+
+function ClientActions({ client }: { client: RegisteredClient }) {
+  if (client.kind === "internal") return <p className="text-xs text-slate-500">Required by this server</p>;
+  return (
+    <form action={changeClientAction} className="flex flex-wrap gap-2">
+      <input type="hidden" name="clientId" value={client.clientId} />
+      {client.disabledAt ? (
+        <SubmitButton variant="secondary" label={`Enable ${client.name}`} name="change" value="enable">
+          Enable
+        </SubmitButton>
+      ) : (
+        <SubmitButton variant="secondary" label={`Disable ${client.name}`} name="change" value="disable">
+          Disable
+        </SubmitButton>
+      )}
+      {client.kind !== "preregistered" ? (
+        <SubmitButton variant="danger" label={`Delete ${client.name}`} name="change" value="delete">
+          Delete
+        </SubmitButton>
+      ) : null}
+    </form>
+  );
+}
+
+export default async function AdminPage({ searchParams }: Props) {
+  await requireAdmin("/dashboard/admin");
+  const query = await searchParams;
+  const [clients, accounts] = await Promise.all([listRegisteredClients(), listAccountRecords()]);
+  const policy = describeRegistryPolicy();
+  const done = param(query, "done");
+  const error = param(query, "error");
+  return (
+    <>
+      <PageTitle title="Admin">The clients that may use this server and the accounts of the built-in identity provider.</PageTitle>
+      {done && DONE[done] ? <Notice tone="success">{DONE[done]}</Notice> : null}
+      {error ? <Notice tone="error">{ERRORS[error] ?? ERRORS.invalid}</Notice> : null}
+
+      <Card>
+        <h2 className="text-lg font-semibold">Registry policy</h2>
+        <p className="mt-1 text-sm text-slate-600">From the configuration (read-only); change it with MCP_CLIENT_POLICY, ALLOWED_MCP_CLIENTS, ENABLE_DCR and ENABLE_CIMD.</p>
+        <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr]" data-testid="registry-policy">
+          <dt className="text-slate-500">Policy</dt>
+          <dd>{policy.policy === "open" ? "Open: pre-registered, dynamically registered and CIMD clients may connect" : "Allowlist: only the pre-registered clients may connect"}</dd>
+          <dt className="text-slate-500">Identity provider</dt>
+          <dd className="break-all">
+            {policy.builtinIdp ? "Built-in" : "External"} (<code className="text-xs">{policy.issuer}</code>)
+          </dd>
+          <dt className="text-slate-500">Dynamic registration</dt>
+          <dd>{policy.dynamicRegistration ? "On" : "Off"}</dd>
+          <dt className="text-slate-500">Client metadata documents</dt>
+          <dd>{policy.clientMetadataDocuments ? "On" : "Off"}</dd>
+          <dt className="text-slate-500">Nextcloud consent</dt>
+          <dd>{policy.progressiveConsent ? "Progressive (granted when a tool first needs it)" : "Hybrid (granted with the client’s sign-in)"}</dd>
+          <dt className="text-slate-500">Allowlist</dt>
+          <dd>{policy.allowlist.length > 0 ? policy.allowlist.map((c) => c.clientId).join(", ") : "empty"}</dd>
+        </dl>
+      </Card>
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Clients</h2>
+      {clients.length === 0 ? (
+        <EmptyState title="No clients yet">Clients appear here when they register or first connect.</EmptyState>
+      ) : (
+        <ul className="space-y-3" data-testid="registry">
+          {clients.map((c) => (
+            <li key={c.clientId} data-client-id={c.clientId} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+              <div className="flex flex-wrap items-start justify-between gap-3">
+                <div className="min-w-0">
+                  <p className="font-semibold">
+                    {c.name}{" "}
+                    {c.disabledAt ? <span className="ml-1 rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800">disabled</span> : null}
+                  </p>
+                  <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+                    <KindBadge kind={c.kind} />
+                    <code className="break-all">{c.clientId}</code>
+                  </p>
+                </div>
+                <ClientActions client={c} />
+              </div>
+              <p className="mt-2 text-sm text-slate-600">
+                Registered <Time value={c.createdAt} /> · last used <Time value={c.lastUsedAt} /> · authorized by {c.authorizedAccounts} account
+                {c.authorizedAccounts === 1 ? "" : "s"}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Accounts</h2>
+      {accounts.length === 0 ? (
+        <EmptyState title="No local accounts">Create one with npm run user:add.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" role="region" aria-label="Accounts" tabIndex={0}>
+          <table className="w-full min-w-[32rem] text-left text-sm" data-testid="accounts">
+            <caption className="sr-only">Local accounts</caption>
+            <thead className="border-b border-slate-200 bg-slate-50 text-slate-600">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">Username</th>
+                <th scope="col" className="px-4 py-2 font-medium">Name</th>
+                <th scope="col" className="px-4 py-2 font-medium">Role</th>
+                <th scope="col" className="px-4 py-2 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2 font-medium">Created</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {accounts.map((a) => (
+                <tr key={a.id}>
+                  <td className="px-4 py-2 font-mono text-xs">{a.username}</td>
+                  <td className="px-4 py-2">{a.displayName}</td>
+                  <td className="px-4 py-2">{a.isAdmin ? "Administrator" : "User"}</td>
+                  <td className="px-4 py-2">{a.disabledAt ? "Disabled" : "Active"}</td>
+                  <td className="whitespace-nowrap px-4 py-2">
+                    <Time value={a.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+"use server";
+/**
+ * Nextcloud access: ask for more scopes (through a provisioning link bound to
+ * the signed-in person) or revoke it all — the same revocation as the
+ * revoke_nextcloud_access tool (RFC 7009 at the IdP, then the stored grant is
+ * deleted). Each action re-checks the person and the Origin and validates
+ * its input.
+ */
+import { redirect } from "next/navigation";
+import { createScopeRequestLink, requestedScopesSchema } from "@/lib/dashboard/create-scope-request-link";
+import { authorizeAction } from "@/lib/dashboard/session";
+import { log } from "@/lib/log";
+import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
+
+const PAGE = "/dashboard/nextcloud";
+
+export async function requestScopesAction(formData: FormData): Promise<void> {
+  const user = await authorizeAction({ returnTo: PAGE });
+  const parsed = requestedScopesSchema.safeParse(formData.getAll("scope"));
+  if (!parsed.success) redirect(`${PAGE}?error=no_scopes`);
+  redirect(await createScopeRequestLink({ userId: user.id, scopes: parsed.data }));
+}
+
+export async function revokeNextcloudAction(): Promise<void> {
+  const user = await authorizeAction({ returnTo: PAGE });
+  let outcome: "revoked" | "none" | "failed";
+  try {
+    outcome = (await revokeNextcloudGrant({ userId: user.id })).revoked ? "revoked" : "none";
+  } catch (error) {
+    log.warn("dashboard could not revoke Nextcloud access", { userId: user.id, reason: error instanceof Error ? error.message : String(error) });
+    outcome = "failed";
+  }
+  redirect(outcome === "revoked" ? `${PAGE}?done=revoked` : `${PAGE}?error=${outcome === "none" ? "nothing_to_revoke" : "revoke_failed"}`);
+}

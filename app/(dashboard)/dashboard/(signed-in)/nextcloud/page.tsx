@@ -1,0 +1,111 @@
+/**
+ * Nextcloud access (Flow 2): which scopes this server may use in the
+ * person's Nextcloud, explained; when and how they were granted and last
+ * used; add scopes (through the provisioning page) or revoke everything.
+ */
+import type { Metadata } from "next";
+import { Card } from "@/app/_components/page-shell";
+import { getNextcloudAccess } from "@/lib/dashboard/get-nextcloud-access";
+import { requireUser } from "@/lib/dashboard/session";
+import { EmptyState, Notice, PageTitle, param, ScopeList, Time } from "../../../_components/display";
+import { SubmitButton } from "../../../_components/submit-button";
+import { requestScopesAction, revokeNextcloudAction } from "./actions";
+
+export const metadata: Metadata = { title: "Nextcloud access" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const ERRORS: Record<string, string> = {
+  no_scopes: "Pick at least one scope to add.",
+  nothing_to_revoke: "There was no Nextcloud access to revoke.",
+  revoke_failed: "The identity provider could not be reached, so nothing was revoked. Try again in a moment.",
+};
+
+const FLOW_LABEL = {
+  flow2: "Granted on its own, when a tool first needed it (progressive consent)",
+  hybrid: "Granted together with a client’s sign-in (hybrid mode)",
+} as const;
+
+export default async function NextcloudAccessPage({ searchParams }: Props) {
+  const user = await requireUser("/dashboard/nextcloud");
+  const query = await searchParams;
+  const access = await getNextcloudAccess({ userId: user.id });
+  const error = param(query, "error");
+  return (
+    <>
+      <PageTitle title="Nextcloud access">
+        What this server may do in your Nextcloud on your behalf. Every tool call still uses a minutes-long token limited to what that one tool needs.
+      </PageTitle>
+      {param(query, "done") === "revoked" ? <Notice tone="success">Nextcloud access was revoked. Nothing can use it any more; tools will ask you again when they need it.</Notice> : null}
+      {error ? <Notice tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Notice> : null}
+
+      {access.state === "active" ? (
+        <Card>
+          <h2 className="text-lg font-semibold">Granted</h2>
+          <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr]" data-testid="nextcloud-grant">
+            <dt className="text-slate-500">Since</dt>
+            <dd>
+              <Time value={access.provisionedAt} />
+            </dd>
+            <dt className="text-slate-500">Last used</dt>
+            <dd>
+              <Time value={access.lastUsedAt} />
+            </dd>
+            <dt className="text-slate-500">How</dt>
+            <dd>{access.flowType ? FLOW_LABEL[access.flowType] : "unknown"}</dd>
+            {access.client ? (
+              <>
+                <dt className="text-slate-500">Asked for by</dt>
+                <dd>{access.client.name}</dd>
+              </>
+            ) : null}
+          </dl>
+          <h3 className="mt-5 text-sm font-semibold">This server may</h3>
+          <ScopeList scopes={access.granted} testId="granted-scopes" />
+          <form action={revokeNextcloudAction} className="mt-6 rounded-lg border border-red-200 bg-red-50 p-4">
+            <p className="text-sm text-red-900">
+              Revoking withdraws this access at the identity provider and deletes what this server stored. Background jobs stop; tools ask again.
+            </p>
+            <div className="mt-3">
+              <SubmitButton variant="danger">Revoke Nextcloud access</SubmitButton>
+            </div>
+          </form>
+        </Card>
+      ) : (
+        <EmptyState title={access.state === "revoked" ? "Nextcloud access is revoked" : "No Nextcloud access yet"}>
+          {access.state === "revoked" ? <>Revoked <Time value={access.revokedAt} />. </> : null}
+          When a tool first needs your Nextcloud, your client gives you a link to grant exactly what it needs. You can also grant scopes below.
+        </EmptyState>
+      )}
+
+      {access.notGranted.length > 0 ? (
+        <Card className="mt-6">
+          <form action={requestScopesAction}>
+            <fieldset>
+              <legend className="text-lg font-semibold">Add scopes</legend>
+              <p className="mt-1 text-sm text-slate-600">You will review them on the next page and confirm at your identity provider.</p>
+              <ul className="mt-3 space-y-2">
+                {access.notGranted.map((s) => (
+                  <li key={s.name}>
+                    <label className="flex items-start gap-3 rounded-lg border border-slate-200 px-3 py-2">
+                      <input type="checkbox" name="scope" value={s.name} className="mt-1 h-4 w-4" />
+                      <span>
+                        <span className={`block text-sm font-medium ${s.writes ? "text-amber-800" : ""}`}>
+                          {s.title} <code className="ml-1 text-xs text-slate-500">{s.name}</code>
+                        </span>
+                        <span className="block text-sm text-slate-600">{s.explanation}</span>
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+            <div className="mt-4">
+              <SubmitButton>Continue to grant</SubmitButton>
+            </div>
+          </form>
+        </Card>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * What this server may do in the person's Nextcloud (Flow 2): the grant's
+ * metadata — never its refresh token (getGrant does not select it) — with each
+ * scope explained, plus the Nextcloud scopes not granted yet (to add).
+ */
+import { resourceScopes, scopeInfo, type ScopeInfo } from "@/lib/auth/scopes";
+import { getConfig } from "@/lib/config";
+import { db } from "@/lib/db";
+import { getGrant, type FlowType } from "@/lib/provisioning/grant-store";
+
+export interface NextcloudAccess {
+  state: "none" | "active" | "revoked";
+  granted: ScopeInfo[];
+  notGranted: ScopeInfo[];
+  flowType?: FlowType;
+  provisionedAt?: Date;
+  lastUsedAt?: Date | null;
+  revokedAt?: Date | null;
+  /** The MCP client whose request led to the grant, by name when known. */
+  client?: { id: string; name: string };
+}
+
+const infos = (names: readonly string[]) => names.map(scopeInfo).filter((s): s is ScopeInfo => Boolean(s));
+
+export async function getNextcloudAccess(input: { userId: string }): Promise<NextcloudAccess> {
+  const all = resourceScopes("nextcloud");
+  const grant = await getGrant(input.userId, getConfig().NEXTCLOUD_AUDIENCE);
+  if (!grant) return { state: "none", granted: [], notGranted: infos(all) };
+  const held = grant.active ? grant.scopes : [];
+  let client: NextcloudAccess["client"];
+  if (grant.clientId) {
+    const row = await (await db()).clientRegistration.findUnique({ where: { clientId: grant.clientId }, select: { name: true } });
+    client = { id: grant.clientId, name: row?.name ?? grant.clientId };
+  }
+  return {
+    state: grant.active ? "active" : "revoked",
+    granted: infos(held),
+    notGranted: infos(all.filter((s) => !held.includes(s))),
+    flowType: grant.flowType,
+    provisionedAt: grant.provisionedAt,
+    lastUsedAt: grant.lastUsedAt,
+    revokedAt: grant.revokedAt,
+    client,
+  };
+}

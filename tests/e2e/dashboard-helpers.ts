@@ -1,0 +1,89 @@
+/**
+ * Shared steps of the dashboard's browser tests: signing in through the
+ * identity provider's own pages, accessibility checks (axe: no serious or
+ * critical violation) and screenshots saved as test artifacts.
+ */
+import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+
+export interface E2eUser {
+  username: string;
+  password: string;
+  displayName: string;
+  admin?: boolean;
+}
+
+export const users = JSON.parse(readFileSync(new URL("./users.json", import.meta.url), "utf8")) as E2eUser[];
+export const alice = users.find((u) => u.username === "e2e-alice")!;
+export const bob = users.find((u) => u.username === "e2e-bob")!;
+export const admin = users.find((u) => u.admin)!;
+
+/** From a page that shows the IdP's sign-in form: signs in and allows the consent if it is asked. */
+export async function answerIdp(page: Page, user: E2eUser): Promise<void> {
+  await expect(page.getByLabel("Username")).toBeVisible();
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const allow = page.getByRole("button", { name: "Allow" });
+  const dashboard = page.getByRole("navigation", { name: "Dashboard" });
+  await expect(allow.or(dashboard)).toBeVisible();
+  if (await allow.isVisible()) await allow.click();
+}
+
+/** Opens `path` (a dashboard page), is sent to sign in, signs in at the IdP, and lands back on `path`. */
+export async function signIn(page: Page, user: E2eUser, path = "/dashboard"): Promise<void> {
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/dashboard\/sign-in\?callbackUrl=/);
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  await answerIdp(page, user);
+  await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe(new URL(path, page.url()).pathname);
+}
+
+/** Signs out of the dashboard and confirms the IdP's logout page; ends on the start page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/api\/oidc\/session\/end/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** The server action id behind a form on the page (React puts it in the form as `$ACTION_ID_<id>` for browsers without JavaScript). */
+export async function formActionId(form: ReturnType<Page["locator"]>): Promise<string> {
+  const name = await form.locator('input[name^="$ACTION_ID_"]').first().getAttribute("name");
+  expect(name).toBeTruthy();
+  return name!.slice("$ACTION_ID_".length);
+}
+
+/**
+ * Calls a server action the way Next's client does (a "fetch action": header
+ * Next-Action, the form's fields encoded as React's reply format — root "0"
+ * referencing FormData part 1, fields prefixed "1_"). Returns the HTTP status.
+ */
+export async function callServerAction(request: APIRequestContext, url: string, actionId: string, fields: Record<string, string>, origin?: string): Promise<number> {
+  const multipart: Record<string, string> = { "0": '["$K1"]' };
+  for (const [k, v] of Object.entries(fields)) multipart[`1_${k}`] = v;
+  const response = await request.post(url, {
+    headers: { "next-action": actionId, accept: "text/x-component", ...(origin ? { origin } : {}) },
+    multipart,
+    maxRedirects: 0,
+  });
+  return response.status();
+}
+
+/** The same action posted as a plain HTML form (a browser without JavaScript). */
+export async function postActionForm(request: APIRequestContext, url: string, actionId: string, fields: Record<string, string>, origin?: string): Promise<number> {
+  const response = await request.post(url, { headers: origin ? { origin } : {}, multipart: { [`$ACTION_ID_${actionId}`]: "", ...fields }, maxRedirects: 0 });
+  return response.status();
+}

@@ -1,0 +1,70 @@
+/**
+ * Nextcloud access: add scopes (through the provisioning page and the IdP's
+ * consent), see them explained, revoke — and the next tool call asks for
+ * provisioning again.
+ */
+import { expect, test } from "@playwright/test";
+import { alice, bob, expectAccessible, screenshot, signIn, signOut } from "./dashboard-helpers";
+import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
+
+test("no access yet: an empty state and the scopes that can be added", async ({ page }) => {
+  await signIn(page, bob, "/dashboard/nextcloud");
+  await expect(page.getByText("No Nextcloud access yet")).toBeVisible();
+  await expect(page.getByRole("group", { name: "Add scopes" })).toContainText("Read your files");
+  await expectAccessible(page);
+  await screenshot(page, "nextcloud-empty");
+});
+
+test("asking for nothing is refused with a message", async ({ page }) => {
+  await signIn(page, bob, "/dashboard/nextcloud");
+  await page.getByRole("button", { name: "Continue to grant" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Pick at least one scope");
+});
+
+test("add a scope, see it explained, revoke it; the next tool call asks for provisioning", async ({ page, baseURL }) => {
+  const client = await authorizeMcpClient(baseURL!, alice, { name: "Nextcloud Tool Client", scopes: ["account.read"] });
+  await signIn(page, alice, "/dashboard/nextcloud");
+
+  await page.getByRole("checkbox", { name: /See your Nextcloud account/ }).check();
+  await page.getByRole("button", { name: "Continue to grant" }).click();
+  // The provisioning page (Flow 2), then the IdP's consent for this server.
+  await expect(page.getByRole("heading", { name: "Give this server access to your Nextcloud?" })).toBeVisible();
+  await expect(page.getByRole("main")).toContainText("See your Nextcloud account");
+  // A real click: the browser posts the form with this page's Origin (the CSRF check accepts it).
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByTestId("provisioning-outcome")).toHaveAttribute("data-kind", "provisioned");
+
+  // Signing out of the dashboard (and the IdP session) keeps the Nextcloud access, also from an
+  // IdP session that only signed in to the dashboard: this server's grant (shared by sign-in and
+  // provisioning) persists logout (lib/idp/configuration.ts expiresWithSession).
+  await page.goto("/dashboard");
+  await signOut(page);
+  await signIn(page, alice);
+  await signOut(page);
+
+  // With a grant, the tool no longer asks for provisioning: the IdP still exchanges (then it goes on to Nextcloud).
+  const granted = await callTool(baseURL!, client.accessToken, "nc_get_user_info");
+  expect(granted.text).not.toContain("/oauth/authorize-nextcloud");
+
+  await signIn(page, alice, "/dashboard/nextcloud");
+  await expect(page.getByTestId("granted-scopes")).toContainText("See your Nextcloud account");
+  await expect(page.getByTestId("nextcloud-grant")).toContainText("progressive consent");
+  await expectAccessible(page);
+  await screenshot(page, "nextcloud-granted");
+
+  await page.getByRole("button", { name: "Revoke Nextcloud access" }).click();
+  await expect(page.getByRole("status")).toContainText("Nextcloud access was revoked");
+  await expect(page.getByText("No Nextcloud access yet")).toBeVisible();
+
+  const after = await callTool(baseURL!, client.accessToken, "nc_get_user_info");
+  expect(after.status).toBe(200);
+  expect(after.isError).toBe(true);
+  expect(after.text).toContain("/oauth/authorize-nextcloud");
+
+  // The activity log tells the story, without token values.
+  await page.goto("/dashboard/activity");
+  await expect(page.locator('tr[data-event="revoked"]').first()).toBeVisible();
+  await expect(page.locator('tr[data-event="provisioned"]').first()).toBeVisible();
+  expect(await page.locator("table").innerText()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+});

@@ -1,0 +1,66 @@
+/**
+ * Signing in to the dashboard through the identity provider (next-auth, PKCE,
+ * state, nonce) and out again (RP-initiated logout ends the IdP session too).
+ */
+import { expect, test } from "@playwright/test";
+import { alice, answerIdp, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+
+test("a protected page sends to sign-in and back; the session is an httpOnly cookie", async ({ page, context }) => {
+  await page.goto("/dashboard/activity");
+  await expect(page).toHaveURL(/\/dashboard\/sign-in\?callbackUrl=%2Fdashboard%2Factivity/);
+  await expectAccessible(page);
+  await screenshot(page, "sign-in");
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  // The IdP's own page, with PKCE, state and nonce in the authorization request.
+  await expect(page).toHaveURL(/\/interaction\//);
+  await answerIdp(page, alice);
+  await expect(page).toHaveURL(/\/dashboard\/activity$/);
+  await expect(page.getByTestId("signed-in-as")).toContainText(alice.displayName);
+  const session = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe("Lax");
+});
+
+test("the authorization request carries PKCE (S256), state and nonce, and only OpenID scopes", async ({ page }) => {
+  await page.goto("/dashboard");
+  const request = page.waitForRequest((r) => r.url().includes("/api/oidc/auth?"));
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  const url = new URL((await request).url());
+  expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+  expect(url.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(url.searchParams.get("state")).toBeTruthy();
+  expect(url.searchParams.get("nonce")).toBeTruthy();
+  expect(url.searchParams.get("scope")).toBe("openid profile email");
+  expect(url.searchParams.get("redirect_uri")).toMatch(/\/api\/auth\/callback\/idp$/);
+});
+
+test("a callback with a forged state is refused and nobody is signed in", async ({ page }) => {
+  await page.goto("/api/auth/callback/idp?code=forged&state=forged");
+  await expect(page).toHaveURL(/\/dashboard\/sign-in/);
+  await expect(page.getByRole("main").getByRole("alert")).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/dashboard\/sign-in/);
+});
+
+test("a callbackUrl to another site is ignored (no open redirect)", async ({ page }) => {
+  await page.goto("/dashboard/sign-in?callbackUrl=https%3A%2F%2Fevil.example%2F");
+  await expect(page.locator('input[name="callbackUrl"]')).toHaveValue("/dashboard");
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  await answerIdp(page, alice);
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("sign-out ends the dashboard session and the IdP session", async ({ page }) => {
+  await signIn(page, alice);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  // The IdP confirms the logout (RP-initiated logout with id_token_hint and the registered post-logout URI).
+  await expect(page).toHaveURL(/\/api\/oidc\/session\/end\?.*id_token_hint=/);
+  expect(new URL(page.url()).searchParams.get("post_logout_redirect_uri")).toBe(`${new URL(page.url()).origin}/`);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/dashboard\/sign-in/);
+  // The IdP session is gone: it asks for the password again.
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  await expect(page.getByLabel("Password")).toBeVisible();
+});
