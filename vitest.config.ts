@@ -12,8 +12,10 @@ const integration = (db: "pglite" | "postgres") => ({
     include: ["tests/integration/**/*.test.ts"],
     env: { TEST_DB: db },
     globalSetup: [`tests/integration/global-setup-${db}.ts`],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Ceilings, not expectations: some tests restart the app or run the CLI
+    // several times, which takes minutes on a loaded 2-core machine.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
 
