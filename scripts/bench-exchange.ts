@@ -19,15 +19,13 @@
  * Options: --iterations N (default 300), --db pglite|postgres (default pglite).
  */
 import { parseArgs } from "node:util";
+import { percentile as percentileOfSorted } from "./bench/run-load";
 
 const { values } = parseArgs({ options: { iterations: { type: "string", default: "300" }, db: { type: "string", default: "pglite" } } });
 const N = Math.max(20, Number(values.iterations));
 process.env.TEST_DB = values.db === "postgres" ? "postgres" : "pglite";
 
-const percentile = (samples: number[], p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
+const percentile = (samples: number[], p: number) => percentileOfSorted([...samples].sort((a, b) => a - b), p);
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 async function timed(run: () => Promise<void>): Promise<number> {

@@ -16,45 +16,18 @@
  * --exchange-cache off|memory (EXCHANGE_CACHE of the app, default off).
  */
 import { parseArgs } from "node:util";
+import { runFetchLoad, type LoadResult, type LoadTarget } from "./bench/run-load";
 
 const { values } = parseArgs({ options: { duration: { type: "string", default: "5" }, db: { type: "string", default: "pglite" }, "exchange-cache": { type: "string", default: "off" } } });
 const DURATION = Math.max(1, Number(values.duration));
 process.env.TEST_DB = values.db === "postgres" ? "postgres" : "pglite";
 const CACHE = values["exchange-cache"] === "memory" ? "memory" : "off";
 
-interface Target {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-interface LoadResult {
-  p50: number;
-  p99: number;
-  perSecond: number;
-}
+type Target = LoadTarget;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-/** `connections` workers send `target` back to back for `seconds`; every answer must be 2xx (and not a tool error). */
-async function load(target: Target, connections: number, seconds: number): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const until = performance.now() + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < until) {
-      const start = performance.now();
-      const res = await fetch(target.url, { method: target.method, headers: target.headers, body: target.body });
-      const text = await res.text();
-      if (res.status >= 300 || text.includes('"isError":true')) throw new Error(`${target.method} ${target.url}: HTTP ${res.status} ${text.slice(0, 300)}`);
-      latencies.push(performance.now() - start);
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  const elapsed = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / elapsed };
-}
+// The shared fetch-driven loop (autocannon cannot send PROPFIND); a tool error result fails the run.
+const load = (target: Target, connections: number, seconds: number): Promise<LoadResult> =>
+  runFetchLoad({ ...target, verifyBody: (text) => !text.includes('"isError":true') }, { connections, seconds });
 
 const PROPFIND_BODY = (await import("@/lib/nextcloud/parse-multistatus")).PROPFIND_BODY;
 
@@ -93,6 +66,12 @@ async function main(): Promise<void> {
     const notesToken = await exchange(notesMcpToken, "notes.read");
     const filesToken = await exchange(filesMcpToken, "files.read");
 
+    // The files URL needs Nextcloud's user id (the sandbox derives it from the token's sub): ask WebDAV, as the client does.
+    const principal = await fetch(`${stack.sandbox.url}/remote.php/dav/`, { method: "PROPFIND", headers: { authorization: `Bearer ${filesToken}`, depth: "0" } });
+    const { userIdFromPrincipal } = await import("@/lib/nextcloud/resolve-dav-user");
+    const userId = userIdFromPrincipal(/<d:href>([^<]*principals[^<]*)<\/d:href>/.exec(await principal.text())?.[1] ?? "");
+    if (!userId) throw new Error("the sandbox did not name the current user");
+
     const toolCall = (mcpToken: string, name: string, args: Record<string, unknown>): Target => ({
       url: `${stack.app.url}/api/mcp`,
       method: "POST",
@@ -109,7 +88,7 @@ async function main(): Promise<void> {
         name: "nc_webdav_list_directory",
         tool: toolCall(filesMcpToken, "nc_webdav_list_directory", { path: "/" }),
         floor: {
-          url: `${stack.sandbox.url}/remote.php/dav/files/alice/`,
+          url: `${stack.sandbox.url}/remote.php/dav/files/${encodeURIComponent(userId)}/`,
           method: "PROPFIND",
           headers: { authorization: `Bearer ${filesToken}`, depth: "1", "content-type": "application/xml; charset=utf-8" },
           body: PROPFIND_BODY,
@@ -118,7 +97,7 @@ async function main(): Promise<void> {
     ];
 
     const lines: string[] = [];
-    const cell = (r: LoadResult) => `p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  ${Math.round(r.perSecond).toString().padStart(5)} req/s`;
+    const cell = (r: LoadResult) => `p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  ${Math.round(r.rps).toString().padStart(5)} req/s`;
     for (const pair of pairs) {
       for (const connections of [1, 16]) {
         await load(pair.tool, connections, 1); // warm-up (JIT, connections, caches)

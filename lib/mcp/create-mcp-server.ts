@@ -8,6 +8,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { insufficientScopes } from "@/lib/auth/scope-policy";
 import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
@@ -20,13 +21,28 @@ const INSTRUCTIONS =
   "call check_provisioning_status to see whether Nextcloud access is provisioned; a tool that needs more access " +
   "answers with a link the user can open to grant it.";
 
+// One JSON Schema validator per process. Without it the SDK builds a new Ajv
+// (with ajv-formats) for every server, i.e. every request: ~1 ms of CPU each
+// time (npm run bench, docs/performance.md). It only checks form-elicitation
+// answers; compiled validators are pure, so sharing them between requests is safe.
+const VALIDATOR = Symbol.for("nextcloud-mcp.json-schema-validator");
+
+export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
+  const holder = globalThis as { [VALIDATOR]?: AjvJsonSchemaValidator };
+  return (holder[VALIDATOR] ??= new AjvJsonSchemaValidator());
+}
+
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
   return catalogue.filter((tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0);
 }
 
 export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): McpServer {
   const caller = callerFromAuthInfo(authInfo);
-  const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, {
+    capabilities: { tools: {} },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: sharedJsonSchemaValidator(),
+  });
   for (const tool of toolsFor(caller, catalogue)) {
     server.registerTool(
       tool.name,

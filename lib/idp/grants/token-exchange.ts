@@ -20,12 +20,12 @@
  *    names this server (§4.1); no refresh token; issued_token_type (§2.2.1).
  */
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import type { JWKS, TokenEndpointGrantContext } from "oidc-provider";
+import type { AdapterPayload, Grant, JWKS, Provider, TokenEndpointGrantContext } from "oidc-provider";
 import { errors } from "oidc-provider";
 import { checkClient } from "@/lib/auth/client-registry";
 import { formatScope, parseScope, resourceScopes } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
-import { findGrantIds } from "../prisma-adapter";
+import { findGrantPayloads } from "../prisma-adapter";
 import { nextcloudResourceIndicator } from "../resources";
 import { TOKEN_EXCHANGE_GRANT } from "../client-metadata-policy";
 
@@ -58,9 +58,11 @@ export interface ExchangeKeys {
   algorithms: { mcp: string; nextcloud: string; all: string[] };
 }
 
-async function verifySubject(token: string, issuer: string, keys: ExchangeKeys): Promise<JWTPayload> {
+type LocalKeys = ReturnType<typeof createLocalJWKSet>;
+
+async function verifySubject(token: string, issuer: string, jwks: LocalKeys, keys: ExchangeKeys): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(keys.publicJwks as Parameters<typeof createLocalJWKSet>[0]), {
+    const { payload } = await jwtVerify(token, jwks, {
       issuer,
       audience: getConfig().MCP_AUDIENCE,
       typ: "at+jwt",
@@ -76,17 +78,28 @@ async function verifySubject(token: string, issuer: string, keys: ExchangeKeys):
   }
 }
 
+type GrantLookup = Awaited<ReturnType<typeof findGrantPayloads>>;
+
+/** A Grant from its stored payload, as `Grant.find` builds it; expired or malformed → undefined (fail closed). */
+function grantOf(provider: Provider, payload: AdapterPayload | undefined): Grant | undefined {
+  if (!payload || (typeof payload.exp === "number" && payload.exp <= Date.now() / 1000)) return undefined;
+  try {
+    return new provider.Grant(payload as ConstructorParameters<Provider["Grant"]>[0]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Nextcloud scopes the user has consented to give this server (and, in hybrid mode, the subject's client). */
-async function consentedNextcloudScopes(ctx: TokenEndpointGrantContext, accountId: string, subjectGrantId: string): Promise<{ scopes: Set<string>; grantId?: string }> {
-  const { provider } = ctx.oidc;
+function consentedNextcloudScopes(provider: Provider, lookup: GrantLookup, accountId: string, subjectGrantId: string): { scopes: Set<string>; grantId?: string } {
   const config = getConfig();
   const indicator = nextcloudResourceIndicator();
   const scopes = new Set<string>();
   let grantId: string | undefined;
-  const candidates = await findGrantIds(accountId, config.OIDC_CLIENT_ID);
+  const candidates = [...lookup.ofClient];
   if (!config.ENABLE_PROGRESSIVE_CONSENT) candidates.push(subjectGrantId);
   for (const id of candidates) {
-    const grant = await provider.Grant.find(id);
+    const grant = grantOf(provider, lookup.byId.get(id));
     if (!grant || grant.accountId !== accountId) continue;
     const granted = parseScope(grant.getResourceScope(indicator));
     if (granted.length === 0) continue;
@@ -97,6 +110,8 @@ async function consentedNextcloudScopes(ctx: TokenEndpointGrantContext, accountI
 }
 
 export function tokenExchangeHandler(keys: ExchangeKeys) {
+  // Built once: the key set keeps its imported keys, so the subject's signature check does not re-import the JWK on every exchange.
+  const jwks = createLocalJWKSet(keys.publicJwks as Parameters<typeof createLocalJWKSet>[0]);
   return async function tokenExchange(ctx: TokenEndpointGrantContext<Params>): Promise<void> {
     const config = getConfig();
     const { client, params, provider } = ctx.oidc;
@@ -117,12 +132,14 @@ export function tokenExchangeHandler(keys: ExchangeKeys) {
       throw new errors.InvalidTarget("tokens can only be exchanged for the Nextcloud resource");
     }
 
-    const subject = await verifySubject(params.subject_token, provider.issuer, keys);
+    const subject = await verifySubject(params.subject_token, provider.issuer, jwks, keys);
     const accountId = typeof subject.sub === "string" ? subject.sub : "";
     const gid = typeof subject.gid === "string" ? subject.gid : "";
     const subjectClient = typeof subject.client_id === "string" ? subject.client_id : "";
     if (!accountId || !gid || !subjectClient) throw new ExchangeRefused("subject_token lacks sub, client_id or grant");
-    const subjectGrant = await provider.Grant.find(gid);
+    // The subject's grant and this server's grants for the user, in one query.
+    const grants = await findGrantPayloads({ ids: [gid], accountId, clientId: config.OIDC_CLIENT_ID });
+    const subjectGrant = grantOf(provider, grants.byId.get(gid));
     if (!subjectGrant || subjectGrant.accountId !== accountId) throw new ExchangeRefused("the grant behind subject_token was revoked");
     const check = await checkClient(subjectClient);
     if (!check.allowed) throw new ExchangeRefused("the client of subject_token is not allowed");
@@ -136,7 +153,7 @@ export function tokenExchangeHandler(keys: ExchangeKeys) {
     const beyondSubject = requested.filter((s) => !subjectScopes.has(s));
     if (beyondSubject.length > 0) throw new errors.InvalidScope("scope exceeds the scope of subject_token", formatScope(beyondSubject));
 
-    const consented = await consentedNextcloudScopes(ctx, accountId, gid);
+    const consented = consentedNextcloudScopes(provider, grants, accountId, gid);
     if (!consented.grantId) {
       throw new ExchangeRefused("no Nextcloud access has been provisioned for this user: complete provisioning (provision_nextcloud_access) first");
     }

@@ -1,0 +1,205 @@
+/**
+ * `npm run bench -- --out bench-results/latest.json` — the cost of a tool
+ * call, path by path, against the floor, in one run on the production build
+ * (`npm run build` first; NEXT_DIST_DIR honoured). Prints one table and
+ * writes the same data as JSON. Method and latest numbers: docs/performance.md.
+ *
+ *   (a) floor: GET /api/version (a route handler of the same app, no I/O)
+ *   (b) tools/call whoami (no I/O) on the auth-disabled test instance
+ *   (c) the same with Flow 1 authentication (built-in IdP's access token)
+ *   (d) the full path: auth + provisioning guard + RFC 8693 exchange +
+ *       sandbox Notes GET (nc_notes_get), on PGlite and on PostgreSQL
+ *   (e) the token exchange alone (POST /api/oidc/token over HTTP)
+ *   (f) the token verifier alone, in-process (verifications/s)
+ * (a)–(e) at concurrency 1, 16 and 64 (autocannon); then the RSS of the
+ * next-server process group before and after 20,000 full-path calls.
+ *
+ * Options: --out FILE (JSON; default bench-results/latest.json),
+ *          --seconds N per run (default 6), --warmup N (default 2),
+ *          --no-postgres (skip (d) on PostgreSQL),
+ *          --memory-calls N (default 20000), --memory-max-seconds S (cap;
+ *          the calls actually made are reported),
+ *          --profile DIR [--profile-tool nc_notes_get|whoami] (instead:
+ *          profile one path with --cpu-prof in the next-server process and
+ *          summarize it; see bench/profile-path.ts).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { describeMachine, loadAverage } from "./bench/describe-machine";
+import { formatReport, type BenchReport, type Goal, type MemoryResult, type PathResult, type PathRun } from "./bench/format-report";
+import { processGroupRss } from "./bench/measure-rss";
+import { measureInProcessPinned } from "./bench/measure-verifier";
+import { runLoad, toolCallTarget, type LoadTarget } from "./bench/run-load";
+import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } from "./bench/start-bench-stack";
+
+const { values } = parseArgs({
+  options: {
+    out: { type: "string", default: "bench-results/latest.json" },
+    seconds: { type: "string", default: "6" },
+    warmup: { type: "string", default: "2" },
+    "no-postgres": { type: "boolean", default: false },
+    "memory-calls": { type: "string", default: "20000" },
+    "memory-max-seconds": { type: "string" },
+    profile: { type: "string" },
+    "profile-tool": { type: "string", default: "nc_notes_get" },
+  },
+});
+const SECONDS = Math.max(1, Number(values.seconds));
+const WARMUP = Math.max(0, Number(values.warmup));
+const CONCURRENCY = [1, 16, 64];
+const MEMORY_CALLS = Math.max(1000, Number(values["memory-calls"]));
+// A cap for loaded machines: the calls actually made are reported.
+const MEMORY_MAX_SECONDS = values["memory-max-seconds"] ? Number(values["memory-max-seconds"]) : undefined;
+const BUILD = process.env.NEXT_DIST_DIR || ".next";
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function measurePath(id: string, label: string, target: LoadTarget): Promise<PathResult> {
+  if (WARMUP > 0) await runLoad(target, { connections: 16, seconds: WARMUP });
+  const runs: PathRun[] = [];
+  for (const connections of CONCURRENCY) {
+    const load = loadAverage();
+    const result = await runLoad(target, { connections, seconds: SECONDS });
+    log(`${label} c${connections}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ""}`);
+    runs.push({ ...result, loadAverage: load });
+  }
+  return { id, label, runs };
+}
+
+function notesGet(stack: FullStack): LoadTarget {
+  return toolCallTarget(`${stack.app.url}/api/mcp`, "nc_notes_get", { id: stack.noteId }, stack.mcpToken);
+}
+
+async function measureMemory(stack: FullStack): Promise<MemoryResult> {
+  const pgid = stack.app.process.pid!;
+  const before = processGroupRss(pgid);
+  const connections = 16;
+  const result = await runLoad(notesGet(stack), { connections, amount: MEMORY_CALLS, maxSeconds: MEMORY_MAX_SECONDS });
+  await new Promise((r) => setTimeout(r, 1000)); // let in-flight fire-and-forget writes (audit, last use) settle
+  const after = processGroupRss(pgid);
+  return {
+    calls: result.requests,
+    connections,
+    seconds: result.seconds,
+    errors: result.errors,
+    beforeMiB: before.mib,
+    afterMiB: after.mib,
+    growthPercent: ((after.mib - before.mib) / before.mib) * 100,
+    processes: after.processes,
+  };
+}
+
+const byId = (paths: PathResult[], id: string) => paths.find((p) => p.id === id);
+function ratio(paths: PathResult[], top: string, bottom: string): Record<string, number> {
+  const a = byId(paths, top);
+  const b = byId(paths, bottom);
+  if (!a || !b) return {};
+  return Object.fromEntries(a.runs.map((r, i) => [String(r.connections), r.rps / b.runs[i]!.rps]));
+}
+
+function goals(report: Omit<BenchReport, "goals">): Goal[] {
+  const out: Goal[] = [];
+  const cb = report.ratios.find((r) => r.label.startsWith("(c)/(b)"));
+  if (cb) {
+    const worst = Math.min(...Object.values(cb.byConcurrency));
+    out.push({ goal: "(c)/(b) throughput ≥ 0.9", value: `lowest ${worst.toFixed(2)} (${Object.entries(cb.byConcurrency).map(([c, v]) => `c${c} ${v.toFixed(2)}`).join(", ")})`, met: worst >= 0.9 });
+  }
+  const e = byId(report.paths, "e");
+  if (e) {
+    const worst = Math.max(...e.runs.map((r) => r.p50));
+    out.push({ goal: "(e) p50 ≤ 5 ms", value: e.runs.map((r) => `c${r.connections} ${r.p50.toFixed(2)} ms`).join(", "), met: worst <= 5 });
+  }
+  for (const d of report.paths.filter((p) => p.id.startsWith("d"))) {
+    const c16 = d.runs.find((r) => r.connections === 16);
+    if (c16) out.push({ goal: `${d.label}: p99 ≤ 50 ms at c16 (on ${report.machine.nproc} cores)`, value: `${c16.p99.toFixed(2)} ms`, met: c16.p99 <= 50 });
+  }
+  const c64 = report.paths.flatMap((p) => p.runs.filter((r) => r.connections === 64).map((r) => ({ id: p.id, errors: r.errors })));
+  const failing = c64.filter((r) => r.errors > 0);
+  out.push({ goal: "zero errors at concurrency 64", value: failing.length ? failing.map((f) => `(${f.id}) ${f.errors}`).join(", ") : "0 everywhere", met: failing.length === 0 });
+  if (report.memory) out.push({ goal: `RSS growth ≤ 15 % across ${report.memory.calls} full-path calls after warm-up`, value: `${report.memory.growthPercent.toFixed(1)} %`, met: report.memory.growthPercent <= 15 });
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (values.profile) {
+    const { profileFullPath } = await import("./bench/profile-path");
+    await profileFullPath({ dir: values.profile, seconds: Math.max(SECONDS, 10), tool: values["profile-tool"] === "whoami" ? "whoami" : "nc_notes_get" });
+    return;
+  }
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine();
+  log(`machine: ${machine.cpuModel}, nproc ${machine.nproc}, Node ${machine.node}, load ${machine.loadAverage.join(" ")}; build ${BUILD}`);
+
+  log("(f) token verifier in-process …");
+  const inProcess = await measureInProcessPinned();
+
+  const paths: PathResult[] = [];
+  let memory: MemoryResult | undefined;
+
+  log("starting the auth-disabled test instance …");
+  const open = await startAuthDisabledApp();
+  try {
+    paths.push(await measurePath("a", "(a) floor: GET /api/version, test instance", { url: `${open.url}/api/version`, verifyBody: (b) => b.includes('"version"') }));
+    paths.push(await measurePath("b", "(b) tools/call whoami, auth disabled", toolCallTarget(`${open.url}/api/mcp`, "whoami", {})));
+  } finally {
+    await open.stop();
+  }
+
+  log("starting the full stack on PGlite (built-in IdP, sandbox, provisioned user) …");
+  const lite = await startFullStack("pglite");
+  try {
+    const mcp = `${lite.app.url}/api/mcp`;
+    paths.push(await measurePath("a-prod", "(a) floor, production instance", { url: `${lite.app.url}/api/version`, verifyBody: (b) => b.includes('"version"') }));
+    paths.push(await measurePath("c", "(c) tools/call whoami, Flow 1 auth", toolCallTarget(mcp, "whoami", {}, lite.mcpToken)));
+    paths.push(await measurePath("d-pglite", "(d) full path nc_notes_get, PGlite", notesGet(lite)));
+    paths.push(await measurePath("e", "(e) token exchange, POST /api/oidc/token", exchangeTarget(lite.app.url, lite.mcpToken, "notes.read")));
+    log(`RSS across ${MEMORY_CALLS} full-path calls …`);
+    memory = await measureMemory(lite);
+  } finally {
+    await lite.stop();
+  }
+
+  if (!values["no-postgres"]) {
+    log("starting the full stack on PostgreSQL …");
+    const pg = await startFullStack("postgres");
+    try {
+      paths.push(await measurePath("d-postgres", "(d) full path nc_notes_get, PostgreSQL", notesGet(pg)));
+    } finally {
+      await pg.stop();
+    }
+  }
+
+  const partial: Omit<BenchReport, "goals"> = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    loadAverageAtEnd: loadAverage(),
+    settings: { secondsPerRun: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP, build: BUILD },
+    paths,
+    inProcess,
+    ratios: [
+      { label: "(c)/(b) throughput", byConcurrency: ratio(paths, "c", "b") },
+      { label: "(d)/(b) throughput, PGlite", byConcurrency: ratio(paths, "d-pglite", "b") },
+      ...(byId(paths, "d-postgres") ? [{ label: "(d)/(b) throughput, PostgreSQL", byConcurrency: ratio(paths, "d-postgres", "b") }] : []),
+      { label: "(b)/(a) throughput (same test instance)", byConcurrency: ratio(paths, "b", "a") },
+    ],
+    memory,
+  };
+  const order = ["a", "a-prod", "b", "c", "d-pglite", "d-postgres", "e"];
+  partial.paths.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
+  const report: BenchReport = { ...partial, goals: goals(partial) };
+  const out = path.resolve(values.out!);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(formatReport(report));
+  console.log(`\nJSON: ${path.relative(process.cwd(), out)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+/**
+ * The benchmark's one table (and the lines under it) from the same data that
+ * is written as JSON, so the printed and the stored numbers never disagree.
+ */
+import type { MachineInfo } from "./describe-machine";
+import type { InProcessResults } from "./measure-verifier";
+import type { LoadResult } from "./run-load";
+
+export interface PathRun extends LoadResult {
+  /** 1, 5 and 15 minute load averages when the run started. */
+  loadAverage: [number, number, number];
+}
+
+export interface PathResult {
+  id: string;
+  label: string;
+  runs: PathRun[];
+}
+
+export interface Ratio {
+  label: string;
+  /** Throughput ratio per concurrency. */
+  byConcurrency: Record<string, number>;
+}
+
+export interface MemoryResult {
+  calls: number;
+  connections: number;
+  seconds: number;
+  errors: number;
+  beforeMiB: number;
+  afterMiB: number;
+  growthPercent: number;
+  processes: number;
+}
+
+export interface Goal {
+  goal: string;
+  value: string;
+  met: boolean;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  machine: MachineInfo;
+  loadAverageAtEnd: [number, number, number];
+  settings: { secondsPerRun: number; concurrency: number[]; warmupSeconds: number; build: string };
+  paths: PathResult[];
+  inProcess: InProcessResults;
+  ratios: Ratio[];
+  memory?: MemoryResult;
+  goals: Goal[];
+}
+
+const num = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+
+export function formatReport(report: BenchReport): string {
+  const m = report.machine;
+  const lines: string[] = [];
+  lines.push(
+    `npm run bench — ${report.startedAt} — Node ${m.node}, ${m.cpuModel}, nproc ${m.nproc}, load ${m.loadAverage.join(" ")} at start, ${report.loadAverageAtEnd.join(" ")} at end`,
+  );
+  lines.push(`${report.settings.secondsPerRun} s per run after ${report.settings.warmupSeconds} s warm-up, autocannon keep-alive connections; latencies in ms; build ${report.settings.build}`);
+  lines.push("");
+  const width = Math.max(...report.paths.map((p) => p.label.length), 20);
+  const header = `${"path".padEnd(width)}  ${"conc".padStart(4)}  ${"req/s".padStart(8)}  ${"p50".padStart(7)}  ${"p95".padStart(7)}  ${"p99".padStart(7)}  ${"errors".padStart(6)}  load(1m)`;
+  lines.push(header, "-".repeat(header.length));
+  for (const path of report.paths) {
+    path.runs.forEach((r, i) => {
+      const label = i === 0 ? path.label : "";
+      lines.push(
+        `${label.padEnd(width)}  ${String(r.connections).padStart(4)}  ${int(r.rps).padStart(8)}  ${num(r.p50).padStart(7)}  ${num(r.p95).padStart(7)}  ${num(r.p99).padStart(7)}  ${String(r.errors).padStart(6)}  ${num(r.loadAverage[0], 1)}`,
+      );
+    });
+  }
+  lines.push("-".repeat(header.length));
+  const pinned = report.inProcess.pinned ? "one core (taskset -c 0)" : "not pinned";
+  for (const v of report.inProcess.verifier) {
+    lines.push(`(f) token verifier in-process, ${v.alg}, ${pinned}: ${int(v.coldPerSecond)} verifications/s (new token each time), ${int(v.warmPerSecond)}/s (same token, cached)`);
+  }
+  lines.push(`    McpServer + transport built per request: ${num(report.inProcess.mcpServerMicros, 1)} µs`);
+  for (const ratio of report.ratios) {
+    lines.push(`ratio ${ratio.label}: ${Object.entries(ratio.byConcurrency).map(([c, v]) => `c${c} ${num(v)}`).join(", ")}`);
+  }
+  const mem = report.memory;
+  if (mem) {
+    lines.push(
+      `RSS of the next-server process group (${mem.processes} processes): ${num(mem.beforeMiB, 1)} MiB before, ${num(mem.afterMiB, 1)} MiB after ${int(mem.calls)} full-path calls ` +
+        `(c${mem.connections}, ${num(mem.seconds, 1)} s, ${mem.errors} errors): ${mem.growthPercent >= 0 ? "+" : ""}${num(mem.growthPercent, 1)} %`,
+    );
+  }
+  lines.push("", "goals:");
+  for (const g of report.goals) lines.push(`  ${g.met ? "met    " : "MISSED "} ${g.goal}: ${g.value}`);
+  return lines.join("\n");
+}
