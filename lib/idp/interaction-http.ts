@@ -46,3 +46,26 @@ export function formProblem(status: number, message: string): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Request refused</title></head><body><main><h1>Request refused</h1><p>${message}</p><p>Go back to the application and start signing in again.</p></main></body></html>`;
   return new Response(html, { status, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
 }
+
+/**
+ * The checks every interaction form post starts with, in order: a well-formed
+ * interaction id, a same-origin post, a readable form, and the form's CSRF
+ * token (checked before anything else in the form matters). Returns the
+ * form's fields, or the readable refusal to send.
+ */
+export async function readInteractionForm(
+  request: Request,
+  uid: string,
+  checkCsrfToken: (uid: string, token: unknown) => Promise<boolean>,
+): Promise<{ fields: Record<string, unknown> } | { refusal: Response }> {
+  if (!UID_PATTERN.test(uid)) return { refusal: formProblem(404, "This request does not exist.") };
+  if (!isSameOriginPost(request)) return { refusal: formProblem(403, "The form was sent from another site.") };
+  let fields: Record<string, unknown>;
+  try {
+    fields = Object.fromEntries(await request.formData());
+  } catch {
+    return { refusal: formProblem(400, "The form could not be read.") };
+  }
+  if (!(await checkCsrfToken(uid, fields.csrf))) return { refusal: formProblem(403, "The form has expired or was not sent by this site.") };
+  return { fields };
+}

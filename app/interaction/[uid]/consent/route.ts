@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { approveConsent, checkCsrfToken, DENIED, finishInteraction, loadInteraction } from "@/lib/idp/interactions";
-import { formProblem, interactionRequest, isSameOriginPost, seeOther, UID_PATTERN } from "@/lib/idp/interaction-http";
+import { formProblem, interactionRequest, readInteractionForm, seeOther } from "@/lib/idp/interaction-http";
 
 export const dynamic = "force-dynamic";
 
@@ -16,19 +16,10 @@ const ConsentForm = z.object({
 
 export async function POST(request: Request, { params }: { params: Promise<{ uid: string }> }): Promise<Response> {
   const { uid } = await params;
-  if (!UID_PATTERN.test(uid)) return formProblem(404, "This request does not exist.");
-  if (!isSameOriginPost(request)) return formProblem(403, "The form was sent from another site.");
+  const read = await readInteractionForm(request, uid, checkCsrfToken);
+  if ("refusal" in read) return read.refusal;
   const page = `/interaction/${uid}`;
-
-  let fields: Record<string, unknown>;
-  try {
-    fields = Object.fromEntries(await request.formData());
-  } catch {
-    return formProblem(400, "The form could not be read.");
-  }
-  // The form token first: without it, nothing else about the post matters.
-  if (!(await checkCsrfToken(uid, fields.csrf))) return formProblem(403, "The form has expired or was not sent by this site.");
-  const form = ConsentForm.safeParse(fields);
+  const form = ConsentForm.safeParse(read.fields);
   if (!form.success) return formProblem(400, "The form was incomplete.");
 
   const input = interactionRequest(request);

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { authenticate } from "@/lib/accounts";
 import { checkCsrfToken, finishInteraction, loadInteraction } from "@/lib/idp/interactions";
-import { clientAddress, formProblem, interactionRequest, isSameOriginPost, seeOther, UID_PATTERN } from "@/lib/idp/interaction-http";
+import { clientAddress, interactionRequest, readInteractionForm, seeOther } from "@/lib/idp/interaction-http";
 
 export const dynamic = "force-dynamic";
 
@@ -18,19 +18,10 @@ const LoginForm = z.object({
 
 export async function POST(request: Request, { params }: { params: Promise<{ uid: string }> }): Promise<Response> {
   const { uid } = await params;
-  if (!UID_PATTERN.test(uid)) return formProblem(404, "This sign-in request does not exist.");
-  if (!isSameOriginPost(request)) return formProblem(403, "The form was sent from another site.");
+  const read = await readInteractionForm(request, uid, checkCsrfToken);
+  if ("refusal" in read) return read.refusal;
   const page = `/interaction/${uid}`;
-
-  let fields: Record<string, unknown>;
-  try {
-    fields = Object.fromEntries(await request.formData());
-  } catch {
-    return formProblem(400, "The form could not be read.");
-  }
-  // The form token first: without it, nothing else about the post matters.
-  if (!(await checkCsrfToken(uid, fields.csrf))) return formProblem(403, "The form has expired or was not sent by this site.");
-  const form = LoginForm.safeParse(fields);
+  const form = LoginForm.safeParse(read.fields);
   if (!form.success) return seeOther(`${page}?error=invalid_credentials`);
 
   const input = interactionRequest(request);
