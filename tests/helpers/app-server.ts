@@ -2,7 +2,7 @@
  * Starts the real application (`next start` on the production build) on
  * 127.0.0.1 with the given environment, and stops it by process group.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { freePort } from "./ports";
 
@@ -19,6 +19,52 @@ export const TEST_ENCRYPTION_KEYS = "test1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktM
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+
+/** Every process below `pid` (`next start` runs the server as a child in its own process group). */
+export function descendantsOf(pid: number): number[] {
+  let out = "";
+  try {
+    out = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
+  } catch {
+    return [];
+  }
+  return out
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .flatMap((kid) => [kid, ...descendantsOf(kid)]);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, signal);
+      } catch {
+        // not a group leader, or already gone
+      }
+    }
+  }
+}
+
+/** SIGTERM to the whole tree, SIGKILL after 5 s to whatever is left (no orphaned servers). */
+export async function stopProcesses(pids: number[], exited: Promise<unknown>): Promise<void> {
+  signalAll(pids, "SIGTERM");
+  const deadline = Date.now() + 5_000;
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const left = pids.filter(alive);
+  if (left.length > 0) signalAll(left, "SIGKILL");
+}
 
 export function spawnApp(env: Record<string, string>, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
@@ -50,28 +96,21 @@ export async function startApp(env: Record<string, string> = {}, options: { time
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
+  const tree = () => [child.pid!, ...descendantsOf(child.pid!)];
+  // Remembered once the app answers: if `next start` dies first, its server child is no longer below it.
+  let known: number[] = [];
   const stop = async () => {
-    if (exitCode !== undefined) return;
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
+    const pids = [...new Set([...known, ...(exitCode === undefined ? tree() : [])])].filter(alive);
+    if (pids.length > 0) await stopProcesses(pids, exited);
   };
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`The app exited with code ${exitCode} during start-up:\n${output()}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.status === 200) return { url, port, process: child, output, stop };
+      if (res.status === 200) {
+        known = tree();
+        return { url, port, process: child, output, stop };
+      }
     } catch {
       // not listening yet
     }

@@ -5,7 +5,7 @@
  * relying party of it.
  */
 import * as oidc from "openid-client";
-import { spawnApp, startApp, TEST_ENCRYPTION_KEYS, type AppServer } from "./app-server";
+import { descendantsOf, spawnApp, startApp, stopProcesses, TEST_ENCRYPTION_KEYS, type AppServer } from "./app-server";
 import type { TestDatabase } from "./databases";
 
 export const ALICE = { username: "alice", password: "alice-password-123", displayName: "Alice Example" };
@@ -41,12 +41,7 @@ export async function startAppOnPort(env: Record<string, string>, port: number):
   void exited.then((code) => (exitCode = code));
   const stop = async () => {
     if (exitCode !== undefined) return;
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      return;
-    }
-    await exited;
+    await stopProcesses([child.pid!, ...descendantsOf(child.pid!)], exited);
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
