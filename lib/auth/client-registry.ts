@@ -11,8 +11,10 @@
  * - allowlist: only ALLOWED_MCP_CLIENTS may connect; an empty list refuses
  *   every client (fail closed).
  * A disabled client is refused everywhere. Answers are cached for a few
- * seconds per process so that disabling cuts a client off within seconds.
+ * seconds per process (lib/cache/ttl-cache: one read per expiry however many
+ * requests wait) so that disabling cuts a client off within seconds.
  */
+import { createTtlCache, processWideCache, type TtlCache } from "@/lib/cache/ttl-cache";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 
@@ -44,17 +46,13 @@ export function preregisteredClients(entries: readonly string[] = getConfig().AL
   return [...byId].map(([clientId, redirectUris]) => ({ clientId, redirectUris }));
 }
 
-type CacheEntry = { at: number; value: ClientCheck };
-const CACHE_KEY = Symbol.for("nextcloud-mcp.client-registry-cache");
-function cache(): Map<string, CacheEntry> {
-  const holder = globalThis as { [CACHE_KEY]?: Map<string, CacheEntry> };
-  return (holder[CACHE_KEY] ??= new Map());
+function cache(): TtlCache<string, ClientCheck> {
+  return processWideCache("client-registry", () => createTtlCache({ ttlMs: CLIENT_CHECK_CACHE_MS, maxEntries: 10_000, load: decide }));
 }
 
 /** Forget cached answers (after an admin change in this process). */
 export function clearClientCache(clientId?: string): void {
-  if (clientId) cache().delete(clientId);
-  else cache().clear();
+  cache().forget(clientId);
 }
 
 async function decide(clientId: string): Promise<ClientCheck> {
@@ -77,14 +75,9 @@ async function decide(clientId: string): Promise<ClientCheck> {
   return { allowed: false, reason: "unknown_client" };
 }
 
-export async function checkClient(clientId: string): Promise<ClientCheck> {
-  const hit = cache().get(clientId);
-  const now = Date.now();
-  if (hit && now - hit.at < CLIENT_CHECK_CACHE_MS) return hit.value;
-  const value = await decide(clientId);
-  cache().set(clientId, { at: now, value });
-  if (cache().size > 10_000) cache().clear(); // bounded: unknown ids must not grow memory
-  return value;
+/** May this client use the server? Cached per process for CLIENT_CHECK_CACHE_MS, one database read per expiry. */
+export function checkClient(clientId: string): Promise<ClientCheck> {
+  return cache().get(clientId);
 }
 
 /** Records a client (idempotent). Never re-enables a client an admin disabled. */

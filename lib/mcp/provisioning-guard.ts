@@ -2,8 +2,9 @@
  * The provisioning guard (the seed's provisioning decorator): every
  * Nextcloud tool runs through it with the Nextcloud scopes it needs.
  *
- * 1. The caller's grant (metadata only — getGrant never selects the refresh
- *    token): none, revoked, or missing scopes → the tool does not run. The
+ * 1. The caller's grant (metadata only, never the refresh token; read
+ *    through grant-store's 3 s per-process cache, which every write in this
+ *    process clears): none, revoked, or missing scopes → the tool does not run. The
  *    client gets a provisioning link for the needed scopes: as URL-mode
  *    elicitation (UrlElicitationRequiredError, JSON-RPC -32042) when it
  *    declared `elicitation.url`, otherwise as a tool error result whose text
@@ -23,7 +24,7 @@ import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
 import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { getConfig } from "@/lib/config";
-import { getGrant } from "@/lib/provisioning/grant-store";
+import { getGrantForToolCall } from "@/lib/provisioning/grant-store";
 import { createProvisioningLink } from "@/lib/provisioning/provisioning-link";
 import type { CallerIdentity } from "./caller";
 import { supportsUrlElicitation } from "./client-capabilities";
@@ -58,7 +59,7 @@ export async function requireProvisioning(input: { caller: CallerIdentity; authI
   const { caller, authInfo, tool, scopes } = input;
   if (caller.authDisabled) return { ok: false, result: errorResult(`${tool} needs a signed-in user; authentication is disabled on this test instance.`) };
 
-  const grant = await getGrant(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
+  const grant = await getGrantForToolCall(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
   const reason: RefusalReason | undefined = !grant ? "no_grant" : !grant.active ? "revoked" : undefined;
   const missing = reason ? [...scopes] : missingScopes(scopes, grant!.scopes);
   if (missing.length > 0) return { ok: false, result: await provisioningRequired(caller, tool, scopes, missing, reason ?? "missing_scopes") };

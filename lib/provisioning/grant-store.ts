@@ -13,9 +13,16 @@
  * - `version` orders every change of the stored token (optimistic
  *   concurrency). Even = idle, odd = a refresh holds the grant (see
  *   with-refresh-token.ts); writes here always land on an even version.
+ * - The provisioning guard (every Nextcloud tool call) reads through a
+ *   per-process cache of GRANT_CACHE_MS (getGrantForToolCall); every write in
+ *   this process forgets the cached answer when it is done. Another process's change
+ *   (a second instance, the CLI) is seen within GRANT_CACHE_MS; revocation
+ *   does not wait for it, because the IdP's grant is destroyed with the
+ *   stored one and the token exchange that follows the guard fails closed.
  */
 import { z } from "zod";
 import { resourceScopes } from "@/lib/auth/scopes";
+import { createTtlCache, processWideCache } from "@/lib/cache/ttl-cache";
 import { seal } from "@/lib/crypto/envelope";
 import { db } from "@/lib/db";
 import { grantRefreshTokenContext } from "./secret-contexts";
@@ -114,10 +121,43 @@ export async function getGrant(userId: string, audience: string): Promise<Nextcl
 }
 
 /** Stores (or extends) a grant after a successful provisioning or hybrid consent. */
+export const GRANT_CACHE_MS = 3_000;
+const cacheKey = (userId: string, audience: string) => `${audience} ${userId}`;
+const grantCache = () =>
+  processWideCache("nextcloud-grants", () =>
+    createTtlCache<string, Readonly<NextcloudGrantInfo> | null>({
+      ttlMs: GRANT_CACHE_MS,
+      maxEntries: 10_000,
+      load: async (k) => {
+        const at = k.indexOf(" ");
+        const grant = await getGrant(k.slice(at + 1), k.slice(0, at));
+        return grant && Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) as string[] });
+      },
+    }),
+  );
+
+/** getGrant for the tool-call path: at most GRANT_CACHE_MS old (see the file comment); frozen, shared by callers. */
+export function getGrantForToolCall(userId: string, audience: string): Promise<Readonly<NextcloudGrantInfo> | null> {
+  return grantCache().get(cacheKey(userId, audience));
+}
+
+/** Every write to a grant calls this when it is done (here and in with-refresh-token.ts). */
+export function forgetCachedGrant(userId: string, audience: string): void {
+  grantCache().forget(cacheKey(userId, audience));
+}
+
 export async function saveGrant(input: SaveGrantInput): Promise<SaveGrantResult> {
   const parsed = saveInput.safeParse(input);
   if (!parsed.success) throw new GrantStoreError(`invalid grant: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
   const { userId, audience, flowType, scopes, clientId, idpGrantId, refreshToken } = parsed.data;
+  try {
+    return await writeGrant(userId, audience, flowType, scopes, clientId, idpGrantId, refreshToken);
+  } finally {
+    forgetCachedGrant(userId, audience);
+  }
+}
+
+async function writeGrant(userId: string, audience: string, flowType: FlowType, scopes: string[], clientId: string | null | undefined, idpGrantId: string | null | undefined, refreshToken: string): Promise<SaveGrantResult> {
   const prisma = await db();
   const sealed = await seal(refreshToken, grantRefreshTokenContext(userId, audience));
   const common = { flowType, clientId: clientId ?? null, idpGrantId: idpGrantId ?? null, encryptedRefreshToken: sealed.ciphertext, keyId: sealed.keyId };
@@ -157,6 +197,14 @@ export async function saveGrant(input: SaveGrantInput): Promise<SaveGrantResult>
  * no live grant.
  */
 export async function markRevoked(userId: string, audience: string): Promise<boolean> {
+  try {
+    return await writeRevoked(userId, audience);
+  } finally {
+    forgetCachedGrant(userId, audience);
+  }
+}
+
+async function writeRevoked(userId: string, audience: string): Promise<boolean> {
   const prisma = await db();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const row = await prisma.nextcloudGrant.findUnique({ where: key(userId, audience), select: { id: true, version: true, revokedAt: true } });
@@ -172,16 +220,24 @@ export async function markRevoked(userId: string, audience: string): Promise<boo
 
 /** Deletes the grant; false when there was none (revocation is idempotent). */
 export async function deleteGrant(userId: string, audience: string): Promise<boolean> {
-  const { count } = await (await db()).nextcloudGrant.deleteMany({ where: { userId, audience } });
-  return count > 0;
+  try {
+    const { count } = await (await db()).nextcloudGrant.deleteMany({ where: { userId, audience } });
+    return count > 0;
+  } finally {
+    forgetCachedGrant(userId, audience);
+  }
 }
 
 /** Writes at most once a minute per grant, so busy tool calls do not each cost a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export async function touchLastUsed(userId: string, audience: string, at: Date = new Date()): Promise<void> {
-  await (await db()).nextcloudGrant.updateMany({
-    where: { userId, audience, revokedAt: null, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(at.getTime() - LAST_USED_RESOLUTION_MS) } }] },
-    data: { lastUsedAt: at },
-  });
+  try {
+    await (await db()).nextcloudGrant.updateMany({
+      where: { userId, audience, revokedAt: null, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(at.getTime() - LAST_USED_RESOLUTION_MS) } }] },
+      data: { lastUsedAt: at },
+    });
+  } finally {
+    forgetCachedGrant(userId, audience);
+  }
 }

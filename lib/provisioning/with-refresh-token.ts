@@ -26,7 +26,7 @@
 import { open, seal } from "@/lib/crypto/envelope";
 import { db } from "@/lib/db";
 import { storedRefreshToken, type StoredRefreshToken } from "@/lib/broker/token-types";
-import { GrantConflictError, GrantNotFoundError, GrantRevokedError, GrantStoreError, GRANT_METADATA, toGrantInfo, type NextcloudGrantInfo } from "./grant-store";
+import { forgetCachedGrant, GrantConflictError, GrantNotFoundError, GrantRevokedError, GrantStoreError, GRANT_METADATA, toGrantInfo, type NextcloudGrantInfo } from "./grant-store";
 import { grantRefreshTokenContext } from "./secret-contexts";
 
 export interface RefreshOutcome<T> {
@@ -93,7 +93,13 @@ export async function withRefreshToken<T>(
   }
 
   const { grant, ciphertext, version } = claimed;
-  const finish = (data: Record<string, unknown>) => prisma.nextcloudGrant.updateMany({ where: { id: grant.id, version }, data: { ...data, version: version + 1 } });
+  const finish = async (data: Record<string, unknown>) => {
+    try {
+      return await prisma.nextcloudGrant.updateMany({ where: { id: grant.id, version }, data: { ...data, version: version + 1 } });
+    } finally {
+      forgetCachedGrant(userId, audience);
+    }
+  };
   const context = grantRefreshTokenContext(userId, audience);
 
   let outcome: RefreshOutcome<T>;
