@@ -6,46 +6,36 @@
  * provisioning guard obtained it — and never anything else: no refresh
  * token, no background token (the types do not allow it).
  */
-import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
-import type { CatalogueTool, ToolContext, ToolOutcome } from "./tool-definition";
+import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
 }
 
-export interface NextcloudToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
-  name: string;
-  title: string;
-  description: string;
-  input: I;
-  output: O;
-  annotations: ToolAnnotations;
+/** A ToolSpec whose required scopes are Nextcloud scopes, and whose `run` also gets the session token. */
+export interface NextcloudToolSpec<I extends z.ZodObject, O extends z.ZodObject> extends Omit<ToolSpec<I, O>, "requiredScopes" | "run"> {
   /** Nextcloud scopes (= MCP scopes) the tool needs. */
   scopes: readonly string[];
   run(input: z.output<I>, context: NextcloudToolContext): Promise<ToolOutcome<z.output<O>>>;
 }
 
 export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject>(spec: NextcloudToolSpec<I, O>): CatalogueTool {
-  const scopes = Object.freeze([...spec.scopes]);
+  const described = describeTool({ ...spec, requiredScopes: spec.scopes });
+  const scopes = described.requiredScopes;
   return {
-    name: spec.name,
-    title: spec.title,
-    description: spec.description,
-    input: spec.input,
-    output: spec.output,
-    annotations: spec.annotations,
-    requiredScopes: scopes,
+    ...described,
     async invoke(args, context): Promise<CallToolResult> {
       const input = spec.input.parse(args ?? {});
       const guard = await requireProvisioning({ caller: context.caller, authInfo: context.authInfo, tool: spec.name, scopes });
       if (!guard.ok) return guard.result;
       try {
         const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
-        return { content: [{ type: "text", text: outcome.text }, ...(outcome.extraContent ?? [])], structuredContent: outcome.structured as Record<string, unknown> };
+        return outcomeResult(outcome);
       } catch (error) {
         if (error instanceof NextcloudRequestError) {
           return errorResult(`${spec.name} failed: ${error.message}${error.retryable ? " This is temporary; try again in a moment." : ""}`);

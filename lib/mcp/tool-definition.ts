@@ -51,7 +51,8 @@ export interface CatalogueTool {
   invoke(args: unknown, context: ToolContext): Promise<CallToolResult>;
 }
 
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: ToolSpec<I, O>): CatalogueTool {
+/** What the catalogue knows of a tool besides how to invoke it (shared by defineTool and defineNextcloudTool). */
+export function describeTool(spec: Pick<CatalogueTool, "name" | "title" | "description" | "input" | "output" | "annotations" | "requiredScopes">): Omit<CatalogueTool, "invoke"> {
   return {
     name: spec.name,
     title: spec.title,
@@ -60,13 +61,23 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
     output: spec.output,
     annotations: spec.annotations,
     requiredScopes: Object.freeze([...spec.requiredScopes]),
+  };
+}
+
+/** A tool's outcome as the MCP result: the text first, then any extra content, plus the structured result. */
+export function outcomeResult<O>(outcome: ToolOutcome<O>): CallToolResult {
+  return {
+    content: [{ type: "text", text: outcome.text }, ...(outcome.extraContent ?? [])],
+    structuredContent: outcome.structured as Record<string, unknown>,
+  };
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: ToolSpec<I, O>): CatalogueTool {
+  return {
+    ...describeTool(spec),
     async invoke(args, context) {
       // The SDK validated `args` against `input` before calling; parse again so a tool can rely on its types.
-      const outcome = await spec.run(spec.input.parse(args ?? {}), context);
-      return {
-        content: [{ type: "text", text: outcome.text }, ...(outcome.extraContent ?? [])],
-        structuredContent: outcome.structured as Record<string, unknown>,
-      };
+      return outcomeResult(await spec.run(spec.input.parse(args ?? {}), context));
     },
   };
 }

@@ -28,10 +28,11 @@ import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { idpClient } from "@/lib/broker/idp-client";
 import { callbackUrls } from "@/lib/oidc/server-client";
-import { getGrant, saveGrant } from "./grant-store";
+import { getGrant } from "./grant-store";
 import { nextcloudResourceParameter } from "./nextcloud-resource";
 import type { ProvisioningResult } from "./provisioning-result";
 import { consumeProvisioningSession } from "./provisioning-sessions";
+import { saveProvisionedGrant } from "./save-provisioned-grant";
 
 const STATE_RESULT = { unknown: "state_unknown", used: "state_used", expired: "state_expired" } as const;
 const OAUTH_ERROR = /^[a-z_]{1,64}$/;
@@ -99,24 +100,18 @@ export async function completeProvisioning(search: string): Promise<Provisioning
   const granted = (tokens.scope === undefined ? session.scopes : parseScope(tokens.scope)).filter((s) => nextcloudScopes.has(s));
   if (granted.length === 0) return { kind: "denied" };
 
-  const saved = await saveGrant({
-    userId: session.userId,
-    audience,
-    flowType: "flow2",
-    scopes: granted,
-    clientId: session.clientId,
-    idpGrantId: idpGrantIdOf(tokens.access_token),
-    refreshToken: tokens.refresh_token,
-  });
-  const event = !saved.created && saved.addedScopes.length > 0 ? "scopes_added" : "provisioned";
-  await recordAuditEvent({
-    event,
-    outcome: "success",
-    userId: session.userId,
-    clientId: session.clientId,
-    scopes: event === "scopes_added" ? saved.addedScopes : saved.grant.scopes,
-    detail: { flowType: "flow2", ...(saved.created ? {} : { renewed: saved.addedScopes.length === 0 }) },
-  });
+  const saved = await saveProvisionedGrant(
+    {
+      userId: session.userId,
+      audience,
+      flowType: "flow2",
+      scopes: granted,
+      clientId: session.clientId,
+      idpGrantId: idpGrantIdOf(tokens.access_token),
+      refreshToken: tokens.refresh_token,
+    },
+    { reportRenewal: true },
+  );
   return { kind: "provisioned", scopes: saved.grant.scopes, added: saved.addedScopes, missing: missingScopes(session.scopes, saved.grant.scopes) };
 }
 

@@ -19,13 +19,13 @@
  * show the extra scopes and recordHybridGrant after the person allowed.
  */
 import { parseScope, resourceScopes } from "@/lib/auth/scopes";
-import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { findGrantIds } from "@/lib/idp/prisma-adapter";
 import { getProvider } from "@/lib/idp/provider";
 import { nextcloudResourceIndicator } from "@/lib/idp/resources";
-import { saveGrant, type SaveGrantResult } from "./grant-store";
+import type { SaveGrantResult } from "./grant-store";
+import { saveProvisionedGrant } from "./save-provisioned-grant";
 
 /** The Nextcloud scopes a Flow 1 consent also grants in hybrid mode; [] in progressive mode. */
 export function hybridNextcloudScopes(request: { params: Record<string, unknown> }): string[] {
@@ -82,15 +82,5 @@ async function storeHybridGrant(input: HybridInput): Promise<SaveGrantResult> {
   } as never);
   const value = await refreshToken.save();
 
-  const saved = await saveGrant({ userId: input.accountId, audience: config.NEXTCLOUD_AUDIENCE, flowType: "hybrid", scopes, clientId: input.clientId, idpGrantId: grantId, refreshToken: value });
-  const event = !saved.created && saved.addedScopes.length > 0 ? "scopes_added" : "provisioned";
-  await recordAuditEvent({
-    event,
-    outcome: "success",
-    userId: input.accountId,
-    clientId: input.clientId,
-    scopes: event === "scopes_added" ? saved.addedScopes : saved.grant.scopes,
-    detail: { flowType: "hybrid" },
-  });
-  return saved;
+  return saveProvisionedGrant({ userId: input.accountId, audience: config.NEXTCLOUD_AUDIENCE, flowType: "hybrid", scopes, clientId: input.clientId, idpGrantId: grantId, refreshToken: value });
 }

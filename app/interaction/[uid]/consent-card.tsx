@@ -1,6 +1,11 @@
+/**
+ * The built-in IdP's consent step: who asks (client kind, where it returns to),
+ * for which scopes (the shared ScopeList, as on the provisioning and dashboard
+ * pages), and a plain HTML Allow / Deny form that works without JavaScript.
+ */
 import { Card } from "@/app/_components/page-shell";
+import { ScopeList } from "@/app/_components/scope-list";
 import type { ConsentResource, ConsentView } from "@/lib/idp/interactions";
-import type { ScopeInfo } from "@/lib/auth/scopes";
 
 const KIND_LABEL: Record<ConsentView["clientKind"], string> = {
   preregistered: "Pre-registered by your administrator",
@@ -15,21 +20,6 @@ const RESOURCE_LABEL: Record<ConsentResource["kind"], string> = {
   mcp: "This MCP server (the tools the client may call)",
   nextcloud: "Your Nextcloud (what this server may do there on your behalf)",
 };
-
-function ScopeList({ scopes }: { scopes: ScopeInfo[] }) {
-  return (
-    <ul className="mt-2 space-y-2">
-      {scopes.map((s) => (
-        <li key={s.name} className="rounded-lg border border-slate-200 px-3 py-2">
-          <p className={`text-sm font-medium ${s.writes ? "text-amber-800" : ""}`}>
-            {s.title} <code className="ml-1 text-xs text-slate-500">{s.name}</code>
-          </p>
-          <p className="text-sm text-slate-600">{s.explanation}</p>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /** What the client asks for, and the Allow / Deny form. Every value is escaped by React. */
 export function ConsentCard({ uid, csrf, view, accountName }: { uid: string; csrf: string; view: ConsentView; accountName?: string }) {
