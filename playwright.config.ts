@@ -30,5 +30,7 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
+    // SIGTERM first, so serve.mjs stops the app and removes its temporary data folder (SIGKILL after 10 s).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
   },
 });

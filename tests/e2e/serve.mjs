@@ -2,10 +2,18 @@
 // Starts the production build for the browser tests on a fresh embedded
 // database in a temporary folder (removed on exit). Before the app starts,
 // the real CLI creates the test accounts (PGlite admits one process at a time).
+//
+// Stopping: on SIGINT, SIGTERM or SIGHUP, when the runner that started this
+// script goes away (stdin is its pipe, and it closes), and as a last resort
+// whenever this process exits, the app and every process below it are stopped
+// (tests/helpers/process-tree.mjs) and the folder is removed. Playwright's own
+// stop is a SIGKILL to this script's process group, which `next start` (it
+// runs in-process, renamed "next-server") shares, so that leaves nothing either.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { fstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { alive, killProcessesNow, processTree, stopProcesses } from "../helpers/process-tree.mjs";
 
 const E2E_USERS = JSON.parse(readFileSync(new URL("./users.json", import.meta.url), "utf8"));
 
@@ -28,10 +36,37 @@ for (const user of E2E_USERS) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", port], { stdio: "inherit", env });
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", port], { stdio: ["ignore", "inherit", "inherit"], env });
+let running = true;
+const exited = new Promise((resolve) => child.on("exit", resolve));
+const appProcesses = () => (running ? processTree(child.pid).filter(alive) : []);
 const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  const pids = appProcesses();
+  if (pids.length > 0) await stopProcesses(pids, exited);
+  cleanup();
+  process.exit(0);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => void shutdown());
+// Only for a pipe (a runner): a terminal or /dev/null as stdin says nothing about who started us.
+const stdin = fstatSync(0);
+if (stdin.isFIFO() || stdin.isSocket()) {
+  process.stdin.on("end", () => void shutdown());
+  process.stdin.on("error", () => void shutdown());
+  process.stdin.resume();
+}
+process.on("exit", () => {
+  killProcessesNow(appProcesses());
+  cleanup();
+});
 child.on("exit", (code) => {
+  running = false;
+  if (stopping) return;
   cleanup();
   process.exit(code ?? 0);
 });

@@ -1,10 +1,12 @@
 /**
  * Starts the real application (`next start` on the production build) on
- * 127.0.0.1 with the given environment, and stops it by process group.
+ * 127.0.0.1 with the given environment, and stops it with everything it
+ * started (process-tree.mjs).
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { freePort } from "./ports";
+import { alive, descendantsOf, stopProcesses } from "./process-tree.mjs";
 
 export interface AppServer {
   url: string;
@@ -20,51 +22,8 @@ export const TEST_ENCRYPTION_KEYS = "test1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktM
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
-/** Every process below `pid` (`next start` runs the server as a child in its own process group). */
-export function descendantsOf(pid: number): number[] {
-  let out = "";
-  try {
-    out = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" });
-  } catch {
-    return [];
-  }
-  return out
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number)
-    .flatMap((kid) => [kid, ...descendantsOf(kid)]);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-function signalAll(pids: number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, signal);
-      } catch {
-        // not a group leader, or already gone
-      }
-    }
-  }
-}
-
-/** SIGTERM to the whole tree, SIGKILL after 5 s to whatever is left (no orphaned servers). */
-export async function stopProcesses(pids: number[], exited: Promise<unknown>): Promise<void> {
-  signalAll(pids, "SIGTERM");
-  const deadline = Date.now() + 5_000;
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const left = pids.filter(alive);
-  if (left.length > 0) signalAll(left, "SIGKILL");
-}
+// Re-exported for the helpers that spawn the app themselves (idp-app.ts).
+export { descendantsOf, stopProcesses };
 
 export function spawnApp(env: Record<string, string>, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {

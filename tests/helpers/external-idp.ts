@@ -12,7 +12,8 @@
  * The parent keeps the private signing key, so attack tests can sign tokens
  * exactly as this IdP would, and then break one rule at a time.
  *
- * Parent: `startExternalIdp(...)`. Child: this file run with `serve`.
+ * Parent: `startExternalIdp(...)`. Child: this file run with `serve`. stop()
+ * (or the end of the test process) stops the child and everything it started.
  */
 import { spawn } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
@@ -22,6 +23,7 @@ import { SignJWT, type JWK, type JWTPayload } from "jose";
 import { startApp, type AppServer } from "./app-server";
 import { followAuthorization } from "./mcp-client";
 import { freePort } from "./ports";
+import { alive, killProcessesNow, processTree, stopProcesses } from "./process-tree.mjs";
 
 export const REALM_PATH = "/realms/nextcloud";
 export const MCP_AUDIENCE = "mcp-server";
@@ -74,18 +76,45 @@ export async function startExternalIdp(options: { port: number; mcpResource: str
   });
   let out = "";
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`external IdP did not start:\n${out}`)), 30_000);
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("READY")) {
-        clearTimeout(timer);
-        resolve();
-      }
+  let running = true;
+  const exited = new Promise<void>((resolve) =>
+    child.on("exit", () => {
+      running = false;
+      resolve();
+    }),
+  );
+  // The child and what it started (tsx's esbuild service), remembered once it is up: they outlive a dead parent.
+  let known: number[] = [];
+  const tree = () => {
+    const current = running ? processTree(child.pid!) : [];
+    const orphans = known.filter((pid) => pid !== child.pid);
+    return [...new Set([...current, ...orphans])].filter(alive);
+  };
+  const killNow = () => killProcessesNow(tree());
+  // If the test process ends without stop() (a crash, a forgotten afterAll), take the IdP down with it.
+  process.once("exit", killNow);
+  const stop = async () => {
+    process.off("exit", killNow);
+    const pids = tree();
+    if (pids.length > 0) await stopProcesses(pids, exited);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`external IdP did not start:\n${out}`)), 30_000);
+      child.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("READY")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on("exit", (code) => reject(new Error(`external IdP exited with ${code}:\n${out}`)));
     });
-    child.on("exit", (code) => reject(new Error(`external IdP exited with ${code}:\n${out}`)));
-  });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  known = processTree(child.pid!);
   const issuer = `http://127.0.0.1:${options.port}${REALM_PATH}`;
   const sign = async (claims: JWTPayload, header: Record<string, unknown> = {}) => {
     const { importJWK } = await import("jose");
@@ -117,14 +146,7 @@ export async function startExternalIdp(options: { port: number; mcpResource: str
       return sign(claims, { typ: "JWT", ...header });
     },
     output: () => out,
-    async stop() {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        return;
-      }
-      await exited;
-    },
+    stop,
   };
 }
 

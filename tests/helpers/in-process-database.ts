@@ -1,10 +1,15 @@
 /**
- * For integration tests that call lib/ repositories in the test process: a
- * fresh database of the suite's kind (PGlite or PostgreSQL), opened through
- * the application's own lib/db (migrations included), with a fixed test
- * encryption key ring. Vitest runs each test file in its own process, so the
- * environment set here stays within the file.
+ * For integration tests that call lib/ code in the test process (no app
+ * server): a fresh database of the suite's kind (PGlite or PostgreSQL, see
+ * TEST_DB), opened through the application's own lib/db (migrations
+ * included), with a fixed test encryption key ring. The environment this sets
+ * (and the per-process config caches built from it) is put back on close, so
+ * nothing leaks into whatever runs after it in the same process.
+ *
+ *   const h = await openInProcessDatabase({ APP_URL: "…" });   // in beforeAll; h.close() in afterAll
+ *   useInProcessDatabase({ APP_URL: "…" });                      // or: the same hooks registered for you
  */
+import { afterAll, beforeAll } from "vitest";
 import { closeDatabase, db, type PrismaClient } from "@/lib/db";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
@@ -18,15 +23,36 @@ export interface InProcessDatabase {
   close(): Promise<void>;
 }
 
+/** lib/config and the key ring are cached per process; drop them so the next read sees process.env. */
 function forgetCachedConfig(): void {
   const holder = globalThis as Record<symbol, unknown>;
   delete holder[Symbol.for("nextcloud-mcp.config")];
   delete holder[Symbol.for("nextcloud-mcp.key-ring")];
 }
 
+/** Sets `env` in process.env; returns what puts the previous values back. */
+function applyEnv(env: Record<string, string>): () => void {
+  const saved = new Map<string, string | undefined>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!saved.has(name)) saved.set(name, process.env[name]);
+    process.env[name] = value;
+  }
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/**
+ * Opens a fresh database and points this process's configuration at it.
+ * `env` is applied last (e.g. APP_URL, or TOKEN_ENCRYPTION_KEYS to start with
+ * another key ring). DATABASE_URL / DATA_DIR of the other kind are blanked.
+ */
 export async function openInProcessDatabase(env: Record<string, string> = {}): Promise<InProcessDatabase> {
   const database = await createTestDatabase();
-  Object.assign(process.env, { TOKEN_ENCRYPTION_KEYS: `${TEST_KEY_NEW},${TEST_KEY_OLD}` }, database.env, env);
+  const restoreEnv = applyEnv({ NODE_ENV: "test", TOKEN_ENCRYPTION_KEYS: `${TEST_KEY_NEW},${TEST_KEY_OLD}`, DATABASE_URL: "", DATA_DIR: "", ...database.env, ...env });
   forgetCachedConfig();
   const prisma = await db();
   return {
@@ -34,7 +60,26 @@ export async function openInProcessDatabase(env: Record<string, string> = {}): P
     prisma,
     async close() {
       await closeDatabase();
+      restoreEnv();
+      forgetCachedConfig();
       await database.drop();
+    },
+  };
+}
+
+/** openInProcessDatabase as beforeAll / afterAll hooks of the calling test file. */
+export function useInProcessDatabase(env: Record<string, string> = {}): { current(): InProcessDatabase } {
+  let opened: InProcessDatabase | undefined;
+  beforeAll(async () => {
+    opened = await openInProcessDatabase(env);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  return {
+    current() {
+      if (!opened) throw new Error("useInProcessDatabase: the database is opened in beforeAll");
+      return opened;
     },
   };
 }

@@ -12,28 +12,7 @@ import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
-
-/** Cookies by name, with their path; enough for one sequential sign-in. */
-export class CookieJar {
-  private readonly cookies = new Map<string, { value: string; path: string }>();
-
-  header(url: URL): string {
-    return [...this.cookies].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`).join("; ");
-  }
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = line.split(";").map((s) => s.trim());
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      const pathAttr = attributes.find((a) => a.toLowerCase().startsWith("path="));
-      const expired = attributes.some((a) => /^expires=.*1970/i.test(a) || /^max-age=0$/i.test(a));
-      if (!value || expired) this.cookies.delete(name);
-      else this.cookies.set(name, { value, path: pathAttr ? pathAttr.slice(5) : "/" });
-    }
-  }
-}
+import { createCookieJar } from "./cookie-jar";
 
 export interface AuthorizationResult {
   code?: string;
@@ -43,7 +22,7 @@ export interface AuthorizationResult {
 }
 
 /** Plays the browser: follows redirects from `start` until the IdP sends it to `redirectUri`. */
-export async function followAuthorization(start: URL, redirectUri: string, jar = new CookieJar(), maxHops = 12): Promise<AuthorizationResult> {
+export async function followAuthorization(start: URL, redirectUri: string, jar = createCookieJar(), maxHops = 12): Promise<AuthorizationResult> {
   let url = start;
   const hops: string[] = [];
   const target = new URL(redirectUri);
@@ -54,7 +33,7 @@ export async function followAuthorization(start: URL, redirectUri: string, jar =
     hops.push(`${url.origin}${url.pathname}`);
     const cookie = jar.header(url);
     const response = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
-    jar.store(response);
+    jar.store(url, response.headers.getSetCookie());
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || !location) {
       throw new Error(`authorization stopped at ${url.href} with HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
@@ -144,7 +123,7 @@ export function newTransport(mcpUrl: string, provider: TestOAuthProvider): Strea
 }
 
 /** Runs a client operation; when the SDK asks for (re-)authorization, signs in, finishes the flow and retries once. */
-export async function withAuthorization<T>(transport: StreamableHTTPClientTransport, provider: TestOAuthProvider, operation: () => Promise<T>, jar = new CookieJar()): Promise<T> {
+export async function withAuthorization<T>(transport: StreamableHTTPClientTransport, provider: TestOAuthProvider, operation: () => Promise<T>, jar = createCookieJar()): Promise<T> {
   try {
     return await operation();
   } catch (error) {

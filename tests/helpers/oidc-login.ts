@@ -7,44 +7,10 @@
  *
  *   const { code } = await authorizeWithLogin({ authorizationUrl, username, password, consent: "allow" });
  */
+import { createCookieJar, type CookieJar } from "./cookie-jar";
 
-export interface CookieJar {
-  /** Cookie header for a URL (path-matched). */
-  header(url: URL): string;
-  store(url: URL, setCookies: string[]): void;
-  names(): string[];
-}
-
-export function createCookieJar(): CookieJar {
-  const cookies = new Map<string, { value: string; path: string; host: string }>();
-  return {
-    header(url) {
-      return [...cookies]
-        .filter(([, c]) => c.host === url.host && url.pathname.startsWith(c.path))
-        .map(([name, c]) => `${name}=${c.value}`)
-        .join("; ");
-    },
-    store(url, setCookies) {
-      for (const line of setCookies) {
-        const [pair, ...attributes] = line.split(";").map((s) => s.trim());
-        const eq = pair!.indexOf("=");
-        const name = pair!.slice(0, eq);
-        const value = pair!.slice(eq + 1);
-        let path = "/";
-        let expired = value === "";
-        for (const attribute of attributes) {
-          const [key, val = ""] = attribute.split("=");
-          if (key!.toLowerCase() === "path") path = val;
-          if (key!.toLowerCase() === "max-age" && Number(val) <= 0) expired = true;
-          if (key!.toLowerCase() === "expires" && Date.parse(val) < Date.now()) expired = true;
-        }
-        if (expired) cookies.delete(name);
-        else cookies.set(name, { value, path, host: url.host });
-      }
-    },
-    names: () => [...cookies.keys()],
-  };
-}
+// Re-exported: the sign-in tests take the jar from here together with authorizeWithLogin.
+export { createCookieJar, type CookieJar } from "./cookie-jar";
 
 export interface AuthorizeOptions {
   authorizationUrl: string | URL;

@@ -42,17 +42,19 @@ export async function startProvisioningStack(env: Record<string, string> = {}): 
     await database.drop();
     throw error;
   }
-  return {
+  const stack: ProvisioningStack = {
     database,
     app,
     sandbox,
     ids,
     async stop() {
-      await app.stop();
+      // stack.app, not app: a test may have restarted the app (and replaced stack.app).
+      await stack.app.stop();
       await sandbox.close();
       await database.drop();
     },
   };
+  return stack;
 }
 
 /** An MCP client used by one person: signs in (and steps up) through the IdP's forms whenever the SDK asks. */

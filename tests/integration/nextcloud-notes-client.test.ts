@@ -4,40 +4,18 @@
  * list options, per-user isolation, scopes, retries on 503 for reads only,
  * and a Nextcloud that is down.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionNextcloudToken } from "@/lib/broker/token-types";
 import { createNote, deleteNote, getNote, listNotes, updateNote } from "@/lib/nextcloud/notes-client";
-import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
-import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
 import { connectionFor } from "../helpers/nextcloud-connection";
-import { startTestIssuer, type TestIssuer } from "../helpers/test-issuer";
+import { requestFailure, useNextcloudSandbox } from "../helpers/sandbox-fixture";
 
 const RW = ["notes.read", "notes.write"];
-let issuer: TestIssuer;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  sandbox = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud", jwksRefetchCooldownMs: 0 });
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await issuer?.close();
-});
-beforeEach(() => sandbox.faults.clear());
-
-async function failure(promise: Promise<unknown>): Promise<NextcloudRequestError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NextcloudRequestError);
-  return error as NextcloudRequestError;
-}
+const nc = useNextcloudSandbox();
 
 describe("notes client against the sandbox Notes app", () => {
   it("creates, reads, updates with the current etag, refuses a stale etag, and deletes", async () => {
-    const alice = await connectionFor(issuer, sandbox.url, "alice-crud", RW);
+    const alice = await nc.connect("alice-crud", RW);
     const created = await createNote(alice, { content: "# Groceries\nmilk", category: "/home/" });
     expect(created).toMatchObject({ title: "Groceries", category: "home", favorite: false, readonly: false, content: "# Groceries\nmilk" });
     expect(created.id).toBeGreaterThan(0);
@@ -50,7 +28,7 @@ describe("notes client against the sandbox Notes app", () => {
     expect(updated.etag).not.toBe(read.etag);
     expect(updated.favorite).toBe(true);
 
-    const stale = await failure(updateNote(alice, created.id, { content: "overwrite!" }, { etag: read.etag }));
+    const stale = await requestFailure(updateNote(alice, created.id, { content: "overwrite!" }, { etag: read.etag }));
     expect(stale.failure).toBe("conflict");
     expect(stale.status).toBe(412);
     expect(stale.message).toMatch(/changed .* since you read it/);
@@ -61,13 +39,13 @@ describe("notes client against the sandbox Notes app", () => {
     expect(again.etag).not.toBe(updated.etag);
 
     await deleteNote(alice, created.id);
-    const gone = await failure(getNote(alice, created.id));
+    const gone = await requestFailure(getNote(alice, created.id));
     expect(gone.failure).toBe("not_found");
     expect(gone.message).toBe(`Note ${created.id} does not exist in Nextcloud (HTTP 404).`);
   });
 
   it("derives unique titles and lists with category, exclude, pruneBefore and chunks", async () => {
-    const bob = await connectionFor(issuer, sandbox.url, "bob-list", RW);
+    const bob = await nc.connect("bob-list", RW);
     const a = await createNote(bob, { title: "Plan", content: "one", category: "work" });
     const b = await createNote(bob, { title: "Plan", content: "two", category: "work" });
     const c = await createNote(bob, { content: "", category: "" });
@@ -97,71 +75,71 @@ describe("notes client against the sandbox Notes app", () => {
   });
 
   it("keeps users apart: Bob can neither see, change nor delete Alice's notes", async () => {
-    const alice = await connectionFor(issuer, sandbox.url, "alice-iso", RW);
-    const bob = await connectionFor(issuer, sandbox.url, "bob-iso", RW);
+    const alice = await nc.connect("alice-iso", RW);
+    const bob = await nc.connect("bob-iso", RW);
     const secret = await createNote(alice, { title: "Diary", content: "private" });
     expect((await listNotes(bob)).notes.map((n) => n.id)).not.toContain(secret.id);
-    expect((await failure(getNote(bob, secret.id))).failure).toBe("not_found");
-    expect((await failure(updateNote(bob, secret.id, { content: "hacked" }))).failure).toBe("not_found");
-    expect((await failure(deleteNote(bob, secret.id))).failure).toBe("not_found");
+    expect((await requestFailure(getNote(bob, secret.id))).failure).toBe("not_found");
+    expect((await requestFailure(updateNote(bob, secret.id, { content: "hacked" }))).failure).toBe("not_found");
+    expect((await requestFailure(deleteNote(bob, secret.id))).failure).toBe("not_found");
     expect((await getNote(alice, secret.id)).content).toBe("private");
   });
 
   it("needs notes.write to write and notes.read to read (403 → forbidden)", async () => {
-    const reader = await connectionFor(issuer, sandbox.url, "carol-scopes", ["notes.read"]);
-    const denied = await failure(createNote(reader, { content: "x" }));
+    const reader = await nc.connect("carol-scopes", ["notes.read"]);
+    const denied = await requestFailure(createNote(reader, { content: "x" }));
     expect(denied.failure).toBe("forbidden");
     expect(denied.status).toBe(403);
-    const filesOnly = await connectionFor(issuer, sandbox.url, "carol-scopes", ["files.read"]);
-    expect((await failure(listNotes(filesOnly))).failure).toBe("forbidden");
+    const filesOnly = await nc.connect("carol-scopes", ["files.read"]);
+    expect((await requestFailure(listNotes(filesOnly))).failure).toBe("forbidden");
   });
 
   it("maps an expired token to 'provision again'", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await issuer.mint({ sub: "dave-expired", scope: RW.join(" "), iat: now - 600, exp: now - 300 });
-    const expired = { token: sessionNextcloudToken({ accessToken: token, audience: "nextcloud", scopes: RW, expiresAt: new Date() }), baseUrl: sandbox.url };
-    const error = await failure(listNotes(expired));
+    const token = await nc.issuer.mint({ sub: "dave-expired", scope: RW.join(" "), iat: now - 600, exp: now - 300 });
+    const expired = { token: sessionNextcloudToken({ accessToken: token, audience: "nextcloud", scopes: RW, expiresAt: new Date() }), baseUrl: nc.sandbox.url };
+    const error = await requestFailure(listNotes(expired));
     expect(error.failure).toBe("unauthorized");
     expect(error.message).toMatch(/Provision Nextcloud access again/);
     expect(error.message).not.toContain(token);
   });
 
   it("retries a read after 503 (honouring Retry-After) but never resends a create", async () => {
-    const eve = await connectionFor(issuer, sandbox.url, "eve-faults", RW);
+    const eve = await nc.connect("eve-faults", RW);
     const note = await createNote(eve, { content: "retry me" });
 
-    sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", method: "GET", count: 2, status: 503, retryAfter: 1 });
+    nc.sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", method: "GET", count: 2, status: 503, retryAfter: 1 });
     const started = Date.now();
     expect((await getNote(eve, note.id)).content).toBe("retry me");
-    expect(sandbox.faults.injected.map((f) => f.status)).toEqual([503, 503]);
+    expect(nc.sandbox.faults.injected.map((f) => f.status)).toEqual([503, 503]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
 
-    sandbox.faults.clear();
-    sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", method: "POST", count: 2, status: 503 });
-    const error = await failure(createNote(eve, { content: "only once" }));
+    nc.sandbox.faults.clear();
+    nc.sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", method: "POST", count: 2, status: 503 });
+    const error = await requestFailure(createNote(eve, { content: "only once" }));
     expect(error.failure).toBe("unavailable");
     expect(error.retryable).toBe(true);
-    expect(sandbox.faults.injected).toHaveLength(1);
-    expect(sandbox.faults.pending()).toBe(1);
+    expect(nc.sandbox.faults.injected).toHaveLength(1);
+    expect(nc.sandbox.faults.pending()).toBe(1);
     expect((await listNotes(eve)).notes.filter((n) => n.content === "only once")).toHaveLength(0);
   });
 
   it("gives up at once when Retry-After asks for longer than the bound, and after the attempt limit", async () => {
-    const eve = await connectionFor(issuer, sandbox.url, "eve-bound", RW);
-    sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", count: 1, status: 429, retryAfter: 120 });
-    const patient = await failure(listNotes(eve));
+    const eve = await nc.connect("eve-bound", RW);
+    nc.sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", count: 1, status: 429, retryAfter: 120 });
+    const patient = await requestFailure(listNotes(eve));
     expect(patient.message).toMatch(/wait 120 s/);
-    expect(sandbox.faults.injected).toHaveLength(1);
+    expect(nc.sandbox.faults.injected).toHaveLength(1);
 
-    sandbox.faults.clear();
-    sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", count: 5, status: 502 });
-    expect((await failure(listNotes(eve))).failure).toBe("unavailable");
-    expect(sandbox.faults.injected).toHaveLength(3);
+    nc.sandbox.faults.clear();
+    nc.sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", count: 5, status: 502 });
+    expect((await requestFailure(listNotes(eve))).failure).toBe("unavailable");
+    expect(nc.sandbox.faults.injected).toHaveLength(3);
   });
 
   it("says Nextcloud cannot be reached (retryable) when nothing listens", async () => {
-    const down = await connectionFor(issuer, "http://127.0.0.1:9", "frank-down", RW);
-    const error = await failure(listNotes(down));
+    const down = await connectionFor(nc.issuer, "http://127.0.0.1:9", "frank-down", RW);
+    const error = await requestFailure(listNotes(down));
     expect(error.failure).toBe("unavailable");
     expect(error.retryable).toBe(true);
     expect(error.message).toBe("Nextcloud at http://127.0.0.1:9 cannot be reached right now; try again later.");

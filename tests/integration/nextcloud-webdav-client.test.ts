@@ -5,46 +5,27 @@
  * and conditional writes, move/copy with Overwrite, SEARCH, isolation of
  * users, traversal attempts, truncated reads, and retries.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import { beforeAll, describe, expect, it } from "vitest";
 import { searchFiles } from "@/lib/nextcloud/search-files";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { createDirectory, deleteItem, listDirectory, readFile, statItem, transferItem, writeFile } from "@/lib/nextcloud/webdav-client";
-import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
 import { connectionFor } from "../helpers/nextcloud-connection";
-import { startTestIssuer, type TestIssuer } from "../helpers/test-issuer";
+import { requestFailure, useNextcloudSandbox } from "../helpers/sandbox-fixture";
 
 const RW = ["files.read", "files.write"];
-let issuer: TestIssuer;
-let sandbox: Sandbox;
+const nc = useNextcloudSandbox();
 let alice: NextcloudConnection;
 let bob: NextcloudConnection;
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
-  sandbox = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud", jwksRefetchCooldownMs: 0 });
-  alice = await connectionFor(issuer, sandbox.url, "alice", RW);
-  bob = await connectionFor(issuer, sandbox.url, "bob", RW);
+  alice = await nc.connect("alice", RW);
+  bob = await nc.connect("bob", RW);
 });
-afterAll(async () => {
-  await sandbox?.close();
-  await issuer?.close();
-});
-beforeEach(() => sandbox.faults.clear());
-
-async function failure(promise: Promise<unknown>): Promise<NextcloudRequestError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NextcloudRequestError);
-  return error as NextcloudRequestError;
-}
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 async function raw(connection: NextcloudConnection, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  const response = await fetch(`${sandbox.url}${path}`, { method, headers: { authorization: `Bearer ${connection.token.accessToken}`, ...headers }, body });
+  const response = await fetch(`${nc.sandbox.url}${path}`, { method, headers: { authorization: `Bearer ${connection.token.accessToken}`, ...headers }, body });
   return { status: response.status, body: await response.text() };
 }
 
@@ -75,14 +56,14 @@ describe("WebDAV client against the sandbox", () => {
     const second = await writeFile(alice, "/etag.txt", "v2", { etag: first.etag! });
     expect(second.created).toBe(false);
     expect(second.etag).not.toBe(first.etag);
-    const stale = await failure(writeFile(alice, "/etag.txt", "v3", { etag: first.etag! }));
+    const stale = await requestFailure(writeFile(alice, "/etag.txt", "v3", { etag: first.etag! }));
     expect(stale).toMatchObject({ failure: "conflict", status: 412 });
-    const exists = await failure(writeFile(alice, "/etag.txt", "v4", { createOnly: true }));
+    const exists = await requestFailure(writeFile(alice, "/etag.txt", "v4", { createOnly: true }));
     expect(exists.message).toBe("/etag.txt already exists; nothing was written. Pass its etag to overwrite it.");
     expect(text((await readFile(alice, "/etag.txt", 100)).bytes)).toBe("v2");
-    const missingParent = await failure(writeFile(alice, "/nowhere/x.txt", "x"));
+    const missingParent = await requestFailure(writeFile(alice, "/nowhere/x.txt", "x"));
     expect(missingParent.message).toMatch(/does not exist; create it first/);
-    expect((await failure(createDirectory(alice, "/Projects"))).message).toBe("/Projects already exists; nothing was created.");
+    expect((await requestFailure(createDirectory(alice, "/Projects"))).message).toBe("/Projects already exists; nothing was created.");
   });
 
   it("moves (keeping the file id) and copies (new file id), with Overwrite handling", async () => {
@@ -91,23 +72,23 @@ describe("WebDAV client against the sandbox", () => {
     await writeFile(alice, "/mv/b.txt", "B");
     const before = await statItem(alice, "/mv/a.txt");
 
-    const blocked = await failure(transferItem(alice, "MOVE", "/mv/a.txt", "/mv/b.txt"));
+    const blocked = await requestFailure(transferItem(alice, "MOVE", "/mv/a.txt", "/mv/b.txt"));
     expect(blocked.message).toBe("/mv/b.txt already exists; nothing was changed. Set overwrite to replace it.");
     expect(text((await readFile(alice, "/mv/b.txt", 10)).bytes)).toBe("B");
 
     expect(await transferItem(alice, "MOVE", "/mv/a.txt", "/mv/c.txt")).toEqual({ from: "/mv/a.txt", to: "/mv/c.txt", overwritten: false });
     const moved = await statItem(alice, "/mv/c.txt");
     expect(moved.fileId).toBe(before.fileId);
-    expect((await failure(statItem(alice, "/mv/a.txt"))).failure).toBe("not_found");
+    expect((await requestFailure(statItem(alice, "/mv/a.txt"))).failure).toBe("not_found");
 
     expect(await transferItem(alice, "COPY", "/mv/c.txt", "/mv/b.txt", { overwrite: true })).toMatchObject({ overwritten: true });
     const copy = await statItem(alice, "/mv/b.txt");
     expect(copy.fileId).not.toBe(moved.fileId);
     expect(text((await readFile(alice, "/mv/b.txt", 10)).bytes)).toBe("A");
 
-    expect((await failure(transferItem(alice, "MOVE", "/mv", "/mv/inner"))).message).toMatch(/into itself/);
+    expect((await requestFailure(transferItem(alice, "MOVE", "/mv", "/mv/inner"))).message).toMatch(/into itself/);
     await deleteItem(alice, "/mv");
-    expect((await failure(listDirectory(alice, "/mv"))).failure).toBe("not_found");
+    expect((await requestFailure(listDirectory(alice, "/mv"))).failure).toBe("not_found");
   });
 
   it("searches by name with SEARCH (case-insensitive, wildcards escaped, limited, scoped)", async () => {
@@ -126,7 +107,7 @@ describe("WebDAV client against the sandbox", () => {
   it("keeps Bob out of Alice's files, whatever the path or Destination", async () => {
     await writeFile(alice, "/secret.txt", "alice only");
     // Bob's own client only ever addresses Bob's tree.
-    expect((await failure(readFile(bob, "/secret.txt", 100))).failure).toBe("not_found");
+    expect((await requestFailure(readFile(bob, "/secret.txt", 100))).failure).toBe("not_found");
     // Raw requests at Alice's tree with Bob's token.
     expect((await raw(bob, "GET", "/remote.php/dav/files/alice/secret.txt")).status).toBe(404);
     expect((await raw(bob, "PROPFIND", "/remote.php/dav/files/alice/", { depth: "1" })).status).toBe(404);
@@ -137,7 +118,7 @@ describe("WebDAV client against the sandbox", () => {
     expect((await raw(bob, "GET", "/remote.php/dav/files/bob/%252e%252e/alice/secret.txt")).status).toBe(404);
     // Moving into, or copying out of, another user's tree.
     await writeFile(bob, "/mine.txt", "bob");
-    const cross = await raw(bob, "COPY", "/remote.php/dav/files/bob/mine.txt", { destination: `${sandbox.url}/remote.php/dav/files/alice/stolen.txt` });
+    const cross = await raw(bob, "COPY", "/remote.php/dav/files/bob/mine.txt", { destination: `${nc.sandbox.url}/remote.php/dav/files/alice/stolen.txt` });
     expect(cross.status).toBe(403);
     expect(cross.body).toContain("Sabre\\DAV\\Exception\\Forbidden");
     const offHost = await raw(bob, "MOVE", "/remote.php/dav/files/bob/mine.txt", { destination: "http://evil.example/remote.php/dav/files/bob/x.txt" });
@@ -151,7 +132,7 @@ describe("WebDAV client against the sandbox", () => {
 
   it("refuses traversal and URL inputs before sending anything", async () => {
     for (const path of ["../bob/x", "/a/../../etc/passwd", "%2e%2e/x", "a/%2E%2E/b", "https://evil.example/x", "//evil.example/x", "a\\..\\b", "a/%2fb", "a/%ff%fe"]) {
-      const error = await failure(readFile(alice, path, 10));
+      const error = await requestFailure(readFile(alice, path, 10));
       expect(error.failure, path).toBe("invalid");
     }
   });
@@ -166,16 +147,16 @@ describe("WebDAV client against the sandbox", () => {
   });
 
   it("enforces files scopes and the quota", async () => {
-    const reader = await connectionFor(issuer, sandbox.url, "carol", ["files.read"]);
+    const reader = await nc.connect("carol", ["files.read"]);
     expect(await listDirectory(reader, "/")).toMatchObject({ entries: [] });
-    expect((await failure(createDirectory(reader, "/x"))).failure).toBe("forbidden");
-    const notesOnly = await connectionFor(issuer, sandbox.url, "carol", ["notes.read"]);
-    expect((await failure(listDirectory(notesOnly, "/"))).failure).toBe("forbidden");
-    const user = sandbox.users.get("alice")!;
+    expect((await requestFailure(createDirectory(reader, "/x"))).failure).toBe("forbidden");
+    const notesOnly = await nc.connect("carol", ["notes.read"]);
+    expect((await requestFailure(listDirectory(notesOnly, "/"))).failure).toBe("forbidden");
+    const user = nc.sandbox.users.get("alice")!;
     const quota = user.quotaBytes;
     user.quotaBytes = 10;
     try {
-      const full = await failure(writeFile(alice, "/too-much.txt", "more than ten bytes"));
+      const full = await requestFailure(writeFile(alice, "/too-much.txt", "more than ten bytes"));
       expect(full).toMatchObject({ failure: "too_large", status: 507 });
     } finally {
       user.quotaBytes = quota;
@@ -184,28 +165,28 @@ describe("WebDAV client against the sandbox", () => {
 
   it("retries PROPFIND and GET after 503/502 but not MKCOL, MOVE or COPY", async () => {
     await writeFile(alice, "/retry.txt", "ok");
-    sandbox.faults.failNext({ pathPrefix: "/remote.php/dav/files/alice/", method: "PROPFIND", count: 1, status: 503 });
-    sandbox.faults.failNext({ pathPrefix: "/remote.php/dav/files/alice/", method: "GET", count: 2, status: 502 });
+    nc.sandbox.faults.failNext({ pathPrefix: "/remote.php/dav/files/alice/", method: "PROPFIND", count: 1, status: 503 });
+    nc.sandbox.faults.failNext({ pathPrefix: "/remote.php/dav/files/alice/", method: "GET", count: 2, status: 502 });
     expect((await listDirectory(alice, "/")).entries.length).toBeGreaterThan(0);
     expect(text((await readFile(alice, "/retry.txt", 10)).bytes)).toBe("ok");
-    expect(sandbox.faults.injected.map((f) => `${f.method} ${f.status}`)).toEqual(["PROPFIND 503", "GET 502", "GET 502"]);
+    expect(nc.sandbox.faults.injected.map((f) => `${f.method} ${f.status}`)).toEqual(["PROPFIND 503", "GET 502", "GET 502"]);
 
     for (const [method, run] of [
       ["MKCOL", () => createDirectory(alice, "/never")],
       ["MOVE", () => transferItem(alice, "MOVE", "/retry.txt", "/moved.txt")],
       ["COPY", () => transferItem(alice, "COPY", "/retry.txt", "/copied.txt")],
     ] as const) {
-      sandbox.faults.clear();
-      sandbox.faults.failNext({ pathPrefix: "/remote.php/dav/files/alice/", method, count: 2, status: 503 });
-      expect((await failure(run())).failure).toBe("unavailable");
-      expect(sandbox.faults.injected, method).toHaveLength(1);
+      nc.sandbox.faults.clear();
+      nc.sandbox.faults.failNext({ pathPrefix: "/remote.php/dav/files/alice/", method, count: 2, status: 503 });
+      expect((await requestFailure(run())).failure).toBe("unavailable");
+      expect(nc.sandbox.faults.injected, method).toHaveLength(1);
     }
     expect((await listDirectory(alice, "/")).entries.map((e) => e.name)).toEqual(expect.not.arrayContaining(["never", "moved.txt", "copied.txt"]));
   });
 
   it("reports a Nextcloud that is down as retryable", async () => {
-    const down = await connectionFor(issuer, "http://127.0.0.1:9", "alice", RW);
-    const error = await failure(listDirectory(down, "/"));
+    const down = await connectionFor(nc.issuer, "http://127.0.0.1:9", "alice", RW);
+    const error = await requestFailure(listDirectory(down, "/"));
     expect(error).toMatchObject({ failure: "unavailable", retryable: true });
   });
 });

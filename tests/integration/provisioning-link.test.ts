@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { consumeProvisioningRequest, createProvisioningLink, PROVISIONING_LINK_TTL_SECONDS, ProvisioningLinkError, readProvisioningRequest } from "@/lib/provisioning/provisioning-link";
-import { useInProcessDatabase } from "../helpers/in-process-db";
+import { useInProcessDatabase } from "../helpers/in-process-database";
 
 useInProcessDatabase({ APP_URL: "https://mcp.example.com" });
 
