@@ -16,6 +16,7 @@
  *
  * Options: --out FILE (JSON; default bench-results/latest.json),
  *          --seconds N per run (default 6), --warmup N (default 2),
+ *          --rounds N (default 3: (b) and (c) turn about, N slices each),
  *          --no-postgres (skip (d) on PostgreSQL),
  *          --memory-calls N (default 20000), --memory-max-seconds S (cap;
  *          the calls actually made are reported),
@@ -23,14 +24,14 @@
  *          profile one path with --cpu-prof in the next-server process and
  *          summarize it; see bench/profile-path.ts).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeMachine, loadAverage } from "./bench/describe-machine";
 import { formatReport, type BenchReport, type Goal, type MemoryResult, type PathResult, type PathRun } from "./bench/format-report";
-import { processGroupRss } from "./bench/measure-rss";
+import { probeMemory, processGroupRss } from "./bench/measure-rss";
 import { measureInProcessPinned } from "./bench/measure-verifier";
-import { runLoad, toolCallTarget, type LoadTarget } from "./bench/run-load";
+import { poolRuns, runLoad, toolCallTarget, type LoadResult, type LoadTarget } from "./bench/run-load";
 import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } from "./bench/start-bench-stack";
 
 const { values } = parseArgs({
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "bench-results/latest.json" },
     seconds: { type: "string", default: "6" },
     warmup: { type: "string", default: "2" },
+    rounds: { type: "string", default: "3" },
     "no-postgres": { type: "boolean", default: false },
     "memory-calls": { type: "string", default: "20000" },
     "memory-max-seconds": { type: "string" },
@@ -47,6 +49,8 @@ const { values } = parseArgs({
 });
 const SECONDS = Math.max(1, Number(values.seconds));
 const WARMUP = Math.max(0, Number(values.warmup));
+// Paths compared with each other ((b) and (c)) are measured turn about in this many rounds.
+const ROUNDS = Math.max(1, Math.floor(Number(values.rounds)));
 const CONCURRENCY = [1, 16, 64];
 const MEMORY_CALLS = Math.max(1000, Number(values["memory-calls"]));
 // A cap for loaded machines: the calls actually made are reported.
@@ -56,28 +60,49 @@ const BUILD = process.env.NEXT_DIST_DIR || ".next";
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function measurePath(id: string, label: string, target: LoadTarget): Promise<PathResult> {
-  if (WARMUP > 0) await runLoad(target, { connections: 16, seconds: WARMUP });
-  const runs: PathRun[] = [];
+  const [result] = await measureInterleaved([{ id, label, target }]);
+  return result!;
+}
+
+/**
+ * Several paths measured turn about: at each concurrency, ROUNDS rounds of
+ * SECONDS/ROUNDS per path (b c1, c c1, b c1, c c1, …), so that whatever else
+ * the machine does meanwhile weighs on each alike; per path the rounds are
+ * pooled (latencies together, throughput the median round's).
+ */
+async function measureInterleaved(entries: { id: string; label: string; target: LoadTarget }[]): Promise<PathResult[]> {
+  if (WARMUP > 0) for (const entry of entries) await runLoad(entry.target, { connections: 16, seconds: WARMUP });
+  const results: PathResult[] = entries.map(({ id, label }) => ({ id, label, runs: [] }));
+  const rounds = entries.length > 1 ? ROUNDS : 1;
   for (const connections of CONCURRENCY) {
     const load = loadAverage();
-    const result = await runLoad(target, { connections, seconds: SECONDS });
-    log(`${label} c${connections}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ""}`);
-    runs.push({ ...result, loadAverage: load });
+    const slices: LoadResult[][] = entries.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, entry] of entries.entries()) slices[i]!.push(await runLoad(entry.target, { connections, seconds: SECONDS / rounds, keepLatencies: true }));
+    }
+    for (const [i, entry] of entries.entries()) {
+      const { latencies: _latencies, ...result } = poolRuns(slices[i]!);
+      const perRound = rounds > 1 ? ` (rounds: ${result.runRps.map((r) => Math.round(r)).join(", ")} req/s)` : "";
+      log(`${entry.label} c${connections}: ${Math.round(result.rps)} req/s${perRound}, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ""}`);
+      results[i]!.runs.push({ ...result, loadAverage: load });
+    }
   }
-  return { id, label, runs };
+  return results;
 }
 
 function notesGet(stack: FullStack): LoadTarget {
   return toolCallTarget(`${stack.app.url}/api/mcp`, "nc_notes_get", { id: stack.noteId }, stack.mcpToken);
 }
 
-async function measureMemory(stack: FullStack): Promise<MemoryResult> {
-  const pgid = stack.app.process.pid!;
-  const before = processGroupRss(pgid);
+async function measureMemory(stack: FullStack, probeFile: string): Promise<MemoryResult> {
+  const pid = stack.app.process.pid!;
+  const before = processGroupRss(pid);
+  const beforeGc = await probeMemory(pid, probeFile);
   const connections = 16;
   const result = await runLoad(notesGet(stack), { connections, amount: MEMORY_CALLS, maxSeconds: MEMORY_MAX_SECONDS });
   await new Promise((r) => setTimeout(r, 1000)); // let in-flight fire-and-forget writes (audit, last use) settle
-  const after = processGroupRss(pgid);
+  const after = processGroupRss(pid);
+  const afterGc = await probeMemory(pid, probeFile);
   return {
     calls: result.requests,
     connections,
@@ -87,6 +112,7 @@ async function measureMemory(stack: FullStack): Promise<MemoryResult> {
     afterMiB: after.mib,
     growthPercent: ((after.mib - before.mib) / before.mib) * 100,
     processes: after.processes,
+    afterFullGc: { before: beforeGc, after: afterGc },
   };
 }
 
@@ -137,17 +163,30 @@ async function main(): Promise<void> {
   const paths: PathResult[] = [];
   let memory: MemoryResult | undefined;
 
-  log("starting the auth-disabled test instance …");
+  // (b) needs NODE_ENV=test (the configuration refuses MCP_INSECURE_DISABLE_AUTH elsewhere), and
+  // NODE_ENV alone changes Next.js's throughput (docs/performance.md), so (c)/(b) compares (b) with
+  // the same Flow 1 path on a second test-mode instance, measured turn about with (b).
+  log("starting the auth-disabled test instance and a test-mode full stack …");
   const open = await startAuthDisabledApp();
+  let sameMode: FullStack | undefined;
   try {
+    sameMode = await startFullStack("pglite", { NODE_ENV: "test" });
     paths.push(await measurePath("a", "(a) floor: GET /api/version, test instance", { url: `${open.url}/api/version`, verifyBody: (b) => b.includes('"version"') }));
-    paths.push(await measurePath("b", "(b) tools/call whoami, auth disabled", toolCallTarget(`${open.url}/api/mcp`, "whoami", {})));
+    paths.push(
+      ...(await measureInterleaved([
+        { id: "b", label: "(b) tools/call whoami, auth disabled", target: toolCallTarget(`${open.url}/api/mcp`, "whoami", {}) },
+        { id: "c-test", label: "(c) whoami, Flow 1 auth, test mode", target: toolCallTarget(`${sameMode.app.url}/api/mcp`, "whoami", {}, sameMode.mcpToken) },
+      ])),
+    );
   } finally {
+    await sameMode?.stop();
     await open.stop();
   }
 
   log("starting the full stack on PGlite (built-in IdP, sandbox, provisioned user) …");
-  const lite = await startFullStack("pglite");
+  const probeFile = path.resolve(path.dirname(values.out!), `.memory-probe-${process.pid}.jsonl`);
+  mkdirSync(path.dirname(probeFile), { recursive: true });
+  const lite = await startFullStack("pglite", { NODE_OPTIONS: `--require ${path.resolve("scripts/bench/memory-probe-preload.cjs")}`, BENCH_MEMORY_FILE: probeFile });
   try {
     const mcp = `${lite.app.url}/api/mcp`;
     paths.push(await measurePath("a-prod", "(a) floor, production instance", { url: `${lite.app.url}/api/version`, verifyBody: (b) => b.includes('"version"') }));
@@ -155,9 +194,10 @@ async function main(): Promise<void> {
     paths.push(await measurePath("d-pglite", "(d) full path nc_notes_get, PGlite", notesGet(lite)));
     paths.push(await measurePath("e", "(e) token exchange, POST /api/oidc/token", exchangeTarget(lite.app.url, lite.mcpToken, "notes.read")));
     log(`RSS across ${MEMORY_CALLS} full-path calls …`);
-    memory = await measureMemory(lite);
+    memory = await measureMemory(lite, probeFile);
   } finally {
     await lite.stop();
+    rmSync(probeFile, { force: true });
   }
 
   if (!values["no-postgres"]) {
@@ -175,18 +215,19 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     machine,
     loadAverageAtEnd: loadAverage(),
-    settings: { secondsPerRun: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP, build: BUILD },
+    settings: { secondsPerRun: SECONDS, concurrency: CONCURRENCY, warmupSeconds: WARMUP, build: BUILD, rounds: ROUNDS },
     paths,
     inProcess,
     ratios: [
-      { label: "(c)/(b) throughput", byConcurrency: ratio(paths, "c", "b") },
+      { label: "(c)/(b) throughput (both test mode, measured turn about)", byConcurrency: ratio(paths, "c-test", "b") },
+      { label: "(c)/(b) across modes ((c) on the production instance)", byConcurrency: ratio(paths, "c", "b") },
       { label: "(d)/(b) throughput, PGlite", byConcurrency: ratio(paths, "d-pglite", "b") },
       ...(byId(paths, "d-postgres") ? [{ label: "(d)/(b) throughput, PostgreSQL", byConcurrency: ratio(paths, "d-postgres", "b") }] : []),
       { label: "(b)/(a) throughput (same test instance)", byConcurrency: ratio(paths, "b", "a") },
     ],
     memory,
   };
-  const order = ["a", "a-prod", "b", "c", "d-pglite", "d-postgres", "e"];
+  const order = ["a", "a-prod", "b", "c-test", "c", "d-pglite", "d-postgres", "e"];
   partial.paths.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
   const report: BenchReport = { ...partial, goals: goals(partial) };
   const out = path.resolve(values.out!);

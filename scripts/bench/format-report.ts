@@ -4,6 +4,7 @@
  */
 import type { MachineInfo } from "./describe-machine";
 import type { InProcessResults } from "./measure-verifier";
+import type { MemoryProbe } from "./measure-rss";
 import type { LoadResult } from "./run-load";
 
 export interface PathRun extends LoadResult {
@@ -32,6 +33,8 @@ export interface MemoryResult {
   afterMiB: number;
   growthPercent: number;
   processes: number;
+  /** The same moments read again after full garbage collections (memory-probe-preload.cjs): leak or headroom? */
+  afterFullGc?: { before: MemoryProbe; after: MemoryProbe };
 }
 
 export interface Goal {
@@ -45,7 +48,7 @@ export interface BenchReport {
   finishedAt: string;
   machine: MachineInfo;
   loadAverageAtEnd: [number, number, number];
-  settings: { secondsPerRun: number; concurrency: number[]; warmupSeconds: number; build: string };
+  settings: { secondsPerRun: number; concurrency: number[]; warmupSeconds: number; build: string; rounds?: number };
   paths: PathResult[];
   inProcess: InProcessResults;
   ratios: Ratio[];
@@ -62,7 +65,8 @@ export function formatReport(report: BenchReport): string {
   lines.push(
     `npm run bench — ${report.startedAt} — Node ${m.node}, ${m.cpuModel}, nproc ${m.nproc}, load ${m.loadAverage.join(" ")} at start, ${report.loadAverageAtEnd.join(" ")} at end`,
   );
-  lines.push(`${report.settings.secondsPerRun} s per run after ${report.settings.warmupSeconds} s warm-up, autocannon keep-alive connections; latencies in ms; build ${report.settings.build}`);
+  const rounds = report.settings.rounds && report.settings.rounds > 1 ? ` ((b) and (c) turn about in ${report.settings.rounds} rounds: req/s of the median round, latencies pooled)` : "";
+  lines.push(`${report.settings.secondsPerRun} s per run after ${report.settings.warmupSeconds} s warm-up${rounds}, autocannon keep-alive connections; latencies in ms; build ${report.settings.build}`);
   lines.push("");
   const width = Math.max(...report.paths.map((p) => p.label.length), 20);
   const header = `${"path".padEnd(width)}  ${"conc".padStart(4)}  ${"req/s".padStart(8)}  ${"p50".padStart(7)}  ${"p95".padStart(7)}  ${"p99".padStart(7)}  ${"errors".padStart(6)}  load(1m)`;
@@ -90,6 +94,15 @@ export function formatReport(report: BenchReport): string {
       `RSS of the next-server process group (${mem.processes} processes): ${num(mem.beforeMiB, 1)} MiB before, ${num(mem.afterMiB, 1)} MiB after ${int(mem.calls)} full-path calls ` +
         `(c${mem.connections}, ${num(mem.seconds, 1)} s, ${mem.errors} errors): ${mem.growthPercent >= 0 ? "+" : ""}${num(mem.growthPercent, 1)} %`,
     );
+    const gc = mem.afterFullGc;
+    if (gc) {
+      const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${num(((b - a) / a) * 100, 1)} %`;
+      lines.push(
+        `    the same moments after full GCs: RSS ${num(gc.before.rssMiB, 1)} → ${num(gc.after.rssMiB, 1)} MiB (${pct(gc.before.rssMiB, gc.after.rssMiB)}), ` +
+          `V8 heap used ${num(gc.before.heapUsedMiB, 1)} → ${num(gc.after.heapUsedMiB, 1)} MiB (${pct(gc.before.heapUsedMiB, gc.after.heapUsedMiB)}), ` +
+          `heap reserved ${num(gc.before.heapTotalMiB, 1)} → ${num(gc.after.heapTotalMiB, 1)} MiB, outside the heap (WebAssembly, buffers) ${num(gc.before.externalMiB, 1)} → ${num(gc.after.externalMiB, 1)} MiB`,
+      );
+    }
   }
   lines.push("", "goals:");
   for (const g of report.goals) lines.push(`  ${g.met ? "met    " : "MISSED "} ${g.goal}: ${g.value}`);

@@ -3,7 +3,7 @@
  * process group (`next start` may fork a `next-server` child; the test
  * helpers start it detached, so the group id is the spawned pid). Linux only.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 function groupOf(pid: string): number | undefined {
   try {
@@ -35,4 +35,34 @@ export function processGroupRss(pgid: number): { mib: number; processes: number 
     kib += rssKiB(pid);
   }
   return { mib: Math.round((kib / 1024) * 10) / 10, processes };
+}
+
+/** One reading of memory-probe-preload.cjs, in MiB, after full garbage collections. */
+export interface MemoryProbe {
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
+
+const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/**
+ * Asks the server (started with memory-probe-preload.cjs and BENCH_MEMORY_FILE=file)
+ * for a reading: SIGUSR2, then wait for the line it appends.
+ */
+export async function probeMemory(pid: number, file: string, timeoutMs = 60_000): Promise<MemoryProbe> {
+  const lines = () => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
+  const seen = lines().length;
+  process.kill(pid, "SIGUSR2");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const all = lines();
+    if (all.length > seen) {
+      const m = JSON.parse(all.at(-1)!) as { rss: number; heapUsed: number; heapTotal: number; external: number };
+      return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external) };
+    }
+  }
+  throw new Error(`the server wrote no memory reading to ${file} (was it started with memory-probe-preload.cjs?)`);
 }

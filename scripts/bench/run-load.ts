@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: number;
   /** The first refused body or status, to say why errors happened. */
   firstError?: string;
+  /** Every latency, sorted (only with `keepLatencies`, to pool several runs). */
+  latencies?: number[];
 }
 
 // autocannon ships no types: the part of its API used here.
@@ -68,7 +70,7 @@ function summarize(latencies: number[], connections: number, seconds: number, er
  * Runs `target` with `connections` keep-alive connections for `seconds`, or
  * until `amount` requests were answered (then at most `maxSeconds`, if given).
  */
-export function runLoad(target: LoadTarget, options: { connections: number; seconds?: number; amount?: number; maxSeconds?: number }): Promise<LoadResult> {
+export function runLoad(target: LoadTarget, options: { connections: number; seconds?: number; amount?: number; maxSeconds?: number; keepLatencies?: boolean }): Promise<LoadResult> {
   const latencies: number[] = [];
   let firstError: string | undefined;
   let badStatus = 0;
@@ -100,7 +102,8 @@ export function runLoad(target: LoadTarget, options: { connections: number; seco
         if (error) return reject(error);
         const seconds = (performance.now() - began) / 1000;
         // Socket errors and timeouts (result.errors), non-2xx statuses, refused 2xx bodies: each failure once.
-        resolve(summarize(latencies, options.connections, seconds, result.errors + badStatus + badBody, firstError));
+        const summary = summarize(latencies, options.connections, seconds, result.errors + badStatus + badBody, firstError);
+        resolve(options.keepLatencies ? { ...summary, latencies } : summary);
       },
     );
     if (options.amount && options.maxSeconds) {
@@ -149,4 +152,20 @@ export function toolCallTarget(mcpUrl: string, name: string, args: Record<string
     // A tool error (isError) or a JSON-RPC error is an error, even though both come back as HTTP 200.
     verifyBody: (body) => body.includes('"result"') && !body.includes('"isError":true'),
   };
+}
+
+/**
+ * Several runs of one path as one result: latencies pooled for the
+ * percentiles, throughput the median of the runs' (robust to one run that
+ * the machine disturbed), requests, seconds and errors summed. Each run must
+ * have been made with `keepLatencies`.
+ */
+export function poolRuns(runs: LoadResult[]): LoadResult & { runRps: number[] } {
+  const latencies = runs.flatMap((r) => r.latencies ?? []);
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const pooled = summarize(latencies, runs[0]!.connections, seconds, errors, runs.find((r) => r.firstError)?.firstError);
+  const rps = runs.map((r) => r.rps).sort((a, b) => a - b);
+  const mid = Math.floor(rps.length / 2);
+  return { ...pooled, rps: rps.length % 2 ? rps[mid]! : (rps[mid - 1]! + rps[mid]!) / 2, runRps: runs.map((r) => r.rps) };
 }
