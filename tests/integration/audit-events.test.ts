@@ -3,7 +3,7 @@
  * which client and tool, which scopes and the outcome, and the stored detail
  * holds no credential.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AUDIT_EVENTS, recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";
 
@@ -40,5 +40,36 @@ describe("recordAuditEvent", () => {
   it("refuses an unknown event name without throwing (and stores nothing)", async () => {
     await expect(recordAuditEvent({ event: "made_up" as never, outcome: "success", userId: "carol" })).resolves.toBeUndefined();
     expect(await h.prisma.auditEvent.count({ where: { userId: "carol" } })).toBe(0);
+  });
+
+  it("group commit: events recorded while a write runs are stored together, each settling once its row exists", async () => {
+    const user = "group-commit";
+    const before = Date.now();
+    // The first starts a write at once; the 59 recorded meanwhile wait for it and then go in one INSERT.
+    await Promise.all(Array.from({ length: 60 }, (_, i) => recordAuditEvent({ event: "exchange_issued", outcome: "success", userId: user, tool: `t${i}`, scopes: ["notes.read"] })));
+    const rows = await h.prisma.auditEvent.findMany({ where: { userId: user } });
+    expect(rows).toHaveLength(60);
+    expect(new Set(rows.map((r) => r.tool)).size).toBe(60);
+    expect(rows.every((r) => r.at.getTime() >= before - 1 && r.at.getTime() <= Date.now())).toBe(true);
+    // Rows written by one statement share their inserting transaction (xmin): one for the first row, one for the rest.
+    const [counted] = await h.prisma.$queryRaw<{ writes: bigint }[]>`SELECT count(DISTINCT xmin::text) AS writes FROM audit_events WHERE user_id = ${user}`;
+    expect(Number(counted!.writes)).toBe(2);
+  });
+
+  it("a row the database refuses costs only itself: the rest of its batch is stored, the failure logged without detail", async () => {
+    const user = "bad-row";
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const events = Array.from({ length: 10 }, (_, i) => ({ event: "guard_refused" as const, outcome: "denied" as const, userId: user, tool: i === 4 ? "nul\u0000byte" : `ok${i}`, detail: { reason: "bad-row-marker" } }));
+      await Promise.all([recordAuditEvent({ event: "revoked", outcome: "success", userId: user }), ...events.map((e) => recordAuditEvent(e))]);
+      const rows = await h.prisma.auditEvent.findMany({ where: { userId: user } });
+      expect(rows.map((r) => r.tool).sort()).toEqual([null, "ok0", "ok1", "ok2", "ok3", "ok5", "ok6", "ok7", "ok8", "ok9"]);
+      const logged = errors.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("could not record an audit event"));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain("guard_refused");
+      expect(logged.join("\n")).not.toContain("bad-row-marker");
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
