@@ -15,16 +15,18 @@
  *   with-refresh-token.ts); writes here always land on an even version.
  * - The provisioning guard (every Nextcloud tool call) reads through a
  *   per-process cache of GRANT_CACHE_MS (getGrantForToolCall); every write in
- *   this process forgets the cached answer when it is done. Another process's change
+ *   this process goes through writingGrant, which drops the cached answer once
+ *   the write is done. Another process's change
  *   (a second instance, the CLI) is seen within GRANT_CACHE_MS; revocation
  *   does not wait for it, because the IdP's grant is destroyed with the
  *   stored one and the token exchange that follows the guard fails closed.
  */
 import { z } from "zod";
 import { resourceScopes } from "@/lib/auth/scopes";
-import { createTtlCache, processWideCache } from "@/lib/cache/ttl-cache";
+import { createTtlCache } from "@/lib/cache/ttl-cache";
 import { seal } from "@/lib/crypto/envelope";
 import { db } from "@/lib/db";
+import { processWide } from "@/lib/process-wide";
 import { grantRefreshTokenContext } from "./secret-contexts";
 
 export type FlowType = "flow2" | "hybrid";
@@ -122,15 +124,15 @@ export async function getGrant(userId: string, audience: string): Promise<Nextcl
 
 /** Stores (or extends) a grant after a successful provisioning or hybrid consent. */
 export const GRANT_CACHE_MS = 3_000;
-const cacheKey = (userId: string, audience: string) => `${audience} ${userId}`;
+const cacheKey = (userId: string, audience: string) => JSON.stringify([userId, audience]);
 const grantCache = () =>
-  processWideCache("nextcloud-grants", () =>
+  processWide("cache.nextcloud-grants", () =>
     createTtlCache<string, Readonly<NextcloudGrantInfo> | null>({
       ttlMs: GRANT_CACHE_MS,
       maxEntries: 10_000,
       load: async (k) => {
-        const at = k.indexOf(" ");
-        const grant = await getGrant(k.slice(at + 1), k.slice(0, at));
+        const [userId, audience] = JSON.parse(k) as [string, string];
+        const grant = await getGrant(userId, audience);
         return grant && Object.freeze({ ...grant, scopes: Object.freeze([...grant.scopes]) as string[] });
       },
     }),
@@ -141,23 +143,22 @@ export function getGrantForToolCall(userId: string, audience: string): Promise<R
   return grantCache().get(cacheKey(userId, audience));
 }
 
-/** Every write to a grant calls this when it is done (here and in with-refresh-token.ts). */
-export function forgetCachedGrant(userId: string, audience: string): void {
-  grantCache().forget(cacheKey(userId, audience));
+/** Every write to a grant goes through this (here and in with-refresh-token.ts): the cached answer is dropped once the write is done, whatever its outcome. */
+export async function writingGrant<T>(userId: string, audience: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    grantCache().forget(cacheKey(userId, audience));
+  }
 }
 
 export async function saveGrant(input: SaveGrantInput): Promise<SaveGrantResult> {
   const parsed = saveInput.safeParse(input);
   if (!parsed.success) throw new GrantStoreError(`invalid grant: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
-  const { userId, audience, flowType, scopes, clientId, idpGrantId, refreshToken } = parsed.data;
-  try {
-    return await writeGrant(userId, audience, flowType, scopes, clientId, idpGrantId, refreshToken);
-  } finally {
-    forgetCachedGrant(userId, audience);
-  }
+  return writingGrant(parsed.data.userId, parsed.data.audience, () => writeGrant(parsed.data));
 }
 
-async function writeGrant(userId: string, audience: string, flowType: FlowType, scopes: string[], clientId: string | null | undefined, idpGrantId: string | null | undefined, refreshToken: string): Promise<SaveGrantResult> {
+async function writeGrant({ userId, audience, flowType, scopes, clientId, idpGrantId, refreshToken }: z.output<typeof saveInput>): Promise<SaveGrantResult> {
   const prisma = await db();
   const sealed = await seal(refreshToken, grantRefreshTokenContext(userId, audience));
   const common = { flowType, clientId: clientId ?? null, idpGrantId: idpGrantId ?? null, encryptedRefreshToken: sealed.ciphertext, keyId: sealed.keyId };
@@ -196,12 +197,8 @@ async function writeGrant(userId: string, audience: string, flowType: FlowType, 
  * refresh token, which is useless from now on. Returns false when there was
  * no live grant.
  */
-export async function markRevoked(userId: string, audience: string): Promise<boolean> {
-  try {
-    return await writeRevoked(userId, audience);
-  } finally {
-    forgetCachedGrant(userId, audience);
-  }
+export function markRevoked(userId: string, audience: string): Promise<boolean> {
+  return writingGrant(userId, audience, () => writeRevoked(userId, audience));
 }
 
 async function writeRevoked(userId: string, audience: string): Promise<boolean> {
@@ -219,25 +216,21 @@ async function writeRevoked(userId: string, audience: string): Promise<boolean> 
 }
 
 /** Deletes the grant; false when there was none (revocation is idempotent). */
-export async function deleteGrant(userId: string, audience: string): Promise<boolean> {
-  try {
+export function deleteGrant(userId: string, audience: string): Promise<boolean> {
+  return writingGrant(userId, audience, async () => {
     const { count } = await (await db()).nextcloudGrant.deleteMany({ where: { userId, audience } });
     return count > 0;
-  } finally {
-    forgetCachedGrant(userId, audience);
-  }
+  });
 }
 
 /** Writes at most once a minute per grant, so busy tool calls do not each cost a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export async function touchLastUsed(userId: string, audience: string, at: Date = new Date()): Promise<void> {
-  try {
+  await writingGrant(userId, audience, async () => {
     await (await db()).nextcloudGrant.updateMany({
       where: { userId, audience, revokedAt: null, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(at.getTime() - LAST_USED_RESOLUTION_MS) } }] },
       data: { lastUsedAt: at },
     });
-  } finally {
-    forgetCachedGrant(userId, audience);
-  }
+  });
 }

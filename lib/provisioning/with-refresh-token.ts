@@ -26,7 +26,7 @@
 import { open, seal } from "@/lib/crypto/envelope";
 import { db } from "@/lib/db";
 import { storedRefreshToken, type StoredRefreshToken } from "@/lib/broker/token-types";
-import { forgetCachedGrant, GrantConflictError, GrantNotFoundError, GrantRevokedError, GrantStoreError, GRANT_METADATA, toGrantInfo, type NextcloudGrantInfo } from "./grant-store";
+import { GrantConflictError, GrantNotFoundError, GrantRevokedError, GrantStoreError, GRANT_METADATA, toGrantInfo, writingGrant, type NextcloudGrantInfo } from "./grant-store";
 import { grantRefreshTokenContext } from "./secret-contexts";
 
 export interface RefreshOutcome<T> {
@@ -93,13 +93,8 @@ export async function withRefreshToken<T>(
   }
 
   const { grant, ciphertext, version } = claimed;
-  const finish = async (data: Record<string, unknown>) => {
-    try {
-      return await prisma.nextcloudGrant.updateMany({ where: { id: grant.id, version }, data: { ...data, version: version + 1 } });
-    } finally {
-      forgetCachedGrant(userId, audience);
-    }
-  };
+  const finish = (data: Record<string, unknown>) =>
+    writingGrant(userId, audience, () => prisma.nextcloudGrant.updateMany({ where: { id: grant.id, version }, data: { ...data, version: version + 1 } }));
   const context = grantRefreshTokenContext(userId, audience);
 
   let outcome: RefreshOutcome<T>;
