@@ -14,9 +14,10 @@
  * seconds per process (lib/cache/ttl-cache: one read per expiry however many
  * requests wait) so that disabling cuts a client off within seconds.
  */
-import { createTtlCache, processWideCache, type TtlCache } from "@/lib/cache/ttl-cache";
+import { createTtlCache, type TtlCache } from "@/lib/cache/ttl-cache";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
+import { processWide } from "@/lib/process-wide";
 
 export type ClientKind = "preregistered" | "dynamic" | "cimd" | "internal" | "external";
 
@@ -47,7 +48,7 @@ export function preregisteredClients(entries: readonly string[] = getConfig().AL
 }
 
 function cache(): TtlCache<string, ClientCheck> {
-  return processWideCache("client-registry", () => createTtlCache({ ttlMs: CLIENT_CHECK_CACHE_MS, maxEntries: 10_000, load: decide }));
+  return processWide("cache.client-registry", () => createTtlCache({ ttlMs: CLIENT_CHECK_CACHE_MS, maxEntries: 10_000, load: decide }));
 }
 
 /** Forget cached answers (after an admin change in this process). */

@@ -4,8 +4,9 @@
  * token, refresh-token reuse detection) destroys the grant, and this check
  * makes its outstanding JWTs stop working within GRANT_CHECK_CACHE_MS.
  */
-import { createTtlCache, processWideCache } from "@/lib/cache/ttl-cache";
+import { createTtlCache } from "@/lib/cache/ttl-cache";
 import { db } from "@/lib/db";
+import { processWide } from "@/lib/process-wide";
 
 export const GRANT_CHECK_CACHE_MS = 3_000;
 
@@ -15,7 +16,7 @@ async function load(grantId: string): Promise<boolean> {
   return row !== null && (row.expiresAt === null || row.expiresAt.getTime() > Date.now());
 }
 
-const cache = () => processWideCache("grant-liveness", () => createTtlCache({ ttlMs: GRANT_CHECK_CACHE_MS, maxEntries: 10_000, load }));
+const cache = () => processWide("cache.grant-liveness", () => createTtlCache({ ttlMs: GRANT_CHECK_CACHE_MS, maxEntries: 10_000, load }));
 
 export function forgetGrant(grantId: string): void {
   cache().forget(grantId);

@@ -2,7 +2,7 @@
  * The process's token verifier, configured from the environment: the trusted
  * issuer (OIDC_ISSUER, or the built-in IdP at `${APP_URL}/api/oidc`), its keys
  * through its discovery document, the accepted audiences (MCP_AUDIENCES) and
- * the client registry. One instance per process (kept on globalThis: Next.js
+ * the client registry. One instance per process (lib/process-wide: Next.js
  * may load this module more than once), so the key and token caches are shared.
  */
 import { createAccessTokenVerifier, type AccessTokenVerifier, type VerifiedAccessToken } from "@/lib/auth/access-token-verifier";
@@ -11,15 +11,12 @@ import { isGrantAlive } from "@/lib/auth/grant-liveness";
 import { createIssuerKeySource } from "@/lib/auth/issuer-keys";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
-
-const KEY = Symbol.for("nextcloud-mcp.access-token-verifier");
-type Holder = { [KEY]?: AccessTokenVerifier };
+import { processWide } from "@/lib/process-wide";
 
 export function getAccessTokenVerifier(): AccessTokenVerifier {
-  const holder = globalThis as Holder;
-  if (!holder[KEY]) {
+  return processWide("access-token-verifier", () => {
     const config = getConfig();
-    holder[KEY] = createAccessTokenVerifier({
+    return createAccessTokenVerifier({
       issuer: config.ISSUER,
       audiences: config.MCP_AUDIENCES,
       keys: createIssuerKeySource(config.ISSUER),
@@ -27,8 +24,7 @@ export function getAccessTokenVerifier(): AccessTokenVerifier {
       // The built-in IdP's JWTs name their grant (`gid`); an external IdP's revocation is its own business.
       ...(config.BUILTIN_IDP ? { checkGrant: isGrantAlive } : {}),
     });
-  }
-  return holder[KEY];
+  });
 }
 
 /** Verifies an MCP access token; throws InvalidAccessTokenError or VerifierUnavailableError. */

@@ -7,20 +7,14 @@
  * call then exchanges afresh.
  */
 import { createHash } from "node:crypto";
+import { processWide } from "@/lib/process-wide";
 import { isExpired, type SessionNextcloudToken } from "./token-types";
 
 const MAX_ENTRIES = 1_000;
 /** Do not hand out a token that expires within this margin (the call still has to reach Nextcloud). */
 const MARGIN_SECONDS = 10;
 
-const KEY = Symbol.for("nextcloud-mcp.exchange-cache");
-type Holder = { [KEY]?: Map<string, SessionNextcloudToken> };
-
-function entries(): Map<string, SessionNextcloudToken> {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= new Map();
-  return holder[KEY];
-}
+const entries = () => processWide("exchange-cache", () => new Map<string, SessionNextcloudToken>());
 
 export function exchangeCacheKey(subjectToken: string, scopes: readonly string[]): string {
   return createHash("sha256").update(subjectToken).update("\n").update([...new Set(scopes)].sort().join(" ")).digest("base64url");

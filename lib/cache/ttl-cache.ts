@@ -14,8 +14,8 @@
  *   unknown ids sent by clients cannot grow memory. Failed loads are never
  *   cached: every waiter gets the error and the next call tries again.
  *
- * Instances that must be shared by every copy of a module (Next.js may load
- * a module more than once per process) are created with `processWideCache`.
+ * Caches that must be shared by every copy of a module are kept with
+ * `processWide` (lib/process-wide.ts).
  */
 
 export interface TtlCache<K, V> {
@@ -79,11 +79,4 @@ export function createTtlCache<K, V>(options: TtlCacheOptions<K, V>): TtlCache<K
       return values.size;
     },
   };
-}
-
-/** One cache per process under `name`, whichever copy of the calling module asks first. */
-export function processWideCache<K, V>(name: string, create: () => TtlCache<K, V>): TtlCache<K, V> {
-  const key = Symbol.for(`nextcloud-mcp.cache.${name}`);
-  const holder = globalThis as { [key: symbol]: TtlCache<K, V> | undefined };
-  return (holder[key] ??= create());
 }

@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 
 export interface EncryptionKey {
   id: string;
@@ -49,14 +50,9 @@ function generatedKeys(dataDir: string): EncryptionKey[] {
     });
 }
 
-const KEY = Symbol.for("nextcloud-mcp.key-ring");
-type Holder = { [KEY]?: KeyRing };
-
 export function getKeyRing(): KeyRing {
-  const holder = globalThis as Holder;
-  if (!holder[KEY]) {
+  return processWide("key-ring", () => {
     const config = getConfig();
-    holder[KEY] = keyRingFrom(config.TOKEN_ENCRYPTION_KEYS ?? generatedKeys(config.DATA_DIR));
-  }
-  return holder[KEY];
+    return keyRingFrom(config.TOKEN_ENCRYPTION_KEYS ?? generatedKeys(config.DATA_DIR));
+  });
 }

@@ -12,6 +12,7 @@
  */
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { processWide } from "@/lib/process-wide";
 import type { CallerIdentity } from "./caller";
 
 const MAX_ENTRIES = 10_000;
@@ -22,14 +23,7 @@ interface Remembered {
   at: number;
 }
 
-const KEY = Symbol.for("nextcloud-mcp.client-capabilities");
-type Holder = { [KEY]?: Map<string, Remembered> };
-
-function store(): Map<string, Remembered> {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= new Map();
-  return holder[KEY];
-}
+const store = () => processWide("client-capabilities", () => new Map<string, Remembered>());
 
 const keyOf = (sub: string, clientId: string) => `${sub}\u0000${clientId}`;
 

@@ -14,6 +14,7 @@ import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 import { APP_VERSION } from "@/lib/version";
 
 const INSTRUCTIONS =
@@ -25,11 +26,8 @@ const INSTRUCTIONS =
 // (with ajv-formats) for every server, i.e. every request: ~1 ms of CPU each
 // time (npm run bench, docs/performance.md). It only checks form-elicitation
 // answers; compiled validators are pure, so sharing them between requests is safe.
-const VALIDATOR = Symbol.for("nextcloud-mcp.json-schema-validator");
-
 export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
-  const holder = globalThis as { [VALIDATOR]?: AjvJsonSchemaValidator };
-  return (holder[VALIDATOR] ??= new AjvJsonSchemaValidator());
+  return processWide("json-schema-validator", () => new AjvJsonSchemaValidator());
 }
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTtlCache, processWideCache } from "@/lib/cache/ttl-cache";
+import { createTtlCache } from "@/lib/cache/ttl-cache";
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -113,15 +113,5 @@ describe("createTtlCache", () => {
     await expect(cache.get("x")).rejects.toThrow("sync failure");
     fail = false;
     expect(await cache.get("x")).toBe("x");
-  });
-});
-
-describe("processWideCache", () => {
-  it("gives every caller of one name the same cache", () => {
-    const make = () => createTtlCache({ ttlMs: 1, maxEntries: 1, load: async (k: string) => k });
-    const first = processWideCache(`test-${Math.random()}`, make);
-    const name = `test-${Math.random()}`;
-    expect(processWideCache(name, make)).toBe(processWideCache(name, make));
-    expect(processWideCache(name, make)).not.toBe(first);
   });
 });
