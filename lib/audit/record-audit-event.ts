@@ -18,6 +18,7 @@
  */
 import { db, type Prisma } from "@/lib/db";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 import { sanitizeAuditDetail } from "./sanitize-audit-detail";
 
 export const AUDIT_EVENTS = ["provisioned", "scopes_added", "exchange_issued", "exchange_denied", "revoked", "guard_refused"] as const;
@@ -48,14 +49,24 @@ type AuditRow = Prisma.AuditEventCreateManyInput & { event: string; outcome: str
 type Pending = { row: AuditRow; settle: () => void };
 type Writer = { queue: Pending[]; writing: boolean };
 
-const WRITER = Symbol.for("nextcloud-mcp.audit-writer");
-function writer(): Writer {
-  const holder = globalThis as { [WRITER]?: Writer };
-  return (holder[WRITER] ??= { queue: [], writing: false });
-}
+const writer = () => processWide<Writer>("audit-writer", () => ({ queue: [], writing: false }));
 
 function failed(row: AuditRow, error: unknown): void {
   log.error("could not record an audit event", { event: row.event, outcome: row.outcome, reason: error instanceof Error ? error.message : String(error) });
+}
+
+/** One batch: a single row as such; several in one INSERT, or row by row if that is refused. */
+async function writeBatch(batch: Pending[]): Promise<void> {
+  const prisma = await db();
+  if (batch.length === 1) {
+    await prisma.auditEvent.create({ data: batch[0]!.row, select: { id: true } });
+    return;
+  }
+  try {
+    await prisma.auditEvent.createMany({ data: batch.map((p) => p.row) });
+  } catch {
+    for (const pending of batch) await prisma.auditEvent.create({ data: pending.row, select: { id: true } }).catch((error: unknown) => failed(pending.row, error));
+  }
 }
 
 async function writeQueued(state: Writer): Promise<void> {
@@ -63,20 +74,8 @@ async function writeQueued(state: Writer): Promise<void> {
   try {
     while (state.queue.length > 0) {
       const batch = state.queue.splice(0, MAX_BATCH);
-      try {
-        const prisma = await db();
-        try {
-          if (batch.length === 1) await prisma.auditEvent.create({ data: batch[0]!.row, select: { id: true } });
-          else await prisma.auditEvent.createMany({ data: batch.map((p) => p.row) });
-        } catch (error) {
-          if (batch.length === 1) throw error;
-          for (const pending of batch) await prisma.auditEvent.create({ data: pending.row, select: { id: true } }).catch((e: unknown) => failed(pending.row, e));
-        }
-      } catch (error) {
-        for (const pending of batch) failed(pending.row, error);
-      } finally {
-        for (const pending of batch) pending.settle();
-      }
+      await writeBatch(batch).catch((error: unknown) => batch.forEach((pending) => failed(pending.row, error)));
+      for (const pending of batch) pending.settle();
     }
   } finally {
     state.writing = false;
