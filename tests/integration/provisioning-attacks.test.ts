@@ -25,6 +25,14 @@ describe(`provisioning attacks on ${kind}`, () => {
     expect(url).toBeTruthy();
     return url!;
   }
+  /** The provisioning page's Continue button, as a form post: answers 303 to the IdP's authorization URL. */
+  const continueFrom = (link: string) =>
+    fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
+      body: new URLSearchParams({ request: new URL(link).searchParams.get("request")! }),
+      redirect: "manual",
+    });
   const statusOf = async (client: PersonClient) => (await client.call("check_provisioning_status")).structuredContent as { is_provisioned: boolean; status: string };
 
   beforeAll(async () => {
@@ -114,12 +122,7 @@ describe(`provisioning attacks on ${kind}`, () => {
   it("an IdP error answer with a valid state ends on a readable page", async () => {
     // Stop at the IdP's consent: take the state from the authorization URL the Continue step produced.
     const link = await freshLink();
-    const continued = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
-      body: new URLSearchParams({ request: new URL(link).searchParams.get("request")! }),
-      redirect: "manual",
-    });
+    const continued = await continueFrom(link);
     expect(continued.status).toBe(303);
     const authorize = new URL(continued.headers.get("location")!);
     expect(authorize.pathname).toBe("/api/oidc/auth");
@@ -135,12 +138,7 @@ describe(`provisioning attacks on ${kind}`, () => {
 
   it("an expired state is refused and stores nothing", async () => {
     const link = await freshLink();
-    const continued = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
-      body: new URLSearchParams({ request: new URL(link).searchParams.get("request")! }),
-      redirect: "manual",
-    });
+    const continued = await continueFrom(link);
     const authorize = new URL(continued.headers.get("location")!);
     const jar = createCookieJar();
     const { authorizeWithLogin } = await import("../helpers/oidc-login");

@@ -5,7 +5,7 @@
  */
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { Card, PageShell } from "@/app/_components/page-shell";
+import { Card, FormError, PageShell } from "@/app/_components/page-shell";
 import { findAccountById } from "@/lib/accounts";
 import { getConfig } from "@/lib/config";
 import { csrfToken, describeConsent, loadInteraction, type ConsentView } from "@/lib/idp/interactions";
@@ -48,11 +48,7 @@ function LoginCard({ uid, csrf, clientName, message }: { uid: string; csrf: stri
         <p className="mt-1 text-sm text-slate-600">
           to continue to <strong className="font-semibold text-slate-900">{clientName}</strong>
         </p>
-        {message ? (
-          <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {message}
-          </p>
-        ) : null}
+        <FormError message={message} />
         <form method="post" action={`/interaction/${uid}/login`} className="mt-4 space-y-4">
           <input type="hidden" name="csrf" value={csrf} />
           <div>

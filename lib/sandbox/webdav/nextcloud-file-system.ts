@@ -151,14 +151,27 @@ export class NextcloudFileSystem extends v2.VirtualFileSystem {
     });
   }
 
+  /**
+   * What MOVE and COPY check and clear first: the target's parent must be a
+   * folder, an existing target needs Overwrite, and its whole subtree goes.
+   * Returns whether the target existed, or the WebDAV error to answer.
+   */
+  private clearTarget(to: v2.Path, overwrite: boolean | undefined): { existed: boolean } | { error: Error } {
+    const target = to.toString();
+    if (!this.resources[to.getParent().toString()]?.type.isDirectory) return { error: v2.Errors.IntermediateResourceMissing };
+    const existed = this.resources[target] !== undefined;
+    if (existed && !overwrite) return { error: v2.Errors.ResourceAlreadyExists };
+    for (const key of Object.keys(this.resources)) if (key === target || key.startsWith(`${target}/`)) delete this.resources[key];
+    return { existed };
+  }
+
   /** A rename of the whole subtree: the same resources (file ids, properties) under new keys. */
   protected _move(from: v2.Path, to: v2.Path, ctx: v2.MoveInfo, callback: v2.ReturnCallback<boolean>): void {
     const source = from.toString();
     const target = to.toString();
-    if (!this.resources[to.getParent().toString()]?.type.isDirectory) return callback(v2.Errors.IntermediateResourceMissing);
-    const existed = this.resources[target] !== undefined;
-    if (existed && !ctx.overwrite) return callback(v2.Errors.ResourceAlreadyExists);
-    for (const key of Object.keys(this.resources)) if (key === target || key.startsWith(`${target}/`)) delete this.resources[key];
+    const cleared = this.clearTarget(to, ctx.overwrite);
+    if ("error" in cleared) return callback(cleared.error);
+    const { existed } = cleared;
     for (const key of Object.keys(this.resources)) {
       if (key === source || key.startsWith(`${source}/`)) {
         this.resources[target + key.slice(source.length)] = this.resources[key]!;
@@ -174,10 +187,9 @@ export class NextcloudFileSystem extends v2.VirtualFileSystem {
   protected _copy(from: v2.Path, to: v2.Path, ctx: v2.CopyInfo, callback: v2.ReturnCallback<boolean>): void {
     const source = from.toString();
     const target = to.toString();
-    if (!this.resources[to.getParent().toString()]?.type.isDirectory) return callback(v2.Errors.IntermediateResourceMissing);
-    const existed = this.resources[target] !== undefined;
-    if (existed && !ctx.overwrite) return callback(v2.Errors.ResourceAlreadyExists);
-    for (const key of Object.keys(this.resources)) if (key === target || key.startsWith(`${target}/`)) delete this.resources[key];
+    const cleared = this.clearTarget(to, ctx.overwrite);
+    if ("error" in cleared) return callback(cleared.error);
+    const { existed } = cleared;
     for (const [key, original] of Object.entries(this.resources)) {
       if (key !== source && !(ctx.depth !== 0 && key.startsWith(`${source}/`))) continue;
       const copy = new v2.VirtualFileSystemResource(original.type);

@@ -5,7 +5,7 @@
  */
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { Card, PageShell } from "@/app/_components/page-shell";
+import { Card, FormError, PageShell } from "@/app/_components/page-shell";
 import { getConfig } from "@/lib/config";
 import { safeDashboardPath } from "@/lib/dashboard/build-auth-options";
 import { getDashboardUser } from "@/lib/dashboard/session";
@@ -38,11 +38,7 @@ export default async function SignInPage({ searchParams }: Props) {
         <p className="mt-2 text-sm text-slate-600">
           See which AI clients can act for you, what this server may do in your Nextcloud, and take it back at any time.
         </p>
-        {message ? (
-          <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {message}
-          </p>
-        ) : null}
+        <FormError message={message} />
         <form method="post" action="/dashboard/sign-in/start" className="mt-6">
           <input type="hidden" name="callbackUrl" value={returnTo} />
           <button type="submit" className="w-full rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
