@@ -3,13 +3,35 @@ import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
-// Integration suites run twice: once on the embedded database (PGlite) and
-// once on the PostgreSQL server (TEST_DB selects; see tests/helpers/databases.ts).
+// Every integration suite runs on the embedded database (PGlite). The suites
+// whose behaviour depends on the database (storage, queries, locks,
+// migrations, several processes on one database) run on the PostgreSQL server
+// too (TEST_DB selects; see tests/helpers/databases.ts). The rest (protocol,
+// pages, tools, sandbox) reach the database only through the code that these
+// suites cover, so a second run would repeat the same paths at twice the cost.
+const DATABASE_DEPENDENT = [
+  "accounts-authenticate",
+  "accounts-cli",
+  "accounts-demo",
+  "app",
+  "audit-events",
+  "dashboard-data",
+  "grant-cache-two-instances",
+  "grant-store-basics",
+  "grant-store-refresh",
+  "grant-store-rotation",
+  "idp-exchange-grant-lookup",
+  "idp-persistence",
+  "keys-rotate",
+  "migrations",
+  "provisioning-link",
+].map((name) => `tests/integration/${name}.test.ts`);
+
 const integration = (db: "pglite" | "postgres") => ({
   resolve: { alias },
   test: {
     name: `integration-${db}`,
-    include: ["tests/integration/**/*.test.ts"],
+    include: db === "pglite" ? ["tests/integration/**/*.test.ts"] : DATABASE_DEPENDENT,
     env: { TEST_DB: db },
     globalSetup: [`tests/integration/global-setup-${db}.ts`],
     // Ceilings, not expectations: some tests restart the app or run the CLI

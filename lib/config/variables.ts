@@ -152,7 +152,7 @@ export const variables = {
     description: "Audience of Nextcloud tokens (what Nextcloud's `user_oidc` app accepts).",
   },
   ACCESS_TOKEN_TTL: {
-    schema: seconds(60, 86_400),
+    schema: seconds(10, 86_400),
     default: "600",
     example: "600",
     description: "Lifetime of MCP access tokens issued by the built-in IdP, in seconds.",
