@@ -93,7 +93,7 @@ function explain(error: unknown, command: Command): string {
   if (error instanceof UsageError) return `${error.message}\n${USAGE[command]}`;
   if (error instanceof DatabaseInUseError) {
     return (
-      `The embedded database is in use by the running app (pid ${error.pid}), and PGlite admits only one process.\n` +
+      `The embedded database is in use by the running app, and PGlite admits only one process.\n` +
       `Stop the app and run this command again, or set DATABASE_URL to a PostgreSQL server (which the app and this command can share).\n` +
       `Nothing was changed.`
     );

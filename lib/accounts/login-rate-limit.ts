@@ -1,16 +1,23 @@
 /**
- * Rate limits on sign-in attempts, per username and per client IP.
+ * Rate limits on sign-in attempts, per source for each username, and per source.
  *
  * Rules:
- * - At most USERNAME_WINDOW.limit failed attempts per username and
- *   IP_WINDOW.limit per IP in a fixed window; beyond that, attempts are
- *   refused with a retry-after and the password is not checked at all.
+ * - At most USERNAME_WINDOW.limit failed attempts per (username, source) and
+ *   IP_WINDOW.limit per source in a fixed window; beyond that, attempts from
+ *   that source are refused with a retry-after and the password is not
+ *   checked at all.
+ * - A username's budget is counted per source, never for the username as a
+ *   whole: a stranger who fails from elsewhere, from any number of addresses,
+ *   cannot lock the owner out (OWASP Authentication Cheat Sheet, "Account
+ *   Lockout": lockout by username alone is a denial of service). Guessing
+ *   stays bounded: each source gets USERNAME_WINDOW.limit guesses per
+ *   username and IP_WINDOW.limit in all per window.
  * - An attempt is counted *before* its password is checked (reserve first),
  *   so concurrent attempts cannot all slip through below the limit. A
- *   successful sign-in then resets its username's window and gives its IP hit
- *   back: only failures count.
- * - The IP is checked before the username, so a blocked IP cannot also burn
- *   the attempts of every username it tries.
+ *   successful sign-in then resets its (username, source) window and gives its
+ *   source hit back: only failures count.
+ * - The source is checked before the username, so a blocked source cannot
+ *   also burn its attempts on every username it tries.
  * - Keys never hold a typed username in clear (people type passwords into the
  *   username field); IPv6 addresses count per /64, the block one client holds.
  */
@@ -50,9 +57,14 @@ function expandIpv6(address: string): string[] {
   return [...left, ...Array<string>(missing).fill("0"), ...right].map((g) => g.replace(/^0+(?=.)/, ""));
 }
 
-export function usernameKey(username: string): string {
-  const digest = createHash("sha256").update(username.trim().toLowerCase(), "utf8").digest("base64url");
-  return `login:user:${digest}`;
+/** The bucket of one username's failures from one source (a source as counted by ipBucketAddress). */
+export function usernameKey(username: string, ip: string): string {
+  const digest = createHash("sha256")
+    .update(username.trim().toLowerCase(), "utf8")
+    .update("\0")
+    .update(ipBucketAddress(ip), "utf8")
+    .digest("base64url");
+  return `login:user-source:${digest}`;
 }
 
 export function ipKey(ip: string): string {
@@ -61,13 +73,13 @@ export function ipKey(ip: string): string {
 
 export type Reservation = { allowed: true; release(success: boolean): Promise<void> } | { allowed: false; retryAfterSeconds: number };
 
-/** Counts an attempt against the IP, then the username; refuses when either is over its limit. */
+/** Counts an attempt against the source, then the username from that source; refuses when either is over its limit. */
 export async function reserveLoginAttempt(username: string, ip: string): Promise<Reservation> {
   void purgeOccasionally();
   const byIp = ipKey(ip);
   const ipHit = await hitBucket(byIp, IP_WINDOW);
   if (ipHit.limited) return { allowed: false, retryAfterSeconds: ipHit.retryAfterSeconds };
-  const byUser = usernameKey(username);
+  const byUser = usernameKey(username, ip);
   const userHit = await hitBucket(byUser, USERNAME_WINDOW);
   if (userHit.limited) return { allowed: false, retryAfterSeconds: userHit.retryAfterSeconds };
   return {

@@ -15,6 +15,18 @@
  * event's time is taken when it is recorded, not when the batch is written.
  * If a batch is refused, its rows are written one by one, so one bad row
  * never costs the others.
+ *
+ * Bounded: at most MAX_QUEUED events wait. While the database is slow or
+ * gone, a busy server would otherwise pile up events (and their callers'
+ * promises) until it runs out of memory. Beyond the bound the *newest*
+ * events are dropped, settled at once: the queue is written from its head,
+ * so keeping it intact keeps the record gap-free from the start of the
+ * trouble (the first denials and revocations, usually the interesting part)
+ * with one gap at its end, and costs nothing per drop. Drops are counted
+ * (auditQueueStats) and reported in one warning per DROP_WARNING_MS with the
+ * count per event name, never a row's content. flushAuditEvents waits for
+ * the queue to empty, bounded by a timeout; the server calls it on SIGTERM /
+ * SIGINT (lib/server/start-server.ts).
  */
 import { db, type Prisma } from "@/lib/db";
 import { log } from "@/lib/log";
@@ -44,12 +56,44 @@ const MAX_SCOPES = 50;
 const field = (value: string | null | undefined, max = MAX_FIELD) => (typeof value === "string" && value.length > 0 ? value.slice(0, max) : null);
 
 export const MAX_BATCH = 200;
+export const MAX_QUEUED = 10_000;
+const DROP_WARNING_MS = 1_000;
 
 type AuditRow = Prisma.AuditEventCreateManyInput & { event: string; outcome: string };
-type Pending = { row: AuditRow; settle: () => void };
-type Writer = { queue: Pending[]; writing: boolean };
+type Pending = { row: AuditRow; settle: () => void; stored: Promise<void> };
+type Writer = {
+  queue: Pending[];
+  /** The batch being written, until it is settled. */
+  inFlight: Pending[];
+  writing: boolean;
+  dropped: number;
+  /** Drops not reported yet, per event name. */
+  unreported: Map<string, number>;
+  warning: NodeJS.Timeout | undefined;
+};
 
-const writer = () => processWide<Writer>("audit-writer", () => ({ queue: [], writing: false }));
+const writer = () =>
+  processWide<Writer>("audit-writer", () => ({ queue: [], inFlight: [], writing: false, dropped: 0, unreported: new Map(), warning: undefined }));
+
+/** Events waiting to be written (the batch being written not included), and events dropped since start. */
+export function auditQueueStats(): { queued: number; dropped: number } {
+  const state = writer();
+  return { queued: state.queue.length, dropped: state.dropped };
+}
+
+function drop(state: Writer, event: string): void {
+  state.dropped++;
+  state.unreported.set(event, (state.unreported.get(event) ?? 0) + 1);
+  if (state.warning) return;
+  state.warning = setTimeout(() => {
+    state.warning = undefined;
+    const byEvent = Object.fromEntries(state.unreported);
+    const dropped = [...state.unreported.values()].reduce((a, b) => a + b, 0);
+    state.unreported.clear();
+    log.warn("audit events dropped: the audit queue is full (the database is slow or unreachable)", { dropped, byEvent, queueLimit: MAX_QUEUED, droppedSinceStart: state.dropped });
+  }, DROP_WARNING_MS);
+  state.warning.unref();
+}
 
 function failed(row: AuditRow, error: unknown): void {
   log.error("could not record an audit event", { event: row.event, outcome: row.outcome, reason: error instanceof Error ? error.message : String(error) });
@@ -74,11 +118,36 @@ async function writeQueued(state: Writer): Promise<void> {
   try {
     while (state.queue.length > 0) {
       const batch = state.queue.splice(0, MAX_BATCH);
+      state.inFlight = batch;
       await writeBatch(batch).catch((error: unknown) => batch.forEach((pending) => failed(pending.row, error)));
+      state.inFlight = [];
       for (const pending of batch) pending.settle();
     }
   } finally {
     state.writing = false;
+  }
+}
+
+/**
+ * Waits until every event recorded so far (and any recorded meanwhile) is
+ * written or its failure logged; false when `timeoutMs` passed first.
+ */
+export async function flushAuditEvents(timeoutMs = 5_000): Promise<boolean> {
+  const state = writer();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    timer.unref();
+  });
+  try {
+    while (state.writing || state.queue.length > 0) {
+      if (!state.writing) void writeQueued(state);
+      const waiting = [...state.inFlight, ...state.queue].map((p) => p.stored);
+      if ((await Promise.race([Promise.all(waiting).then(() => true as const), timedOut])) === false) return false;
+    }
+    return true;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -103,7 +172,10 @@ export async function recordAuditEvent(input: AuditEventInput): Promise<void> {
     return;
   }
   const state = writer();
-  const stored = new Promise<void>((settle) => state.queue.push({ row, settle }));
+  if (state.queue.length >= MAX_QUEUED) return drop(state, row.event);
+  let settle!: () => void;
+  const stored = new Promise<void>((resolve) => (settle = resolve));
+  state.queue.push({ row, settle, stored });
   if (!state.writing) void writeQueued(state);
   await stored;
 }

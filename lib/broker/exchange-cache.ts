@@ -5,6 +5,13 @@
  * MCP token asking for the same scopes, never across users or clients.
  * Bounded in size; nothing is written anywhere. Off by default: every tool
  * call then exchanges afresh.
+ *
+ * Each entry remembers the Nextcloud grant (its row id) the token was issued
+ * under, and the broker uses an entry only after checking, in the database,
+ * that this grant still exists and is active (exchange-session-token.ts).
+ * Revocation at any instance deletes the row, so no instance keeps using a
+ * cached token after it: clearing this process's cache on revocation alone
+ * would only cover the instance that revoked.
  */
 import { createHash } from "node:crypto";
 import { processWide } from "@/lib/process-wide";
@@ -14,30 +21,41 @@ const MAX_ENTRIES = 1_000;
 /** Do not hand out a token that expires within this margin (the call still has to reach Nextcloud). */
 const MARGIN_SECONDS = 10;
 
-const entries = () => processWide("exchange-cache", () => new Map<string, SessionNextcloudToken>());
+export interface CachedExchange {
+  token: SessionNextcloudToken;
+  /** The id of the Nextcloud grant row the token was issued under. */
+  grantId: string;
+}
+
+const entries = () => processWide("exchange-cache", () => new Map<string, CachedExchange>());
 
 export function exchangeCacheKey(subjectToken: string, scopes: readonly string[]): string {
   return createHash("sha256").update(subjectToken).update("\n").update([...new Set(scopes)].sort().join(" ")).digest("base64url");
 }
 
-export function readCachedExchange(key: string, now = Date.now()): SessionNextcloudToken | undefined {
+/** The entry, unless it is about to expire; the caller still checks its grant before using the token. */
+export function readCachedExchange(key: string, now = Date.now()): CachedExchange | undefined {
   const cache = entries();
-  const token = cache.get(key);
-  if (!token) return undefined;
-  if (isExpired(token, MARGIN_SECONDS, now)) {
+  const entry = cache.get(key);
+  if (!entry) return undefined;
+  if (isExpired(entry.token, MARGIN_SECONDS, now)) {
     cache.delete(key);
     return undefined;
   }
-  return token;
+  return entry;
 }
 
-export function cacheExchange(key: string, token: SessionNextcloudToken, now = Date.now()): void {
+export function cacheExchange(key: string, entry: CachedExchange, now = Date.now()): void {
   const cache = entries();
-  if (isExpired(token, MARGIN_SECONDS, now)) return;
-  for (const [k, t] of cache) if (isExpired(t, MARGIN_SECONDS, now)) cache.delete(k);
+  if (isExpired(entry.token, MARGIN_SECONDS, now)) return;
+  for (const [k, e] of cache) if (isExpired(e.token, MARGIN_SECONDS, now)) cache.delete(k);
   // Maps iterate in insertion order: drop the oldest when full.
   while (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, token);
+  cache.set(key, entry);
+}
+
+export function forgetCachedExchange(key: string): void {
+  entries().delete(key);
 }
 
 export function clearExchangeCache(): void {

@@ -11,8 +11,12 @@
  *
  * The result is short-lived, down-scoped, names this server in `act` (§4.1)
  * and is never persisted: at most kept in memory until it expires when
- * EXCHANGE_CACHE=memory. This path never touches the stored refresh token —
- * it does not import the grant store's refresh code at all.
+ * EXCHANGE_CACHE=memory. A cached token is used only while the Nextcloud
+ * grant it was issued under still exists and is active, read from the
+ * database (not the guard's per-process grant cache) on every hit: a
+ * revocation at any instance stops its use at every instance at once. This
+ * path never touches the stored refresh token — it does not import the
+ * grant store's refresh code at all.
  *
  * The IdP decides whether the user's Nextcloud grant covers the scopes; a
  * refusal becomes IdpRefusedError, an unreachable IdP IdpUnreachableError
@@ -27,8 +31,8 @@ import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { callerFromAuthInfo, subjectTokenOf } from "@/lib/mcp/caller";
 import { idpClient } from "@/lib/broker/idp-client";
-import { LAST_USED_RESOLUTION_MS, touchLastUsed } from "@/lib/provisioning/grant-store";
-import { cacheExchange, exchangeCacheKey, readCachedExchange } from "./exchange-cache";
+import { getGrant, LAST_USED_RESOLUTION_MS, touchLastUsed } from "@/lib/provisioning/grant-store";
+import { cacheExchange, exchangeCacheKey, forgetCachedExchange, readCachedExchange } from "./exchange-cache";
 import { classifyIdpError, IdpRefusedError } from "./idp-errors";
 import { sessionNextcloudToken, type SessionNextcloudToken } from "./token-types";
 
@@ -56,9 +60,15 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
   const caller = callerFromAuthInfo(authInfo);
 
   const cacheKey = config.EXCHANGE_CACHE === "memory" ? exchangeCacheKey(subjectToken, requested) : undefined;
+  // With the cache on: the live grant's id, read before the exchange. A token is cached under it,
+  // and a cached token is used only while the same grant is still live (a revoked grant's row is gone).
+  let liveGrantId: string | undefined;
   if (cacheKey) {
+    const grant = await getGrant(caller.sub, config.NEXTCLOUD_AUDIENCE);
+    liveGrantId = grant?.active ? grant.id : undefined;
     const cached = readCachedExchange(cacheKey);
-    if (cached) return cached;
+    if (cached && cached.grantId === liveGrantId) return cached.token;
+    if (cached) forgetCachedExchange(cacheKey);
   }
 
   let response: oidc.TokenEndpointResponse;
@@ -100,6 +110,6 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
       log.warn("could not record the grant's last use", { reason: error instanceof Error ? error.message : String(error) }),
     );
   }
-  if (cacheKey) cacheExchange(cacheKey, token);
+  if (cacheKey && liveGrantId) cacheExchange(cacheKey, { token, grantId: liveGrantId });
   return token;
 }

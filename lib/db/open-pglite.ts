@@ -18,6 +18,16 @@ export interface PgliteHandle {
 }
 
 /**
+ * The folder lock was taken over by another process (this one stalled for
+ * longer than the lock's stale time): two processes must not write one
+ * PGlite folder, so this one stops before it writes again.
+ */
+function lockLost(error: Error): void {
+  console.error(`\n[nextcloud-mcp] the embedded database's lock was lost (${error.message}); stopping to protect the data.\n`);
+  process.exit(1);
+}
+
+/**
  * Opens the embedded database under `<dataDir>/pglite`. PGlite admits one
  * process per data folder: a lock file makes a second process fail with a
  * clear message instead of corrupting the data.
@@ -25,13 +35,15 @@ export interface PgliteHandle {
 export async function openPglite(dataDir: string): Promise<PgliteHandle> {
   const dir = path.resolve(dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
-  const lock = acquireDirectoryLock(path.resolve(dataDir, "pglite.lock"));
+  // A directory (proper-lockfile), named apart from the PID file "pglite.lock" that earlier versions
+  // left: such a leftover is simply ignored.
+  const lock = await acquireDirectoryLock(path.resolve(dataDir, "pglite.lock.d"), { onCompromised: lockLost });
   let db: PGlite;
   try {
     db = new PGlite(dir);
     await db.waitReady;
   } catch (error) {
-    lock.release();
+    await lock.release();
     throw error;
   }
 
@@ -55,7 +67,7 @@ export async function openPglite(dataDir: string): Promise<PgliteHandle> {
     runner,
     async close() {
       await db.close();
-      lock.release();
+      await lock.release();
     },
   };
 }

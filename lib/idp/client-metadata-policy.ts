@@ -11,7 +11,13 @@
  * - grant_types: authorization_code and refresh_token only. The token-exchange
  *   grant belongs to this server's own client alone: an MCP client that could
  *   exchange tokens would reach Nextcloud directly.
- * - token_endpoint_auth_method: none or a client secret method.
+ * - token_endpoint_auth_method: none for every client from the outside (DCR,
+ *   CIMD). MCP clients are public clients that prove possession with PKCE
+ *   (OAuth 2.1 §2.1, MCP authorization spec); a client secret issued to one
+ *   would be stored by oidc-provider in clear in oidc_payloads and protect
+ *   nothing PKCE does not. A request for a secret method is refused with
+ *   invalid_client_metadata (RFC 7591 §3.2.2). Static clients configured by
+ *   the operator (this server's own) may use a client secret method.
  * - client_name required (≤ 100 characters, no control characters) for
  *   registered and CIMD clients; scope values only from the catalogue (then
  *   dropped: what a client gets is decided per request, by resource and consent).
@@ -88,6 +94,9 @@ export function enforceClientMetadata(metadata: ClientMetadata, options: { stric
   const method = metadata.token_endpoint_auth_method;
   if (method !== undefined && !ALLOWED_AUTH_METHODS.has(method)) {
     throw meta("token_endpoint_auth_method must be none, client_secret_basic or client_secret_post");
+  }
+  if (options.strict && method !== undefined && method !== "none") {
+    throw meta("token_endpoint_auth_method must be none: clients register as public clients and use PKCE");
   }
 
   const redirects = metadata.redirect_uris;

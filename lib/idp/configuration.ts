@@ -13,6 +13,7 @@ import { checkClient, recordClient } from "@/lib/auth/client-registry";
 import { OIDC_SCOPES } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
 import { ClientMetadataError, enforceClientMetadata, POLICY_PROPERTY, TOKEN_EXCHANGE_GRANT } from "./client-metadata-policy";
+import { checkRefreshResource } from "./check-refresh-resource";
 import { createGuardedFetch } from "./guarded-fetch";
 import type { PrivateJwk } from "./keys";
 import { errorPage, logoutPage, logoutSuccessPage } from "./pages";
@@ -63,7 +64,12 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
     // OAuth 2.1 §4.1.1: PKCE for every client; oidc-provider implements S256 only.
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
-    rotateRefreshToken: true,
+    // Always rotate (OAuth 2.1 §4.3.1); the hook is called right before the presented
+    // token is consumed, so a bad `resource` is refused while it is still valid.
+    rotateRefreshToken: (ctx: KoaContextWithOIDC) => {
+      checkRefreshResource(ctx as never);
+      return true;
+    },
     // This server's own client keeps one grant per person (dashboard sign-in and Flow 2
     // provisioning share it): an IdP logout must not revoke it, or signing out of the
     // dashboard would silently drop the stored Nextcloud access. Others: the default.

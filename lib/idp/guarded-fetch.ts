@@ -6,7 +6,8 @@
  * - the host's addresses are resolved and checked *before* connecting, and
  *   the connection uses exactly the checked address (no DNS-rebinding gap):
  *   loopback, private (RFC 1918, ULA), link-local, CGNAT, multicast,
- *   documentation and other special-use ranges are refused;
+ *   documentation and other special-use ranges are refused, and IPv6 forms
+ *   that carry an IPv4 address (mapped, 6to4) are judged by that address;
  * - bounded time (the caller's signal, and our own cap) and size.
  *
  * Test escape hatch: TEST_CIMD_ALLOW_LOOPBACK (lib/config refuses it unless
@@ -27,8 +28,12 @@ for (const [net, prefix] of [
   ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
   ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
 ] as const) special.addSubnet(net, prefix, "ipv4");
+// IANA IPv6 Special-Purpose Address Registry, plus deprecated ranges that some
+// stacks still route: ::/96 IPv4-compatible (RFC 4291 §2.5.5.1), fec0::/10
+// site-local (RFC 3879). 64:ff9b::/96 and 64:ff9b:1::/48 are NAT64 (RFC 6052,
+// RFC 8215): they reach IPv4 hosts we cannot see, so they are refused whole.
 for (const [net, prefix] of [
-  ["::", 128], ["64:ff9b::", 96], ["100::", 64], ["2001::", 23], ["2001:db8::", 32], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8],
+  ["::", 96], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["100::", 64], ["2001::", 23], ["2001:db8::", 32], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8],
 ] as const) special.addSubnet(net, prefix, "ipv6");
 
 const loopback = new BlockList();
@@ -42,13 +47,50 @@ export class BlockedAddressError extends Error {
   }
 }
 
+/** The eight 16-bit groups of a valid IPv6 address (a dotted IPv4 tail counts as two). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase();
+  const dotted = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes("::") ? (text.split("::") as [string, string]) : [text, undefined];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const missing = tail === undefined ? 0 : 8 - left.length - right.length;
+  return [...left, ...Array<string>(missing).fill("0"), ...right].map((g) => parseInt(g, 16));
+}
+
+const ipv4From = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+
+/**
+ * The IPv4 address an IPv6 address stands for, where the IPv6 form is only a
+ * wrapper around it: IPv4-mapped ::ffff:0:0/96 (RFC 4291 §2.5.5.2) and 6to4
+ * 2002::/16 (RFC 3056 §2: the IPv4 address in bits 16–47). Such an address is
+ * judged by the IPv4 address it carries.
+ */
+function embeddedIpv4(address: string): string | undefined {
+  const g = ipv6Groups(address);
+  if (g.length !== 8 || g.some((n) => !Number.isInteger(n))) return undefined;
+  if (g.slice(0, 5).every((n) => n === 0) && g[5] === 0xffff) return ipv4From(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return ipv4From(g[1]!, g[2]!);
+  return undefined;
+}
+
 /** True when the address must not be contacted. */
 export function isBlockedAddress(address: string, options: { allowLoopback: boolean }): boolean {
   const family = isIP(address);
   if (family === 0) return true;
   const type = family === 4 ? "ipv4" : "ipv6";
-  const mapped = type === "ipv6" ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
-  if (mapped) return isBlockedAddress(mapped, options);
+  if (type === "ipv6") {
+    const inner = embeddedIpv4(address);
+    if (inner !== undefined) {
+      // Only the plain mapped form of a loopback address counts as loopback for the test hatch.
+      const mapped = ipv6Groups(address)[0] === 0;
+      return isBlockedAddress(inner, { allowLoopback: mapped && options.allowLoopback });
+    }
+  }
   if (loopback.check(address, type)) return !options.allowLoopback;
   return special.check(address, type);
 }

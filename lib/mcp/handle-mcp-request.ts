@@ -11,6 +11,7 @@
  * Only a POST carries MCP messages: without sessions there is no stream to
  * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
  */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
@@ -26,6 +27,7 @@ import { checkToolScopes } from "@/lib/mcp/scope-gate";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 
 export interface McpHandlerOptions {
   /** The tools to offer; the application's catalogue unless a test brings its own. */
@@ -80,14 +82,69 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
   const server = createMcpServer(auth.authInfo, catalogue);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: mode === "json" });
   await server.connect(transport);
-  const response = await transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
-  if (mode === "json" || !response.body) {
-    void server.close();
-    return response;
+  openServers().add(server);
+  // Closing the server closes its transport too, and aborts the signal of a tool still running.
+  const release = () => {
+    if (!openServers().delete(server)) return;
+    server.close().catch((error: unknown) => log.warn("could not close an MCP server", { reason: error instanceof Error ? error.message : String(error) }));
+  };
+  try {
+    const response = await transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
+    if (mode === "json" || !response.body) {
+      release();
+      return response;
+    }
+    return new Response(releasingStream(response.body, release, request.signal), { status: response.status, headers: response.headers });
+  } catch (error) {
+    release();
+    throw error;
   }
-  // SSE: the stream ends once every response was written; release the server then.
-  const release = new TransformStream<Uint8Array, Uint8Array>({ flush: () => void server.close() });
-  return new Response(response.body.pipeThrough(release), { status: response.status, headers: response.headers });
+}
+
+/**
+ * The SSE body, passed through, calling `release` once however the stream
+ * ends: all responses written (the transport closes it), the client cancels
+ * the stream (Next.js cancels the body when the connection closes), or the
+ * request is aborted. Without the last two a client that hangs up would leave
+ * its McpServer, transport and running tool behind.
+ */
+function releasingStream(body: ReadableStream<Uint8Array>, release: () => void, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const onAbort = () => {
+    release();
+    reader.cancel(signal.reason).catch(() => {});
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  const done = () => {
+    signal.removeEventListener("abort", onAbort);
+    release();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          done();
+          controller.close();
+        } else controller.enqueue(chunk.value);
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      done();
+      await reader.cancel(reason).catch(() => {});
+    },
+  });
+}
+
+const openServers = () => processWide("open-mcp-servers", () => new Set<McpServer>());
+
+/** How many per-request MCP servers are open right now (each in-flight request holds one). */
+export function openMcpServerCount(): number {
+  return openServers().size;
 }
 
 function noStore(response: Response): Response {

@@ -10,18 +10,31 @@
  * withRefreshToken, so a concurrent background refresh finishes first and
  * the token revoked is the current one.
  *
- * No partial state: if the IdP cannot be reached, the grant stays as it was
- * and the caller is told to try again (deleting it here while the IdP still
- * honours it would leave a live grant nobody can see or revoke).
+ * No partial state: unless the IdP confirms there is nothing left to revoke,
+ * the grant stays as it was, the failure is audited (outcome error, atIdp
+ * false) and the caller is told (deleting it here while the IdP still
+ * honours the token would leave a live grant nobody can see or revoke).
+ * What counts as "nothing left to revoke" (NOTHING_TO_REVOKE):
+ * - 200: revoked, or the token was already invalid (RFC 7009 §2.2: "invalid
+ *   tokens do not cause an error response");
+ * - invalid_grant / invalid_token: IdPs that do answer an error for a token
+ *   that is no longer valid say that it is dead there.
+ * Everything else keeps the grant: invalid_client (we could not even
+ * authenticate: nothing was looked at), unsupported_token_type (RFC 7009
+ * §2.2.1: the IdP does not revoke this kind of token, so it stays live),
+ * invalid_request, any 5xx or no answer (retryable).
  */
 import * as oidc from "openid-client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { clearExchangeCache } from "@/lib/broker/exchange-cache";
-import { classifyIdpError, IdpRefusedError } from "@/lib/broker/idp-errors";
+import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
 import { getConfig } from "@/lib/config";
 import { idpClient } from "@/lib/broker/idp-client";
 import { deleteGrant, getGrant, GrantNotFoundError, GrantRevokedError } from "./grant-store";
 import { withRefreshToken } from "./with-refresh-token";
+
+/** IdP refusals that mean the refresh token is already dead at the IdP (see above). */
+const NOTHING_TO_REVOKE = new Set(["invalid_grant", "invalid_token"]);
 
 export type RevokeOutcome = { revoked: true; scopes: string[]; atIdp: boolean } | { revoked: false };
 
@@ -38,15 +51,18 @@ export async function revokeNextcloudGrant(input: { userId: string; clientId?: s
           await oidc.tokenRevocation(await idpClient(), refreshToken, { token_type_hint: "refresh_token" });
         } catch (error) {
           const classified = classifyIdpError(error);
-          // RFC 7009 §2.2: an invalid token is answered 200; a refusal (e.g. unsupported_token_type) leaves nothing to revoke there.
-          if (!(classified instanceof IdpRefusedError)) throw classified;
+          if (!(classified instanceof IdpRefusedError && NOTHING_TO_REVOKE.has(classified.error))) throw classified;
         }
         atIdp = true;
         return { value: undefined };
       });
     } catch (error) {
-      // Revoked or deleted meanwhile: nothing left at the IdP to revoke.
-      if (!(error instanceof GrantRevokedError || error instanceof GrantNotFoundError)) throw error;
+      // Revoked or deleted meanwhile: nothing left at the IdP to revoke, go on to the deletion.
+      if (!(error instanceof GrantRevokedError || error instanceof GrantNotFoundError)) {
+        const reason = error instanceof IdpRefusedError ? error.error : error instanceof IdpUnreachableError ? "idp_unreachable" : "internal_error";
+        await recordAuditEvent({ event: "revoked", outcome: "error", userId: input.userId, clientId: input.clientId, scopes: grant.scopes, detail: { atIdp: false, by: "user", reason } });
+        throw error;
+      }
     }
   }
   const deleted = await deleteGrant(input.userId, audience);

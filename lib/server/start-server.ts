@@ -2,18 +2,52 @@
  * Start-up, run once per server process from instrumentation.ts: validate the
  * configuration and open the database (applying pending migrations). Either
  * failing stops the process with one readable message, no stack trace.
+ * Shutdown: on SIGTERM / SIGINT the queued audit events are written before
+ * the process ends (bounded by SHUTDOWN_FLUSH_MS).
  */
 import { ensureDemoAccount, formatDemoAccountNotice } from "@/lib/accounts";
+import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
 import { startBuiltinIdp } from "@/lib/idp/start-idp";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 
 function stop(message: string): never {
   console.error(`\n[nextcloud-mcp] cannot start:\n${message}\n`);
   process.exit(1);
+}
+
+const SHUTDOWN_FLUSH_MS = 5_000;
+const SIGNAL_EXIT_CODES = { SIGTERM: 143, SIGINT: 130 } as const;
+
+/**
+ * Writes the queued audit events when the process is asked to stop. `next
+ * start` has its own handler (it stops accepting connections, waits for the
+ * requests in flight, then exits): the flush runs beside it, and keeps
+ * writing what those last requests record. Where nobody else handles the
+ * signal (NEXT_MANUAL_SIG_HANDLE, a custom server), a listener would keep
+ * the process alive, so this one exits itself once the flush is done.
+ */
+function flushAuditOnShutdown(): void {
+  processWide("audit-shutdown-hook", () => {
+    for (const signal of Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[]) {
+      process.once(signal, () => {
+        const alone = process.listenerCount(signal) === 0;
+        flushAuditEvents(SHUTDOWN_FLUSH_MS)
+          .then((done) => {
+            if (!done) log.warn("shutting down with audit events still unwritten", { timeoutMs: SHUTDOWN_FLUSH_MS });
+          })
+          .catch((error: unknown) => log.error("could not flush audit events at shutdown", { reason: error instanceof Error ? error.message : String(error) }))
+          .finally(() => {
+            if (alone) process.exit(SIGNAL_EXIT_CODES[signal]);
+          });
+      });
+    }
+    return true;
+  });
 }
 
 export async function startServer(): Promise<void> {
@@ -25,6 +59,7 @@ export async function startServer(): Promise<void> {
     throw error;
   }
   if (!config.TRUST_PROXY) installForwardedHeaderGuard();
+  flushAuditOnShutdown();
   try {
     const database = await getDatabase();
     const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}/pglite` : "PostgreSQL (DATABASE_URL)";

@@ -158,37 +158,57 @@ describe(`accounts on ${kind}`, { timeout: 120_000 }, () => {
 
 // Dozens of real scrypt checks: allow for a busy machine.
 describe(`sign-in rate limits on ${kind}`, { timeout: 120_000 }, () => {
-  it("refuses a username after 5 failures in its window, even with the right password, and says when to retry", async () => {
+  it("refuses a username from a source after 5 failures there, even with the right password, and says when to retry", async () => {
     const account = await newUser("victim");
+    const source = uniqueIp();
     for (let i = 0; i < 5; i++) {
-      expect(await authenticate({ username: account.username, password: `guess ${i}`, ip: uniqueIp() })).toEqual({ ok: false, error: "invalid_credentials" });
+      expect(await authenticate({ username: account.username, password: `guess ${i}`, ip: source })).toEqual({ ok: false, error: "invalid_credentials" });
     }
-    const limited = await authenticate({ username: account.username.toUpperCase(), password: PASSWORD, ip: uniqueIp() });
+    const limited = await authenticate({ username: account.username.toUpperCase(), password: PASSWORD, ip: source });
     expect(limited).toEqual({ ok: false, error: "rate_limited", retryAfterSeconds: expect.any(Number) });
     if (limited.ok) throw new Error("unreachable");
     expect(limited.retryAfterSeconds).toBeGreaterThan(0);
     expect(limited.retryAfterSeconds).toBeLessThanOrEqual(900);
     // Other accounts are unaffected.
     const other = await newUser("bystander");
-    expect((await authenticate({ username: other.username, password: PASSWORD, ip: uniqueIp() })).ok).toBe(true);
+    expect((await authenticate({ username: other.username, password: PASSWORD, ip: source })).ok).toBe(true);
+  });
+
+  it("never lets a stranger lock an account out: failures from other sources do not touch the owner's budget", async () => {
+    const account = await newUser("target");
+    // A stranger spends many guesses from many addresses (each below the per-IP limit) ...
+    for (let i = 0; i < 12; i++) {
+      const result = await authenticate({ username: account.username, password: `spray ${i}`, ip: uniqueIp() });
+      expect(result).toEqual({ ok: false, error: "invalid_credentials" });
+    }
+    // ... and exhausts its budget from one address.
+    const stranger = uniqueIp();
+    for (let i = 0; i < 7; i++) await authenticate({ username: account.username, password: `again ${i}`, ip: stranger });
+    expect(await authenticate({ username: account.username, password: PASSWORD, ip: stranger })).toMatchObject({ error: "rate_limited" });
+    // The owner, from their own address, still signs in, and may even mistype a few times first.
+    const owner = uniqueIp();
+    for (let i = 0; i < 4; i++) expect((await authenticate({ username: account.username, password: `typo ${i}`, ip: owner })).ok).toBe(false);
+    expect(await authenticate({ username: account.username, password: PASSWORD, ip: owner })).toEqual({ ok: true, account });
   });
 
   it("lets exactly 5 of 10 concurrent wrong attempts reach the password check (atomic counting)", async () => {
     const account = await newUser("burst");
+    const source = uniqueIp();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => authenticate({ username: account.username, password: `burst ${i}`, ip: uniqueIp() })),
+      Array.from({ length: 10 }, (_, i) => authenticate({ username: account.username, password: `burst ${i}`, ip: source })),
     );
     expect(results.filter((r) => !r.ok && r.error === "invalid_credentials")).toHaveLength(5);
     expect(results.filter((r) => !r.ok && r.error === "rate_limited")).toHaveLength(5);
-    expect((await authenticate({ username: account.username, password: PASSWORD, ip: uniqueIp() })).ok).toBe(false);
+    expect((await authenticate({ username: account.username, password: PASSWORD, ip: source })).ok).toBe(false);
   });
 
   it("lets one of two concurrent attempts through after 4 failures, and refuses the other", async () => {
     const account = await newUser("pair");
-    for (let i = 0; i < 4; i++) await authenticate({ username: account.username, password: `guess ${i}`, ip: uniqueIp() });
+    const source = uniqueIp();
+    for (let i = 0; i < 4; i++) await authenticate({ username: account.username, password: `guess ${i}`, ip: source });
     const pair = await Promise.all([
-      authenticate({ username: account.username, password: PASSWORD, ip: uniqueIp() }),
-      authenticate({ username: account.username, password: PASSWORD, ip: uniqueIp() }),
+      authenticate({ username: account.username, password: PASSWORD, ip: source }),
+      authenticate({ username: account.username, password: PASSWORD, ip: source }),
     ]);
     expect(pair.filter((r) => r.ok)).toHaveLength(1);
     expect(pair.filter((r) => !r.ok && r.error === "rate_limited")).toHaveLength(1);
@@ -196,10 +216,11 @@ describe(`sign-in rate limits on ${kind}`, { timeout: 120_000 }, () => {
 
   it("resets the username's count after a successful sign-in", async () => {
     const account = await newUser("forgetful");
+    const source = uniqueIp();
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < 4; i++) await authenticate({ username: account.username, password: `typo ${i}`, ip: uniqueIp() });
+      for (let i = 0; i < 4; i++) await authenticate({ username: account.username, password: `typo ${i}`, ip: source });
       // 8 failures in all, but never 5 in a row: the success in between resets.
-      expect((await authenticate({ username: account.username, password: PASSWORD, ip: uniqueIp() })).ok).toBe(true);
+      expect((await authenticate({ username: account.username, password: PASSWORD, ip: source })).ok).toBe(true);
     }
   });
 
@@ -219,18 +240,19 @@ describe(`sign-in rate limits on ${kind}`, { timeout: 120_000 }, () => {
     expect(limited).toMatchObject({ ok: false, error: "rate_limited", retryAfterSeconds: expect.any(Number) });
     expect((await authenticate({ username: account.username, password: PASSWORD, ip: uniqueIp() })).ok).toBe(true);
     // The refused attempt did not burn the username's attempts.
-    expect(await prisma.rateLimitBucket.findUnique({ where: { key: usernameKey(account.username) } })).toBeNull();
+    expect(await prisma.rateLimitBucket.findUnique({ where: { key: usernameKey(account.username, `${prefix}:ffff:ffff:ffff:ffff`) } })).toBeNull();
   });
 
   it("starts a new window once the old one has ended, and purges ended windows", async () => {
     const account = await newUser("patient");
-    for (let i = 0; i < 6; i++) await authenticate({ username: account.username, password: `guess ${i}`, ip: uniqueIp() });
-    expect(await authenticate({ username: account.username, password: PASSWORD, ip: uniqueIp() })).toMatchObject({ error: "rate_limited" });
+    const source = uniqueIp();
+    for (let i = 0; i < 6; i++) await authenticate({ username: account.username, password: `guess ${i}`, ip: source });
+    expect(await authenticate({ username: account.username, password: PASSWORD, ip: source })).toMatchObject({ error: "rate_limited" });
     const prisma = await db();
-    const key = usernameKey(account.username);
+    const key = usernameKey(account.username, source);
     // Move the window into the past (the database clock decides, as in production).
     await prisma.$executeRaw`UPDATE "rate_limit_buckets" SET "window_start" = "window_start" - interval '1 hour', "expires_at" = "expires_at" - interval '1 hour' WHERE "key" = ${key}`;
-    expect(await authenticate({ username: account.username, password: "still wrong", ip: uniqueIp() })).toEqual({ ok: false, error: "invalid_credentials" });
+    expect(await authenticate({ username: account.username, password: "still wrong", ip: source })).toEqual({ ok: false, error: "invalid_credentials" });
     expect((await prisma.rateLimitBucket.findUniqueOrThrow({ where: { key } })).count).toBe(1);
 
     const expired = `test:expired:${uniqueName("k")}`;

@@ -4,7 +4,7 @@
  * holds no credential.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AUDIT_EVENTS, recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { AUDIT_EVENTS, flushAuditEvents, recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";
 
 let h: InProcessDatabase;
@@ -71,5 +71,14 @@ describe("recordAuditEvent", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it("flushAuditEvents (the shutdown path) returns once every queued event is stored", async () => {
+    const user = "flush-at-shutdown";
+    // Recorded without waiting, as the provisioning guard does; then the process is asked to stop.
+    for (let i = 0; i < 450; i++) void recordAuditEvent({ event: "exchange_issued", outcome: "success", userId: user, tool: `t${i}` });
+    expect(await flushAuditEvents(30_000)).toBe(true);
+    expect(await h.prisma.auditEvent.count({ where: { userId: user } })).toBe(450);
+    expect(await flushAuditEvents(1_000)).toBe(true); // nothing queued: at once
   });
 });

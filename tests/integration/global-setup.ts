@@ -17,7 +17,7 @@ async function ensurePgliteTemplate(): Promise<void> {
   } finally {
     await handle.close();
   }
-  rmSync(`${work}/pglite.lock`, { force: true });
+  rmSync(`${work}/pglite.lock.d`, { recursive: true, force: true });
   try {
     renameSync(work, target); // atomic: a concurrent run either wins or finds it done
   } catch {

@@ -6,6 +6,10 @@
  * answer only lets the call reach the token exchange, which the IdP refuses
  * because the revocation destroyed its grant (RFC 7009 §2.1, RFC 8693 §2.2.2),
  * so no token is issued and nothing reaches Nextcloud.
+ * With EXCHANGE_CACHE=memory the first instance also holds the Nextcloud
+ * token it exchanged for the call before; a cache hit checks that the grant
+ * it was issued under still exists (issue 19 defect 5), so the revocation
+ * holds there at once too and the cached token is not used.
  * Two app processes on one PostgreSQL database (PGlite is single-process).
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -19,17 +23,20 @@ import { idpEnv, startAppOnPort } from "../helpers/idp-app";
 import { freePort } from "../helpers/ports";
 import { ALICE, openProvisioningLink, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
-describe.runIf(testDbKind() === "postgres")("grant cache across two app instances on one PostgreSQL database", () => {
+describe.runIf(testDbKind() === "postgres").each(["off", "memory"])("grant cache across two app instances on one PostgreSQL database (EXCHANGE_CACHE=%s)", (exchangeCache) => {
   let stack: ProvisioningStack;
   let other: AppServer;
   let alice: PersonClient;
   let atOther: Client;
 
   beforeAll(async () => {
-    stack = await startProvisioningStack();
+    stack = await startProvisioningStack({ EXCHANGE_CACHE: exchangeCache });
     // The second instance: same database, same public URL, same sandbox; reached as through a load
     // balancer (TRUST_PROXY, X-Forwarded-Host naming the public host).
-    other = await startAppOnPort(idpEnv(stack.database, { SANDBOX_PORT: new URL(stack.sandbox.url).port, APP_URL: stack.app.url, TRUST_PROXY: "true" }), await freePort());
+    other = await startAppOnPort(
+      idpEnv(stack.database, { SANDBOX_PORT: new URL(stack.sandbox.url).port, APP_URL: stack.app.url, TRUST_PROXY: "true", EXCHANGE_CACHE: exchangeCache }),
+      await freePort(),
+    );
     alice = await new PersonClient(stack, ALICE).connect();
     const asked = await alice.call("provision_nextcloud_access", { scopes: ["notes.read", "notes.write"] });
     const link = (asked.structuredContent as { provisioning_url?: string }).provisioning_url!;
@@ -53,6 +60,12 @@ describe.runIf(testDbKind() === "postgres")("grant cache across two app instance
 
     const warmedAt = Date.now();
     expect((await alice.call("nc_notes_get", { id })).isError).toBeFalsy(); // the first instance's guard now caches the live grant
+    if (exchangeCache === "memory") {
+      // The same call again is served from the exchange cache: the same Nextcloud token reaches the sandbox.
+      stack.sandbox.seen.clear();
+      expect((await alice.call("nc_notes_get", { id })).isError).toBeFalsy();
+      expect(stack.sandbox.seen.list()).toHaveLength(1);
+    }
     const revoked = (await atOther.callTool({ name: "revoke_nextcloud_access", arguments: {} })) as CallToolResult;
     expect(revoked.isError).toBeFalsy();
     stack.sandbox.seen.clear();

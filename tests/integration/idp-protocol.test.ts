@@ -120,6 +120,23 @@ describe(`built-in IdP protocol on ${kind}`, () => {
     await expect(oidc.refreshTokenGrant(rp, second.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
+  it("answers a refresh with a resource it may not have invalid_target without using up the refresh token", async () => {
+    const { request, result } = await signIn({ scope: "openid offline_access notes.read" });
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(result.redirectUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state });
+    const refresh = tokens.refresh_token!;
+    // Not granted to this client (Nextcloud), not a resource of ours, not even a URI.
+    for (const resource of ["urn:nextcloud-mcp:resource:nextcloud", "https://elsewhere.example/api", "not a uri", `${mcp}#frag`]) {
+      await expect(oidc.refreshTokenGrant(rp, refresh, { resource })).rejects.toMatchObject({ error: "invalid_target" });
+    }
+    await expect(oidc.refreshTokenGrant(rp, refresh, { resource: [mcp, "https://elsewhere.example/api"] as never })).rejects.toMatchObject({ error: "invalid_target" });
+    // The refresh token is still the current one: it works, and rotates as usual.
+    const next = await oidc.refreshTokenGrant(rp, refresh, { resource: mcp });
+    expect(next.refresh_token).toBeTruthy();
+    expect(next.refresh_token).not.toBe(refresh);
+    expect(next.access_token).toBeTruthy();
+    expect(await oidc.refreshTokenGrant(rp, next.refresh_token!)).toMatchObject({ token_type: expect.stringMatching(/bearer/i) });
+  });
+
   it("introspects and revokes opaque refresh tokens (RFC 7662, RFC 7009), and refuses to introspect JWTs", async () => {
     const { request, result } = await signIn({ scope: "openid offline_access notes.read" });
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(result.redirectUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state });

@@ -40,6 +40,9 @@ const BAD: [string, Record<string, unknown>, "invalid_redirect_uri" | "invalid_c
   ["response_types token", { ...good, response_types: ["code", "token"] }, "invalid_client_metadata"],
   ["private_key_jwt", { ...good, token_endpoint_auth_method: "private_key_jwt" }, "invalid_client_metadata"],
   ["client_secret_jwt", { ...good, token_endpoint_auth_method: "client_secret_jwt" }, "invalid_client_metadata"],
+  // MCP clients are public clients with PKCE: no client secret is issued (it would be stored in clear).
+  ["client_secret_basic", { ...good, redirect_uris: ["https://client.example/cb"], token_endpoint_auth_method: "client_secret_basic" }, "invalid_client_metadata"],
+  ["client_secret_post", { ...good, redirect_uris: ["https://client.example/cb"], token_endpoint_auth_method: "client_secret_post" }, "invalid_client_metadata"],
   ["a scope outside the catalogue", { ...good, scope: "openid admin.everything" }, "invalid_client_metadata"],
 ];
 
@@ -67,7 +70,7 @@ describe(`dynamic client registration on ${kind}`, () => {
     }
   });
 
-  it("accepts loopback (any port at authorization), https, private-use scheme and confidential clients", async () => {
+  it("accepts loopback (any port at authorization), https and private-use scheme public clients", async () => {
     const loopback = await register(app, good);
     expect(loopback.status).toBe(201);
     expect(loopback.body.application_type).toBe("native");
@@ -77,9 +80,8 @@ describe(`dynamic client registration on ${kind}`, () => {
     expect(https.body.grant_types).toEqual(["authorization_code", "refresh_token"]);
     const privateUse = await register(app, { ...good, redirect_uris: ["com.example.app:/oauth2redirect"] });
     expect(privateUse.status).toBe(201);
-    const secret = await register(app, { ...good, redirect_uris: ["https://client.example/cb"], token_endpoint_auth_method: "client_secret_basic" });
-    expect(secret.status).toBe(201);
-    expect(secret.body.client_secret).toBeTruthy();
+    expect(https.body.token_endpoint_auth_method).toBe("none");
+    expect(https.body.client_secret).toBeUndefined();
 
     // RFC 8252 §7.3: the port of a loopback redirect URI may vary.
     const rp = await relyingParty(app, loopback.body.client_id as string);

@@ -2,16 +2,24 @@ import { describe, expect, it } from "vitest";
 import { IP_WINDOW, ipBucketAddress, ipKey, USERNAME_WINDOW, usernameKey } from "@/lib/accounts/login-rate-limit";
 
 describe("login rate limit keys", () => {
-  it("limits 5 failures per username and 20 per IP in 15-minute windows", () => {
+  it("limits 5 failures per username from one source and 20 per IP in 15-minute windows", () => {
     expect(USERNAME_WINDOW).toEqual({ limit: 5, windowSeconds: 900 });
     expect(IP_WINDOW).toEqual({ limit: 20, windowSeconds: 900 });
   });
 
-  it("counts a username case- and space-insensitively, without storing it in clear", () => {
-    expect(usernameKey(" Alice ")).toBe(usernameKey("alice"));
-    expect(usernameKey("alice")).not.toBe(usernameKey("bob"));
-    expect(usernameKey("hunter2-typed-as-username")).not.toContain("hunter2");
-    expect(usernameKey("x".repeat(10_000)).length).toBeLessThan(64);
+  it("counts a username case- and space-insensitively per source, without storing it in clear", () => {
+    const ip = "203.0.113.7";
+    expect(usernameKey(" Alice ", ip)).toBe(usernameKey("alice", ip));
+    expect(usernameKey("alice", ip)).not.toBe(usernameKey("bob", ip));
+    expect(usernameKey("hunter2-typed-as-username", ip)).not.toContain("hunter2");
+    expect(usernameKey("x".repeat(10_000), ip).length).toBeLessThan(64);
+  });
+
+  it("gives every source its own budget for a username, one per IPv6 /64", () => {
+    expect(usernameKey("alice", "203.0.113.7")).not.toBe(usernameKey("alice", "203.0.113.8"));
+    expect(usernameKey("alice", "::ffff:203.0.113.7")).toBe(usernameKey("alice", "203.0.113.7"));
+    expect(usernameKey("alice", "2001:db8:aa:bb::1")).toBe(usernameKey("alice", "2001:db8:aa:bb::2"));
+    expect(usernameKey("alice", "2001:db8:aa:bb::1")).not.toBe(usernameKey("alice", "2001:db8:aa:bc::1"));
   });
 
   it.each([

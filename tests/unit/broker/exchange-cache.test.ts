@@ -17,8 +17,8 @@ describe("exchange cache (EXCHANGE_CACHE=memory)", () => {
     clearExchangeCache();
     const now = Date.now();
     const key = exchangeCacheKey("s", ["account.read"]);
-    cacheExchange(key, token(60_000, now), now);
-    expect(readCachedExchange(key, now)).toBeDefined();
+    cacheExchange(key, { token: token(60_000, now), grantId: "g1" }, now);
+    expect(readCachedExchange(key, now)).toMatchObject({ grantId: "g1" });
     expect(readCachedExchange(key, now + 49_000)).toBeDefined();
     expect(readCachedExchange(key, now + 51_000)).toBeUndefined();
     expect(readCachedExchange(key, now)).toBeUndefined(); // dropped once expired
@@ -28,7 +28,7 @@ describe("exchange cache (EXCHANGE_CACHE=memory)", () => {
     clearExchangeCache();
     const now = Date.now();
     const key = exchangeCacheKey("s2", ["account.read"]);
-    cacheExchange(key, token(5_000, now), now);
+    cacheExchange(key, { token: token(5_000, now), grantId: "g1" }, now);
     expect(readCachedExchange(key, now)).toBeUndefined();
   });
 });

@@ -48,4 +48,15 @@ describe("enforceClientMetadata", () => {
     expect(() => enforceClientMetadata({ ...base, scope: "notes.read root" }, { strict: true, internalClientId: "x" })).toThrow(/unknown values: root/);
     expect(() => enforceClientMetadata({ ...base, client_name: undefined }, { strict: false, internalClientId: "x" })).not.toThrow();
   });
+
+  it("lets outside clients (DCR, CIMD) authenticate with none only; static clients may hold a secret", () => {
+    for (const method of ["client_secret_basic", "client_secret_post"] as const) {
+      expect(() => enforceClientMetadata({ ...base, token_endpoint_auth_method: method }, { strict: true, internalClientId: "x" })).toThrow(
+        expect.objectContaining({ code: "invalid_client_metadata" }),
+      );
+      expect(() => enforceClientMetadata({ ...base, token_endpoint_auth_method: method }, { strict: false, internalClientId: "x" })).not.toThrow();
+    }
+    expect(() => enforceClientMetadata({ ...base, token_endpoint_auth_method: "none" }, { strict: true, internalClientId: "x" })).not.toThrow();
+    expect(() => enforceClientMetadata({ ...base }, { strict: true, internalClientId: "x" })).not.toThrow();
+  });
 });

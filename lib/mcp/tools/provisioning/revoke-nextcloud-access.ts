@@ -6,12 +6,12 @@
  * lib/provisioning/revoke-nextcloud-grant.ts.
  */
 import { z } from "zod";
-import { IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
 import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
 
 const output = z.object({
-  status: z.enum(["revoked", "nothing_to_revoke", "retry_later"]),
+  status: z.enum(["revoked", "nothing_to_revoke", "retry_later", "refused_by_idp"]),
   revoked_scopes: z.array(z.string()),
 });
 
@@ -37,6 +37,13 @@ export const revokeNextcloudAccess = defineTool({
         text: `Nextcloud access revoked (${outcome.scopes.join(", ")}). This server can no longer act in your Nextcloud; tools that need it will ask you again.`,
       };
     } catch (error) {
+      if (error instanceof IdpRefusedError) {
+        // Not revoked at the IdP, so not deleted here either (the token may still be live there).
+        return {
+          structured: { status: "refused_by_idp", revoked_scopes: [] },
+          text: `The identity provider refused to revoke your Nextcloud access (${error.error}), so nothing was revoked and your access is unchanged. Ask the administrator, or revoke it at the identity provider.`,
+        };
+      }
       if (!(error instanceof IdpUnreachableError)) throw error;
       return {
         structured: { status: "retry_later", revoked_scopes: [] },

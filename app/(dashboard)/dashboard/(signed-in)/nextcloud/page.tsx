@@ -18,7 +18,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const ERRORS: Record<string, string> = {
   no_scopes: "Pick at least one scope to add.",
   nothing_to_revoke: "There was no Nextcloud access to revoke.",
-  revoke_failed: "The identity provider could not be reached, so nothing was revoked. Try again in a moment.",
+  revoke_failed: "The identity provider could not be reached or did not confirm the revocation, so nothing was revoked and your access is unchanged. Try again in a moment; if it keeps failing, ask the administrator.",
 };
 
 const FLOW_LABEL = {

@@ -1,0 +1,103 @@
+/**
+ * A stateless MCP request gets its own McpServer + transport; they must be
+ * closed however the request ends (issue 19 defect 10): after a JSON answer,
+ * after an SSE stream ends, and when the client goes away mid-stream (the
+ * response stream is cancelled, or the request is aborted). Authentication
+ * is off (NODE_ENV=test only) so the handler runs in this process without an
+ * IdP; a test catalogue holds a tool that waits until it is told to finish.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineTool } from "@/lib/mcp/tool-definition";
+
+let handleMcpPost: typeof import("@/lib/mcp/handle-mcp-request").handleMcpPost;
+let openMcpServerCount: typeof import("@/lib/mcp/handle-mcp-request").openMcpServerCount;
+const saved = { ...process.env };
+
+let finish: () => void = () => {};
+const slow = defineTool({
+  name: "slow_test_tool",
+  title: "Slow",
+  description: "Waits until the test lets it finish (test catalogue entry).",
+  input: z.object({}),
+  output: z.object({ done: z.boolean() }),
+  annotations: { readOnlyHint: true },
+  requiredScopes: [],
+  async run(_input, { signal }) {
+    await new Promise<void>((resolve) => {
+      finish = resolve;
+      signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    return { structured: { done: true }, text: "done" };
+  },
+});
+const catalogue = [slow];
+
+beforeAll(async () => {
+  Object.assign(process.env, { NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true", APP_URL: "http://127.0.0.1:3999" });
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
+  ({ handleMcpPost, openMcpServerCount } = await import("@/lib/mcp/handle-mcp-request"));
+});
+afterAll(() => {
+  process.env = saved;
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
+});
+
+function call(accept: string, signal?: AbortSignal): Promise<Response> {
+  return handleMcpPost(
+    new Request("http://127.0.0.1:3999/api/mcp", {
+      method: "POST",
+      headers: { host: "127.0.0.1:3999", "content-type": "application/json", accept },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "slow_test_tool", arguments: {} } }),
+      signal,
+    }),
+    { catalogue },
+  );
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("MCP server lifetime per request", () => {
+  it("closes the server after a JSON answer and after a completed SSE stream", async () => {
+    const before = openMcpServerCount();
+    const json = call("application/json");
+    await until(() => openMcpServerCount() === before + 1, "the server to open");
+    finish();
+    expect((await json).status).toBe(200);
+    await until(() => openMcpServerCount() === before, "the server to close");
+
+    const sse = await (async () => {
+      const pending = call("text/event-stream");
+      await until(() => openMcpServerCount() === before + 1, "the server to open");
+      return pending;
+    })();
+    expect(sse.headers.get("content-type")).toMatch(/text\/event-stream/);
+    finish();
+    expect(await sse.text()).toMatch(/"done":true/);
+    await until(() => openMcpServerCount() === before, "the server to close");
+  });
+
+  it("closes the server when the client cancels the SSE stream before the answer", async () => {
+    const before = openMcpServerCount();
+    const response = await call("text/event-stream");
+    expect(openMcpServerCount()).toBe(before + 1);
+    await response.body!.cancel();
+    await until(() => openMcpServerCount() === before, "the server to close after the stream was cancelled");
+  });
+
+  it("closes the server when the request is aborted (client disconnected)", async () => {
+    const before = openMcpServerCount();
+    const controller = new AbortController();
+    const response = await call("text/event-stream", controller.signal);
+    expect(openMcpServerCount()).toBe(before + 1);
+    controller.abort();
+    await until(() => openMcpServerCount() === before, "the server to close after the request was aborted");
+    await response.body!.cancel().catch(() => {});
+  });
+});
