@@ -34,7 +34,7 @@ export function ConsentCard({ uid, csrf, view, accountName }: { uid: string; csr
       <form method="post" action={`/interaction/${uid}/consent`} className="mt-5">
         <p className="text-sm text-slate-700">
           {view.options.groups.length > 0
-            ? "Untick anything you do not want to allow. The client's tools for it will not be available to it."
+            ? "Untick anything you do not want to allow: the client then does not get the tools that need it."
             : "The client asks for nothing beyond knowing who you are."}
           {view.alsoGrantsNextcloud ? " What you allow here also lets this server act in your Nextcloud for these tools, with no separate step." : ""}
         </p>
