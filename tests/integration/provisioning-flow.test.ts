@@ -85,7 +85,8 @@ describe(`provisioning end to end on ${kind}`, () => {
   });
 
   it("provision_nextcloud_access says access is already provisioned and how to add or revoke", async () => {
-    const result = await alice.call("provision_nextcloud_access");
+    // Named explicitly: without arguments it would ask for every Nextcloud scope Alice's client holds (all tool scopes).
+    const result = await alice.call("provision_nextcloud_access", { scopes: ["account.read"] });
     expect(result.structuredContent).toMatchObject({ status: "already_provisioned", granted_scopes: ["account.read"], provisioning_url: null });
     expect(textOf(result)).toMatch(/revoke_nextcloud_access/);
   });

@@ -10,7 +10,7 @@ import type { SeenToken } from "@/lib/sandbox/token-log";
 import { testDbKind } from "../helpers/databases";
 import { authorizationRequest, register, relyingParty } from "../helpers/idp-app";
 import { createCookieJar } from "../helpers/oidc-login";
-import { ALICE, linkIn, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { ALICE, BOB, linkIn, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 
@@ -84,5 +84,23 @@ describe(`hybrid mode on ${kind}`, () => {
     const after = await alice.call("nc_get_user_info");
     expect(after.isError).toBe(true);
     expect(linkIn(textOf(after))).toBeTruthy();
+  });
+
+  it("one set of ticks decides both: a person who unticks files.write gives neither the client nor this server that access", async () => {
+    const bob = await new PersonClient(stack, BOB, { untick: ["files.write"] }).connect();
+    try {
+      const names = (await bob.client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain("nc_webdav_read_file");
+      expect(names).not.toContain("nc_webdav_write_file");
+      const claims = JSON.parse(Buffer.from(bob.provider.tokens()!.access_token.split(".")[1]!, "base64url").toString()) as { scope: string };
+      expect(claims.scope.split(" ")).not.toContain("files.write");
+      const status = await bob.call("check_provisioning_status");
+      expect(status.structuredContent).toMatchObject({ is_provisioned: true, flow_type: "hybrid" });
+      const granted = (status.structuredContent as { scopes: string[] }).scopes;
+      expect(granted).not.toContain("files.write");
+      expect(granted.sort()).toEqual(offeredResourceScopes().filter((s) => s !== "files.write").sort());
+    } finally {
+      await bob.close();
+    }
   });
 });

@@ -82,6 +82,13 @@ describe("what the model sees", () => {
     expect(describeWithAccess(whoami)).toMatch(/Access: none/);
   });
 
+  it("provision_nextcloud_access offers only the scopes some Nextcloud tool uses", () => {
+    const tool = TOOL_CATALOGUE.find((t) => t.name === "provision_nextcloud_access")!;
+    expect(tool.input.safeParse({ scopes: ["notes.read", "files.write"] }).success).toBe(true);
+    expect(tool.input.safeParse({ scopes: ["calendar.read"] }).success).toBe(false);
+    expect(JSON.stringify(z.toJSONSchema(tool.input))).not.toMatch(/calendar|contacts|deck/);
+  });
+
   it("instructions name only the offered areas and how provisioning goes", () => {
     const text = serverInstructions(TOOL_CATALOGUE);
     expect(text).toMatch(/notes/);
