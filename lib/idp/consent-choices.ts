@@ -9,9 +9,10 @@
  *   rejected without asking, so it never reaches a grant or a token;
  * - `openid` is required (it is what signing in means); every other scope shown
  *   can be unticked;
- * - defaults: everything shown is ticked. The challenge asked for exactly the
- *   tool scopes, reads and writes alike; a write the client did not request
- *   is never shown (so never ticked);
+ * - defaults: everything shown is ticked, except what the person declined on
+ *   an earlier consent of this client (lib/idp/declined-scopes.ts): asked
+ *   again, unticked. The challenge asked for exactly the tool scopes, reads
+ *   and writes alike; a write the client did not request is never shown;
  * - the posted choice is checked against what was shown (zod): a forged extra
  *   scope refuses the whole form instead of being ignored;
  * - unticked scopes are recorded as rejected (oidc-provider Grant
@@ -73,17 +74,18 @@ function resourceChoices(request: ConsentRequest, offered: readonly string[]): s
   return offered.filter((s) => requested.has(s));
 }
 
-export function consentOptions(request: ConsentRequest, offered: readonly string[]): ConsentOptions {
+/** `declinedBefore`: scopes the person unticked on an earlier consent of this client (start unticked). */
+export function consentOptions(request: ConsentRequest, offered: readonly string[], declinedBefore: ReadonlySet<string> = new Set()): ConsentOptions {
   const tools = resourceChoices(request, offered);
   const groups: ConsentGroup[] = [];
   for (const scope of info(tools)) {
     const key = scope.app!;
     let group = groups.find((g) => g.key === key);
     if (!group) groups.push((group = { key, title: SCOPE_APP_TITLES[key], choices: [] }));
-    group.choices.push({ scope, ticked: true });
+    group.choices.push({ scope, ticked: !declinedBefore.has(scope.name) });
   }
   const session = info(request.missingOIDCScope.filter((s) => !REQUIRED_SCOPES.includes(s)));
-  if (session.length > 0) groups.push({ key: "session", title: "About you and staying connected", choices: session.map((scope) => ({ scope, ticked: true })) });
+  if (session.length > 0) groups.push({ key: "session", title: "About you and staying connected", choices: session.map((scope) => ({ scope, ticked: !declinedBefore.has(scope.name) })) });
   return {
     required: info(request.missingOIDCScope.filter((s) => REQUIRED_SCOPES.includes(s))),
     groups,

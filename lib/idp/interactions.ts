@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { checkClient, type ClientKind } from "@/lib/auth/client-registry";
 import { consentOptions, decideConsent, parseConsentSelection, type ConsentOptions, type ConsentRequest } from "./consent-choices";
+import { declinedScopes, forgetDeclined, type GrantWithRejections } from "./declined-scopes";
 import { loadCookieKeys } from "./keys";
 import { getProvider } from "./provider";
 import { hybridNextcloudScopes, recordHybridGrant } from "@/lib/provisioning/record-hybrid-grant";
@@ -126,7 +127,8 @@ export async function describeConsent(details: Interaction, offered: readonly st
   const client = await provider.Client.find(clientId);
   const check = await checkClient(clientId);
   const request = consentRequestOf(details);
-  const options = consentOptions(request, offered);
+  const grant = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const options = consentOptions(request, offered, declinedScopes(grant as GrantWithRejections | undefined));
   return {
     clientId,
     clientName: client?.clientName ?? clientId,
@@ -158,6 +160,8 @@ export async function approveConsent(details: Interaction, offered: readonly str
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
   const grant = existing ?? new provider.Grant({ accountId, clientId });
   const { missingOIDCClaims } = details.prompt.details as { missingOIDCClaims?: string[] };
+  // A scope declined before and ticked now: oidc-provider would keep hiding it while it stays rejected.
+  forgetDeclined(grant as GrantWithRejections, [...decision.oidc.grant, ...Object.values(decision.resources).flatMap((r) => r.grant)]);
   if (decision.oidc.grant.length) grant.addOIDCScope(decision.oidc.grant.join(" "));
   if (decision.oidc.reject.length) grant.rejectOIDCScope(decision.oidc.reject.join(" "));
   if (missingOIDCClaims?.length) grant.addOIDCClaims(missingOIDCClaims);

@@ -20,6 +20,8 @@ export interface AuthorizeOptions {
   consent?: "allow" | "deny";
   /** Scope checkboxes to untick on the consent page (the rest is sent as the page ticked it, like a browser). */
   untick?: readonly string[];
+  /** Scope checkboxes to tick that the page showed unticked. */
+  tick?: readonly string[];
   /** Extra `scope` values to post that the page did not offer (a forged form). */
   forgeScopes?: readonly string[];
   jar?: CookieJar;
@@ -144,7 +146,9 @@ export async function authorizeWithLogin(options: AuthorizeOptions): Promise<Aut
       steps.push("consent");
       consentChoices = scopeCheckboxes(html);
       const body = new URLSearchParams({ csrf, decision: options.consent ?? "allow" });
-      for (const [scope, ticked] of Object.entries(consentChoices)) if (ticked && !options.untick?.includes(scope)) body.append("scope", scope);
+      for (const [scope, ticked] of Object.entries(consentChoices)) {
+        if ((ticked || options.tick?.includes(scope)) && !options.untick?.includes(scope)) body.append("scope", scope);
+      }
       for (const scope of options.forgeScopes ?? []) body.append("scope", scope);
       url = new URL(consent, url);
       res = await request(url, { method: "POST", body });

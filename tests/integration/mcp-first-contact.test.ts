@@ -114,6 +114,31 @@ describe(`first contact with the built-in IdP (${kind})`, () => {
     await client.close();
   });
 
+  it("a declined scope is asked again, unticked, when the client asks for it again (step-up); ticking it then widens the grant", async () => {
+    // Without a refresh token: the SDK (1.32) answers a 403 by refreshing when it holds one, which never widens
+    // the scope ("Server returned 403 after trying upscoping"), so only a client without one reaches the browser.
+    const { client, provider } = await connect(mcpUrl, BOB, ["files.write", "offline_access"]);
+    const jar = createCookieJar();
+    const transport = newTransport(mcpUrl, provider);
+    await client.close();
+    await client.connect(transport);
+    const write = () => client.callTool({ name: "nc_webdav_write_file", arguments: { path: "/step-up.txt", content: "hello" } });
+    await expect(write()).rejects.toBeInstanceOf(UnauthorizedError); // 403 insufficient_scope → the SDK asks for authorization
+    expect(provider.authorizationRequests.at(-1)!.searchParams.get("scope")!.split(" ")).toContain("files.write");
+
+    const declinedAgain = await authorizeWithLogin({ authorizationUrl: provider.lastAuthorizationUrl!, username: BOB.username, password: BOB.password, jar });
+    expect(declinedAgain.consentChoices).toMatchObject({ "files.write": false });
+    expect(declinedAgain.code).toBeDefined();
+    const widened = await authorizeWithLogin({ authorizationUrl: provider.lastAuthorizationUrl!, username: BOB.username, password: BOB.password, jar, tick: ["files.write"] });
+    // The first code was not redeemed: the second authorization (same request URL, new PKCE not needed) carries the choice.
+    await transport.finishAuth(widened.code!);
+    expect(claimsOf(provider.tokens()!.access_token).scope!.split(" ")).toContain("files.write");
+    const fresh = new Client({ name: "first-contact-again", version: "1.0.0" });
+    await fresh.connect(newTransport(mcpUrl, provider));
+    expect((await fresh.listTools()).tools.map((t) => t.name)).toContain("nc_webdav_write_file");
+    await Promise.all([client.close(), fresh.close()]);
+  });
+
   it("a person who unticks offline_access: no refresh token", async () => {
     const { client, provider } = await connect(mcpUrl, ALICE, ["offline_access"]);
     expect(provider.tokens()!.refresh_token).toBeUndefined();
