@@ -4,7 +4,6 @@
  * (RFC 9728 §3.1, what MCP clients derive from the endpoint URL) and at the
  * root location for clients that only try that.
  */
-import { mcpScopesSupported } from "@/lib/auth/scope-policy";
 import type { Config } from "@/lib/config";
 
 export interface ProtectedResourceMetadata {
@@ -22,13 +21,19 @@ export function resourceMetadataUrl(config: Pick<Config, "APP_URL" | "MCP_URL">)
   return `${new URL(config.APP_URL).origin}/.well-known/oauth-protected-resource${path}`;
 }
 
-export function protectedResourceMetadata(config: Pick<Config, "APP_URL" | "MCP_URL" | "ISSUER">): ProtectedResourceMetadata {
+/**
+ * `scopesSupported`: what a client should request (lib/mcp/offered-scopes.ts,
+ * passed in so that lib/auth imports no tool). MCP 2025-11-25 clients without
+ * a challenge `scope` request every scope listed here, so the list holds
+ * openid and offline_access besides the tool scopes (RFC 9728 §2: "scope
+ * values … used in authorization requests to request access to this resource").
+ */
+export function protectedResourceMetadata(config: Pick<Config, "APP_URL" | "MCP_URL" | "ISSUER">, scopesSupported: readonly string[]): ProtectedResourceMetadata {
   return {
     // RFC 9728 §3.3: must equal the resource identifier clients use, exactly (no trailing slash).
     resource: config.MCP_URL,
     authorization_servers: [config.ISSUER],
-    // offline_access is an OpenID Connect scope of the IdP, not a permission of this resource.
-    scopes_supported: mcpScopesSupported(),
+    scopes_supported: [...scopesSupported],
     // RFC 6750 §2.1 only: query and body tokens are refused.
     bearer_methods_supported: ["header"],
     resource_name: "Nextcloud MCP server",

@@ -12,6 +12,18 @@
 
 export type ResourceKind = "mcp" | "nextcloud";
 
+/** The Nextcloud app a resource scope belongs to: consent pages group scopes by it. */
+export type ScopeApp = "account" | "notes" | "files" | "calendar" | "contacts" | "deck";
+
+export const SCOPE_APP_TITLES: Readonly<Record<ScopeApp, string>> = {
+  account: "Your account",
+  notes: "Notes",
+  files: "Files",
+  calendar: "Calendar",
+  contacts: "Contacts",
+  deck: "Deck",
+};
+
 export interface ScopeInfo {
   name: string;
   /** Short label, e.g. "Read your notes". */
@@ -21,6 +33,8 @@ export interface ScopeInfo {
   /** OpenID Connect scopes (not tied to a resource). */
   oidc?: boolean;
   resources: readonly ResourceKind[];
+  /** The Nextcloud app of a resource scope (absent for OpenID Connect scopes). */
+  app?: ScopeApp;
   /** Changes data (shown with emphasis on consent pages). */
   writes?: boolean;
 }
@@ -38,17 +52,17 @@ export const SCOPES: readonly ScopeInfo[] = [
     oidc: true,
     resources: [],
   },
-  { name: "account.read", title: "See your Nextcloud account", explanation: "Your Nextcloud user id, display name, email, quota and groups.", resources: both },
-  { name: "notes.read", title: "Read your notes", explanation: "List, search and open notes in the Nextcloud Notes app.", resources: both },
-  { name: "notes.write", title: "Change your notes", explanation: "Create, edit, append to and delete notes.", resources: both, writes: true },
-  { name: "files.read", title: "Read your files", explanation: "List folders, search and read files in your Nextcloud.", resources: both },
-  { name: "files.write", title: "Change your files", explanation: "Upload, overwrite, move, copy and delete files and folders.", resources: both, writes: true },
-  { name: "calendar.read", title: "Read your calendars", explanation: "See calendars, events and tasks.", resources: both },
-  { name: "calendar.write", title: "Change your calendars", explanation: "Create, change and delete events and tasks.", resources: both, writes: true },
-  { name: "contacts.read", title: "Read your contacts", explanation: "See address books and contacts.", resources: both },
-  { name: "contacts.write", title: "Change your contacts", explanation: "Create, change and delete contacts.", resources: both, writes: true },
-  { name: "deck.read", title: "Read your Deck boards", explanation: "See boards, stacks and cards.", resources: both },
-  { name: "deck.write", title: "Change your Deck boards", explanation: "Create, move, change and delete cards and stacks.", resources: both, writes: true },
+  { name: "account.read", title: "See your Nextcloud account", explanation: "Your Nextcloud user id, display name, email, quota and groups.", app: "account", resources: both },
+  { name: "notes.read", title: "Read your notes", explanation: "List, search and open notes in the Nextcloud Notes app.", app: "notes", resources: both },
+  { name: "notes.write", title: "Change your notes", explanation: "Create, edit, append to and delete notes.", app: "notes", resources: both, writes: true },
+  { name: "files.read", title: "Read your files", explanation: "List folders, search and read files in your Nextcloud.", app: "files", resources: both },
+  { name: "files.write", title: "Change your files", explanation: "Upload, overwrite, move, copy and delete files and folders.", app: "files", resources: both, writes: true },
+  { name: "calendar.read", title: "Read your calendars", explanation: "See calendars, events and tasks.", app: "calendar", resources: both },
+  { name: "calendar.write", title: "Change your calendars", explanation: "Create, change and delete events and tasks.", app: "calendar", resources: both, writes: true },
+  { name: "contacts.read", title: "Read your contacts", explanation: "See address books and contacts.", app: "contacts", resources: both },
+  { name: "contacts.write", title: "Change your contacts", explanation: "Create, change and delete contacts.", app: "contacts", resources: both, writes: true },
+  { name: "deck.read", title: "Read your Deck boards", explanation: "See boards, stacks and cards.", app: "deck", resources: both },
+  { name: "deck.write", title: "Change your Deck boards", explanation: "Create, move, change and delete cards and stacks.", app: "deck", resources: both, writes: true },
 ];
 
 const BY_NAME = new Map(SCOPES.map((s) => [s.name, s]));
@@ -65,6 +79,18 @@ export const OIDC_SCOPES: readonly string[] = SCOPES.filter((s) => s.oidc).map((
 
 export function resourceScopes(kind: ResourceKind): string[] {
   return SCOPES.filter((s) => s.resources.includes(kind)).map((s) => s.name);
+}
+
+/**
+ * The resource scopes some tool requires, in catalogue order: the only
+ * resource scopes offered anywhere (challenge, metadata, consent, provisioning).
+ * A scope no tool uses grants nothing, so offering it would only ask a person
+ * to approve a permission that does nothing. Callers pass the tools in
+ * (lib/mcp/offered-scopes.ts holds the catalogue), so this module imports no tool.
+ */
+export function scopesUsedBy(tools: readonly { requiredScopes: readonly string[] }[]): string[] {
+  const used = new Set(tools.flatMap((t) => t.requiredScopes));
+  return SCOPES.filter((s) => s.resources.length > 0 && used.has(s.name)).map((s) => s.name);
 }
 
 /** Splits a space-delimited scope string (RFC 6749 §3.3) into unique names, in order. */

@@ -6,8 +6,9 @@ import { protectedResourceMetadata } from "@/lib/auth/protected-resource-metadat
 import { getConfig } from "@/lib/config";
 import { corsHeaders, preflightResponse } from "@/lib/http/cors";
 
-export function resourceMetadataResponse(): Response {
-  return Response.json(protectedResourceMetadata(getConfig()), {
+/** `scopesSupported`: see protectedResourceMetadata. */
+export function resourceMetadataResponse(scopesSupported: readonly string[]): Response {
+  return Response.json(protectedResourceMetadata(getConfig(), scopesSupported), {
     headers: { ...corsHeaders({ kind: "public" }), "Cache-Control": "public, max-age=300" },
   });
 }

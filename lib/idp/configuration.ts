@@ -18,6 +18,7 @@ import { createGuardedFetch } from "./guarded-fetch";
 import type { PrivateJwk } from "./keys";
 import { errorPage, logoutPage, logoutSuccessPage } from "./pages";
 import { findGrantIds, PrismaAdapter } from "./prisma-adapter";
+import { reopenDeclined, type GrantWithRejections } from "./declined-scopes";
 import { describeResource, mcpResourceIndicator } from "./resources";
 
 export const CIMD_BODY_LIMIT = 5 * 1024;
@@ -184,7 +185,10 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
       const id = result?.consent?.grantId || session.grantIdFor(client.clientId) || (await findGrantIds(session.accountId, client.clientId))[0];
       if (!id) return undefined;
       const grant = await ctx.oidc.provider.Grant.find(id);
-      return grant && grant.accountId === session.accountId && grant.clientId === client.clientId ? grant : undefined;
+      if (!grant || grant.accountId !== session.accountId || grant.clientId !== client.clientId) return undefined;
+      // A new request (not the resume after consent) may ask again for what the person once declined (lib/idp/declined-scopes.ts).
+      if (!result?.consent) reopenDeclined(grant as GrantWithRejections, (ctx.oidc as unknown as { requestParamScopes: Set<string> }).requestParamScopes);
+      return grant;
     },
     interactions: {
       policy,

@@ -62,7 +62,12 @@ export async function readInteractionForm(
   if (!isSameOriginPost(request)) return { refusal: formProblem(403, "The form was sent from another site.") };
   let fields: Record<string, unknown>;
   try {
-    fields = Object.fromEntries(await request.formData());
+    // A repeated name (the consent page's `scope` checkboxes) becomes an array; single names stay strings.
+    fields = {};
+    for (const [name, value] of await request.formData()) {
+      const seen = fields[name];
+      fields[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    }
   } catch {
     return { refusal: formProblem(400, "The form could not be read.") };
   }

@@ -14,11 +14,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { checkClient, type ClientKind } from "@/lib/auth/client-registry";
-import { scopeInfo, type ResourceKind, type ScopeInfo } from "@/lib/auth/scopes";
+import { consentOptions, decideConsent, parseConsentSelection, type ConsentOptions, type ConsentRequest } from "./consent-choices";
+import { declinedScopes, forgetDeclined, type GrantWithRejections } from "./declined-scopes";
 import { loadCookieKeys } from "./keys";
 import { getProvider } from "./provider";
 import { hybridNextcloudScopes, recordHybridGrant } from "@/lib/provisioning/record-hybrid-grant";
-import { nextcloudResourceIndicator, resourceKind } from "./resources";
+import { resourceKind } from "./resources";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
@@ -91,20 +92,16 @@ export async function checkCsrfToken(uid: string, token: unknown): Promise<boole
 
 // ── Consent ─────────────────────────────────────────────────────────────────
 
-export interface ConsentResource {
-  indicator: string;
-  kind: ResourceKind;
-  scopes: ScopeInfo[];
-}
-
 export interface ConsentView {
   clientId: string;
   clientName: string;
   clientKind: ClientKind | "unknown";
   /** Where the browser is sent back: a host, or a private-use scheme. */
   redirectTarget: string;
-  identityScopes: ScopeInfo[];
-  resources: ConsentResource[];
+  /** What the person may tick or untick, grouped by Nextcloud app (lib/idp/consent-choices.ts). */
+  options: ConsentOptions;
+  /** Hybrid mode: the ticks also decide what this server may do in Nextcloud. */
+  alsoGrantsNextcloud: boolean;
 }
 
 function redirectTarget(uri: unknown): string {
@@ -113,58 +110,68 @@ function redirectTarget(uri: unknown): string {
   return url.protocol === "https:" || url.protocol === "http:" ? url.host : `${url.protocol}//`;
 }
 
-function known(names: readonly string[]): ScopeInfo[] {
-  return names.map((n) => scopeInfo(n)).filter((s): s is ScopeInfo => s !== undefined);
-}
-
-export async function describeConsent(details: Interaction): Promise<ConsentView> {
-  const provider = await getProvider();
-  const clientId = String(details.params.client_id ?? "");
-  const client = await provider.Client.find(clientId);
-  const check = await checkClient(clientId);
+/** The consent prompt's request: oidc-provider's missing scopes (our resources only), plus hybrid mode's Nextcloud scopes. */
+export function consentRequestOf(details: Interaction): ConsentRequest {
   const { missingOIDCScope = [], missingResourceScopes = {} } = details.prompt.details as {
     missingOIDCScope?: string[];
     missingResourceScopes?: Record<string, string[]>;
   };
-  const resources: ConsentResource[] = [];
-  for (const [indicator, scopes] of Object.entries(missingResourceScopes)) {
-    const kind = resourceKind(indicator);
-    if (kind) resources.push({ indicator, kind, scopes: known(scopes) });
-  }
-  // Hybrid mode: this consent also grants this server the Nextcloud scopes (lib/provisioning/record-hybrid-grant.ts).
-  const hybrid = hybridNextcloudScopes(details);
-  if (hybrid.length > 0 && !resources.some((r) => r.kind === "nextcloud")) resources.push({ indicator: nextcloudResourceIndicator(), kind: "nextcloud", scopes: known(hybrid) });
+  const resources = Object.fromEntries(Object.entries(missingResourceScopes).filter(([indicator]) => resourceKind(indicator) !== undefined));
+  return { missingOIDCScope, missingResourceScopes: resources, hybridScopes: hybridNextcloudScopes(details) };
+}
+
+/** `offered`: the resource scopes some tool uses (lib/mcp/offered-scopes.ts, passed in by the page). */
+export async function describeConsent(details: Interaction, offered: readonly string[]): Promise<ConsentView> {
+  const provider = await getProvider();
+  const clientId = String(details.params.client_id ?? "");
+  const client = await provider.Client.find(clientId);
+  const check = await checkClient(clientId);
+  const request = consentRequestOf(details);
+  const grant = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const options = consentOptions(request, offered, declinedScopes(grant as GrantWithRejections | undefined));
   return {
     clientId,
     clientName: client?.clientName ?? clientId,
     clientKind: check.allowed ? check.kind : "unknown",
     redirectTarget: redirectTarget(details.params.redirect_uri),
-    identityScopes: known(missingOIDCScope),
-    resources,
+    options,
+    alsoGrantsNextcloud: request.hybridScopes.length > 0,
   };
 }
 
-/** Grants exactly what the prompt asked for; returns the interaction result. */
-export async function approveConsent(details: Interaction): Promise<Record<string, unknown>> {
+export type ConsentAnswer = { ok: true; result: Record<string, unknown> } | { ok: false; reason: string };
+
+/**
+ * Grants what the person ticked (validated against what the page offered) and
+ * records the rest as rejected; returns the interaction result. `scopeField`
+ * is the form's `scope` value(s).
+ */
+export async function approveConsent(details: Interaction, offered: readonly string[], scopeField: unknown): Promise<ConsentAnswer> {
+  const request = consentRequestOf(details);
+  const options = consentOptions(request, offered);
+  const selection = parseConsentSelection(scopeField, options);
+  if (!selection.ok) return selection;
+  const decision = decideConsent(request, options, selection.ticked);
+
   const provider = await getProvider();
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error("consent without a signed-in session");
   const clientId = String(details.params.client_id);
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
   const grant = existing ?? new provider.Grant({ accountId, clientId });
-  const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details as {
-    missingOIDCScope?: string[];
-    missingOIDCClaims?: string[];
-    missingResourceScopes?: Record<string, string[]>;
-  };
-  if (missingOIDCScope?.length) grant.addOIDCScope(missingOIDCScope.join(" "));
+  const { missingOIDCClaims } = details.prompt.details as { missingOIDCClaims?: string[] };
+  // A scope declined before and ticked now: oidc-provider would keep hiding it while it stays rejected.
+  forgetDeclined(grant as GrantWithRejections, [...decision.oidc.grant, ...Object.values(decision.resources).flatMap((r) => r.grant)]);
+  if (decision.oidc.grant.length) grant.addOIDCScope(decision.oidc.grant.join(" "));
+  if (decision.oidc.reject.length) grant.rejectOIDCScope(decision.oidc.reject.join(" "));
   if (missingOIDCClaims?.length) grant.addOIDCClaims(missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) {
-    if (scopes.length) grant.addResourceScope(indicator, scopes.join(" "));
+  for (const [indicator, { grant: granted, reject }] of Object.entries(decision.resources)) {
+    if (granted.length) grant.addResourceScope(indicator, granted.join(" "));
+    if (reject.length) grant.rejectResourceScope(indicator, reject.join(" "));
   }
   const grantId = await grant.save();
-  await recordHybridGrant({ accountId, clientId, scopes: hybridNextcloudScopes(details) });
-  return { consent: { grantId } };
+  await recordHybridGrant({ accountId, clientId, scopes: decision.hybrid });
+  return { ok: true, result: { consent: { grantId } } };
 }
 
 export const DENIED = { error: "access_denied", error_description: "The user denied the request" } as const;

@@ -2,8 +2,8 @@
  * Flow 1 at the door of the MCP endpoint: find the bearer token, verify it,
  * and answer failures with the challenge a standard MCP client acts on
  * (RFC 6750 §3, RFC 9728 §5.1):
- * - no credentials → 401 `Bearer scope="openid", resource_metadata="…"`
- *   (no error code, RFC 6750 §3.1);
+ * - no credentials → 401 `Bearer scope="openid offline_access <tool scopes>",
+ *   resource_metadata="…"` (no error code, RFC 6750 §3.1; lib/auth/scope-policy.ts);
  * - a token that fails verification → 401 `error="invalid_token"`;
  * - a malformed request (token in the query, several Authorization headers)
  *   → 400 `error="invalid_request"`;
@@ -13,12 +13,14 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { InvalidAccessTokenError, VerifierUnavailableError } from "@/lib/auth/access-token-verifier";
 import { extractBearerToken } from "@/lib/auth/bearer-token";
 import { resourceMetadataUrl } from "@/lib/auth/protected-resource-metadata";
-import { MINIMAL_SCOPES } from "@/lib/auth/scope-policy";
 import { verifyAccessToken } from "@/lib/auth/verify-access-token";
 import { bearerChallenge, type BearerError } from "@/lib/auth/www-authenticate";
 import { getConfig } from "@/lib/config";
 import { JsonRpcCode, jsonRpcErrorResponse } from "@/lib/http/json-rpc-response";
 import { authDisabledAuthInfo, authInfoFromToken } from "@/lib/mcp/caller";
+import { offeredFirstContactScopes } from "@/lib/mcp/offered-scopes";
+import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
+import type { CatalogueTool } from "@/lib/mcp/tool-definition";
 import { log } from "@/lib/log";
 
 export type Authentication = { ok: true; authInfo: AuthInfo } | { ok: false; response: Response };
@@ -31,18 +33,20 @@ export function challengeResponse(status: 400 | 401 | 403, options: { error?: Be
   return jsonRpcErrorResponse(status, JsonRpcCode.ServerError, message, { "WWW-Authenticate": header });
 }
 
-export async function authenticateRequest(request: Request): Promise<Authentication> {
+export async function authenticateRequest(request: Request, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): Promise<Authentication> {
   const config = getConfig();
   // Test-only switch; the configuration refuses it unless NODE_ENV=test.
   if (config.MCP_INSECURE_DISABLE_AUTH && config.NODE_ENV === "test") return { ok: true, authInfo: authDisabledAuthInfo(config.MCP_URL) };
 
+  // Every 401/400 names what a (re-)authorizing client should ask for: all the tool scopes, see lib/auth/scope-policy.ts.
+  const firstContact = offeredFirstContactScopes(catalogue);
   const extracted = extractBearerToken(request);
-  if (extracted.kind === "none") return { ok: false, response: challengeResponse(401, { scopes: MINIMAL_SCOPES }) };
+  if (extracted.kind === "none") return { ok: false, response: challengeResponse(401, { scopes: firstContact }) };
   if (extracted.kind === "invalid_request") {
-    return { ok: false, response: challengeResponse(400, { error: "invalid_request", description: extracted.description, scopes: MINIMAL_SCOPES }) };
+    return { ok: false, response: challengeResponse(400, { error: "invalid_request", description: extracted.description, scopes: firstContact }) };
   }
   if (extracted.kind === "invalid_token") {
-    return { ok: false, response: challengeResponse(401, { error: "invalid_token", description: extracted.description, scopes: MINIMAL_SCOPES }) };
+    return { ok: false, response: challengeResponse(401, { error: "invalid_token", description: extracted.description, scopes: firstContact }) };
   }
   try {
     const verified = await verifyAccessToken(extracted.token);
@@ -50,7 +54,7 @@ export async function authenticateRequest(request: Request): Promise<Authenticat
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) {
       log.debug("access token refused", { reason: error.reason, detail: error.detail });
-      return { ok: false, response: challengeResponse(401, { error: "invalid_token", description: error.message, scopes: MINIMAL_SCOPES }) };
+      return { ok: false, response: challengeResponse(401, { error: "invalid_token", description: error.message, scopes: firstContact }) };
     }
     const reason = error instanceof VerifierUnavailableError ? error.message : String(error);
     log.warn("access token could not be verified", { reason });

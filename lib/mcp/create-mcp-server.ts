@@ -3,7 +3,9 @@
  * and a transport per request). Only the tools the caller's scopes allow are
  * registered, so tools/list shows exactly what the token can use, and a tool
  * outside the token's scopes does not exist for this request even if the HTTP
- * layer's scope gate were bypassed.
+ * layer's scope gate were bypassed. Each listed description ends with the
+ * access the tool uses, so the model (and the person reading along) can tell
+ * what a call will touch.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
@@ -12,15 +14,11 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import { insufficientScopes } from "@/lib/auth/scope-policy";
 import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
-import type { CatalogueTool } from "@/lib/mcp/tool-definition";
+import { describeWithAccess, type CatalogueTool } from "@/lib/mcp/tool-definition";
+import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { log } from "@/lib/log";
 import { processWide } from "@/lib/process-wide";
 import { APP_VERSION } from "@/lib/version";
-
-const INSTRUCTIONS =
-  "Tools for the user's Nextcloud (notes, files, calendar, contacts, deck). Access is granted progressively: " +
-  "call check_provisioning_status to see whether Nextcloud access is provisioned; a tool that needs more access " +
-  "answers with a link the user can open to grant it.";
 
 // One JSON Schema validator per process. Without it the SDK builds a new Ajv
 // (with ajv-formats) for every server, i.e. every request: ~1 ms of CPU each
@@ -38,13 +36,13 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
   const caller = callerFromAuthInfo(authInfo);
   const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, {
     capabilities: { tools: {} },
-    instructions: INSTRUCTIONS,
+    instructions: serverInstructions(catalogue),
     jsonSchemaValidator: sharedJsonSchemaValidator(),
   });
   for (const tool of toolsFor(caller, catalogue)) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+      { title: tool.title, description: describeWithAccess(tool), inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
       async (args: unknown, extra) => {
         // The identity comes from the verified token attached by the HTTP layer, never from headers.
         const context = { caller: callerFromAuthInfo(extra.authInfo), signal: extra.signal, authInfo: extra.authInfo ?? authInfo };

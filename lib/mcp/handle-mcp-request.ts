@@ -56,7 +56,7 @@ function forwardedRequest(request: Request): Request {
 }
 
 async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {
-  const auth = await authenticateRequest(request);
+  const auth = await authenticateRequest(request, catalogue);
   if (!auth.ok) return auth.response;
 
   const contentType = request.headers.get("content-type") ?? "";

@@ -2,6 +2,7 @@
  * Every MCP tool this server offers, in the order tools/list shows them.
  * A new tool is one module under tools/<area>/ plus one line here.
  */
+import { scopesUsedBy } from "@/lib/auth/scopes";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";
 import { ncGetUserInfo } from "@/lib/mcp/tools/nextcloud/nc-get-user-info";
 import { checkProvisioningStatus } from "@/lib/mcp/tools/provisioning/check-provisioning-status";
@@ -22,6 +23,9 @@ import { ncWebdavSearchFiles } from "@/lib/mcp/tools/files/nc-webdav-search-file
 import { ncWebdavWriteFile } from "@/lib/mcp/tools/files/nc-webdav-write-file";
 import { ncWebdavCopy, ncWebdavMove } from "@/lib/mcp/tools/files/transfer-tool";
 
-export const TOOL_CATALOGUE: readonly CatalogueTool[] = [provisionNextcloudAccess, checkProvisioningStatus, revokeNextcloudAccess, whoami, ncGetUserInfo,
+const NEXTCLOUD_TOOLS: readonly CatalogueTool[] = [ncGetUserInfo,
   ncNotesSearch, ncNotesGet, ncNotesCreate, ncNotesUpdate, ncNotesAppend, ncNotesDelete,
   ncWebdavListDirectory, ncWebdavReadFile, ncWebdavWriteFile, ncWebdavCreateDirectory, ncWebdavDelete, ncWebdavMove, ncWebdavCopy, ncWebdavSearchFiles];
+
+// provision_nextcloud_access offers only the scopes the Nextcloud tools use (lib/mcp/offered-scopes.ts).
+export const TOOL_CATALOGUE: readonly CatalogueTool[] = [provisionNextcloudAccess(scopesUsedBy(NEXTCLOUD_TOOLS)), checkProvisioningStatus, revokeNextcloudAccess, whoami, ...NEXTCLOUD_TOOLS];

@@ -8,6 +8,7 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { scopeInfo } from "@/lib/auth/scopes";
 import type { CallerIdentity } from "@/lib/mcp/caller";
 
 export interface ToolContext {
@@ -62,6 +63,13 @@ export function describeTool(spec: Pick<CatalogueTool, "name" | "title" | "descr
     annotations: spec.annotations,
     requiredScopes: Object.freeze([...spec.requiredScopes]),
   };
+}
+
+/** The description tools/list shows: the tool's own, then the access it uses (its scopes, in words). */
+export function describeWithAccess(tool: Pick<CatalogueTool, "description" | "requiredScopes">): string {
+  if (tool.requiredScopes.length === 0) return `${tool.description}\nAccess: none beyond your sign-in.`;
+  const uses = tool.requiredScopes.map((s) => `${scopeInfo(s)?.title ?? s} (${s})`);
+  return `${tool.description}\nAccess: ${uses.join(", ")}.`;
 }
 
 /** A tool's outcome as the MCP result: the text first, then any extra content, plus the structured result. */

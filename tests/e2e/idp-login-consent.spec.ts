@@ -1,7 +1,8 @@
 /**
  * A person signs in and answers the consent page of the built-in IdP in
  * Chromium — with JavaScript and without it (the forms are plain HTML posts
- * answered with 303s).
+ * answered with 303s): allow, deny, and allow after unticking a scope, which
+ * then is missing from the token.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -22,14 +23,13 @@ async function registerClient(baseURL: string, name: string): Promise<string> {
   return ((await res.json()) as { client_id: string }).client_id;
 }
 
-function authorizationUrl(baseURL: string, clientId: string, state: string): string {
-  const verifier = randomBytes(32).toString("base64url");
+function authorizationUrl(baseURL: string, clientId: string, state: string, verifier = randomBytes(32).toString("base64url")): string {
   const url = new URL(`${baseURL}/api/oidc/auth`);
   url.search = new URLSearchParams({
     client_id: clientId,
     response_type: "code",
     redirect_uri: REDIRECT_URI,
-    scope: "openid notes.read notes.write",
+    scope: "openid offline_access notes.read notes.write",
     resource: `${baseURL}/api/mcp`,
     state,
     code_challenge: createHash("sha256").update(verifier).digest("base64url"),
@@ -48,14 +48,29 @@ async function captureRedirect(page: Page): Promise<() => URL | undefined> {
   return () => landed;
 }
 
-async function signInAndAnswer(browser: Browser, baseURL: string, options: { javaScriptEnabled: boolean; answer: "Allow" | "Deny"; shot: string }) {
+/** Exchanges the code (RFC 6749 §4.1.3 with PKCE) and returns the access token's scopes and whether a refresh token came. */
+async function redeem(baseURL: string, clientId: string, code: string, verifier: string): Promise<{ scopes: string[]; refresh: boolean }> {
+  const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: clientId, code_verifier: verifier, resource: `${baseURL}/api/mcp` });
+  const res = await fetch(`${baseURL}/api/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  expect(res.status).toBe(200);
+  const tokens = (await res.json()) as { access_token: string; refresh_token?: string };
+  const claims = JSON.parse(Buffer.from(tokens.access_token.split(".")[1]!, "base64url").toString()) as { scope?: string };
+  return { scopes: (claims.scope ?? "").split(" ").filter(Boolean), refresh: typeof tokens.refresh_token === "string" };
+}
+
+async function signInAndAnswer(
+  browser: Browser,
+  baseURL: string,
+  options: { javaScriptEnabled: boolean; answer: "Allow" | "Deny"; shot: string; untick?: string[]; verifier?: string; onClient?: (clientId: string) => void },
+) {
   const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled });
   const page = await context.newPage();
   const landed = await captureRedirect(page);
   const clientId = await registerClient(baseURL, `Playwright ${options.shot}`);
+  options.onClient?.(clientId);
   const state = randomBytes(8).toString("hex");
 
-  await page.goto(authorizationUrl(baseURL, clientId, state));
+  await page.goto(authorizationUrl(baseURL, clientId, state, options.verifier));
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath(`${options.shot}-login.png`), fullPage: true });
 
@@ -75,6 +90,12 @@ async function signInAndAnswer(browser: Browser, baseURL: string, options: { jav
   await expect(page.getByRole("main")).toContainText("127.0.0.1");
   await expect(page.getByRole("main")).toContainText("Read your notes");
   await expect(page.getByRole("main")).toContainText("Change your notes");
+  // Each choice is a ticked checkbox labelled with its explanation; openid is not a choice.
+  await expect(page.getByRole("checkbox", { name: /Read your notes/ })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: /Change your notes/ })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: /Stay connected/ })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: /Know who you are/ })).toHaveCount(0);
+  for (const label of options.untick ?? []) await page.getByRole("checkbox", { name: new RegExp(label) }).uncheck();
   await page.screenshot({ path: test.info().outputPath(`${options.shot}-consent.png`), fullPage: true });
 
   await page.getByRole("button", { name: options.answer }).click();
@@ -100,5 +121,26 @@ for (const javaScriptEnabled of [true, false]) {
     const url = await signInAndAnswer(browser, baseURL!, { javaScriptEnabled, answer: "Deny", shot: javaScriptEnabled ? "js-deny" : "nojs-deny" });
     expect(url.searchParams.get("error")).toBe("access_denied");
     expect(url.searchParams.get("code")).toBeNull();
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
+
+  test(`untick "Change your notes" and "Stay connected" ${mode}: the token holds only what stayed ticked`, async ({ browser, baseURL }) => {
+    const verifier = randomBytes(32).toString("base64url");
+    let clientId = "";
+    const url = await signInAndAnswer(browser, baseURL!, {
+      javaScriptEnabled,
+      answer: "Allow",
+      shot: javaScriptEnabled ? "js-untick" : "nojs-untick",
+      untick: ["Change your notes", "Stay connected"],
+      verifier,
+      onClient: (id) => (clientId = id),
+    });
+    const token = await redeem(baseURL!, clientId, url.searchParams.get("code")!, verifier);
+    expect(token.scopes).toContain("notes.read");
+    expect(token.scopes).not.toContain("notes.write");
+    expect(token.refresh).toBe(false);
   });
 }

@@ -237,6 +237,15 @@ async function serve(config: ChildConfig): Promise<void> {
     responseTypes: ["code"],
     scopes: ["openid", "profile", "email", "offline_access"],
     extraParams: ["audience"],
+    // MCP clients register with the scope they are about to request (SDK: the challenge's
+    // scope, i.e. tool scopes too). Keycloak's registration does not refuse scopes it only
+    // knows as client scopes; oidc-provider would (OIDC scopes only), so drop `scope` here.
+    extraClientMetadata: {
+      properties: ["x_registration_scope"],
+      validator(_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>) {
+        if (key === "x_registration_scope") delete metadata.scope;
+      },
+    },
     pkce: { required: () => true },
     clientDefaults: { grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none", id_token_signed_response_alg: "RS256" },
     clients: [

@@ -49,6 +49,13 @@ export class TestOAuthProvider implements OAuthClientProvider {
   readonly redirectUri: string;
   clientMetadataUrl?: string;
   loginHint?: string;
+  /**
+   * Replaces the `scope` of the next authorization request once (then cleared), like a client
+   * whose user narrows what it asks for; the SDK's own choice stays in `requestedScopes`.
+   */
+  narrowNextRequest?: string;
+  /** The `scope` the SDK chose for each authorization request, before any narrowing. */
+  requestedScopes: string[] = [];
   lastAuthorizationUrl?: URL;
   authorizationRequests: URL[] = [];
   private info?: OAuthClientInformationMixed;
@@ -100,6 +107,9 @@ export class TestOAuthProvider implements OAuthClientProvider {
 
   redirectToAuthorization(url: URL): void {
     if (this.loginHint) url.searchParams.set("login_hint", this.loginHint);
+    this.requestedScopes.push(url.searchParams.get("scope") ?? "");
+    if (this.narrowNextRequest !== undefined) url.searchParams.set("scope", this.narrowNextRequest);
+    this.narrowNextRequest = undefined;
     this.lastAuthorizationUrl = url;
     this.authorizationRequests.push(url);
   }

@@ -18,6 +18,12 @@ export interface AuthorizeOptions {
   password: string;
   /** What to answer on the consent page, if one is shown (default "allow"). */
   consent?: "allow" | "deny";
+  /** Scope checkboxes to untick on the consent page (the rest is sent as the page ticked it, like a browser). */
+  untick?: readonly string[];
+  /** Scope checkboxes to tick that the page showed unticked. */
+  tick?: readonly string[];
+  /** Extra `scope` values to post that the page did not offer (a forged form). */
+  forgeScopes?: readonly string[];
   jar?: CookieJar;
   /** Sent as the Origin of form posts (default: the IdP's origin, as a browser would). */
   origin?: string;
@@ -41,6 +47,10 @@ export interface AuthorizeResult {
   page?: string;
   /** Which interaction pages were shown, in order. */
   steps: ("login" | "consent")[];
+  /** The scope checkboxes of the last consent page: name → ticked when shown. */
+  consentChoices?: Record<string, boolean>;
+  /** HTTP status of the consent post when it was refused with a page (not a redirect). */
+  consentStatus?: number;
   jar: CookieJar;
 }
 
@@ -49,6 +59,17 @@ const MAX_HOPS = 20;
 function hiddenValue(html: string, name: string): string | undefined {
   const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
   return input ? /value="([^"]*)"/.exec(input)?.[1]?.replace(/&amp;/g, "&") : undefined;
+}
+
+/** The consent page's `scope` checkboxes, as a browser sees them: value → checked. */
+function scopeCheckboxes(html: string): Record<string, boolean> {
+  const boxes: Record<string, boolean> = {};
+  for (const input of html.match(/<input[^>]*type="checkbox"[^>]*>/g) ?? []) {
+    if (!/name="scope"/.test(input)) continue;
+    const value = /value="([^"]*)"/.exec(input)?.[1];
+    if (value) boxes[value] = /\schecked(=|\s|\/|>)/.test(input);
+  }
+  return boxes;
 }
 
 function formAction(html: string, suffix: string): string | undefined {
@@ -87,11 +108,13 @@ export async function authorizeWithLogin(options: AuthorizeOptions): Promise<Aut
       error: p.get("error") ?? undefined,
       errorDescription: p.get("error_description") ?? undefined,
       steps,
+      consentChoices,
       jar,
     };
   };
 
   let url = start;
+  let consentChoices: Record<string, boolean> | undefined;
   let res = await request(url);
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     if (res.status >= 300 && res.status < 400) {
@@ -121,8 +144,15 @@ export async function authorizeWithLogin(options: AuthorizeOptions): Promise<Aut
     }
     if (consent && csrf) {
       steps.push("consent");
+      consentChoices = scopeCheckboxes(html);
+      const body = new URLSearchParams({ csrf, decision: options.consent ?? "allow" });
+      for (const [scope, ticked] of Object.entries(consentChoices)) {
+        if ((ticked || options.tick?.includes(scope)) && !options.untick?.includes(scope)) body.append("scope", scope);
+      }
+      for (const scope of options.forgeScopes ?? []) body.append("scope", scope);
       url = new URL(consent, url);
-      res = await request(url, { method: "POST", body: new URLSearchParams({ csrf, decision: options.consent ?? "allow" }) });
+      res = await request(url, { method: "POST", body });
+      if (res.status === 400) return { redirectUrl: url.href, error: "consent_refused", consentStatus: 400, page: await res.text(), steps, consentChoices, jar };
       if (options.stopBeforeResume) return { redirectUrl: new URL(res.headers.get("location") ?? url.href, url).href, steps, jar };
       continue;
     }

@@ -69,7 +69,7 @@ export class PersonClient {
   constructor(
     private readonly stack: ProvisioningStack,
     readonly person: Person,
-    options: { urlElicitation?: boolean } = {},
+    private readonly options: { urlElicitation?: boolean; untick?: string[] } = {},
   ) {
     this.client = new Client({ name: "provisioning-e2e", version: "1.0.0" }, { capabilities: options.urlElicitation ? { elicitation: { url: {} } } : {} });
   }
@@ -79,7 +79,7 @@ export class PersonClient {
     if (!url) throw new Error("the SDK asked for authorization without an authorization URL");
     this.provider.lastAuthorizationUrl = undefined;
     this.authorizations++;
-    const result = await authorizeWithLogin({ authorizationUrl: url, username: this.person.username, password: this.person.password, jar: this.jar });
+    const result = await authorizeWithLogin({ authorizationUrl: url, username: this.person.username, password: this.person.password, jar: this.jar, untick: this.options.untick });
     if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"} ${result.errorDescription ?? ""}`);
     await this.transport.finishAuth(result.code);
   }

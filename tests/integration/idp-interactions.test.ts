@@ -117,10 +117,14 @@ describe(`built-in IdP sign-in and consent on ${kind}`, () => {
     expect(html).not.toContain('<script>alert("x")');
     expect(html).toContain("127.0.0.1:9123");
     expect(html).toContain("Registered itself automatically");
-    expect(html).toContain("This MCP server");
     expect(html).toContain("Read your notes");
     expect(html).toContain("List, search and open notes in the Nextcloud Notes app.");
     expect(html).toContain("Change your files");
+    // Choices grouped by Nextcloud app, each a ticked checkbox of the same form; openid is not a choice.
+    expect(html).toMatch(/data-testid="scope-group-notes"[\s\S]*<input(?=[^>]*name="scope")(?=[^>]*value="notes\.read")(?=[^>]*checked)/);
+    expect(html).toMatch(/data-testid="scope-group-files"[\s\S]*<input(?=[^>]*name="scope")(?=[^>]*value="files\.write")(?=[^>]*checked)/);
+    expect(html).not.toMatch(/<input(?=[^>]*name="scope")(?=[^>]*value="openid")/);
+    expect(html).toContain('data-testid="scope-group-required"');
     expect(html).toMatch(/<button[^>]*value="allow"[^>]*>Allow<\/button>/);
     expect(html).toMatch(/<button[^>]*value="deny"[^>]*>Deny<\/button>/);
     const consent = new URL(`${url.pathname}/consent`, url);

@@ -12,6 +12,7 @@ import { startApp, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
 import { MCP_AUDIENCE, NEXTCLOUD_RESOURCE, obtainTokens, startAppWithExternalIdp, TEST_CLIENT, type ExternalIdp } from "../helpers/external-idp";
 import { initializeRequest, postMcp, rpc } from "../helpers/mcp-client";
+import { offeredFirstContactScopes } from "@/lib/mcp/offered-scopes";
 
 const kind = testDbKind();
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -34,7 +35,8 @@ describe(`attacks on the MCP endpoint (${kind})`, () => {
     const challenge = res.headers.get("www-authenticate");
     if (expected.error === undefined) return;
     expect(challenge).toContain(`resource_metadata="${app.url}/.well-known/oauth-protected-resource/api/mcp"`);
-    expect(challenge).toContain('scope="openid"');
+    // Every refusal names what a re-authorizing client should ask for: identity, refresh and every tool scope.
+    expect(challenge).toContain(`scope="${offeredFirstContactScopes().join(" ")}"`);
     if (expected.error === null) expect(challenge).not.toContain("error=");
     else expect(challenge).toContain(`error="${expected.error}"`);
     if (expected.why) expect(challenge).toMatch(new RegExp(`error_description="[^"]*${expected.why}`));

@@ -105,7 +105,8 @@ describe(`MCP endpoint with the built-in IdP (${kind})`, () => {
 
     const { tools } = await session.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["check_provisioning_status", "provision_nextcloud_access", "whoami"]));
-    expect(tools.map((t) => t.name)).not.toContain("nc_notes_get"); // needs notes.read, which the token lacks
+    // The first consent already covers every tool scope (first contact asks for them all).
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["nc_notes_get", "nc_webdav_write_file"]));
     const status = await session.call("check_provisioning_status");
     expect(status.structuredContent).toMatchObject({ is_provisioned: false });
     const me = await session.call("whoami");
@@ -123,7 +124,9 @@ describe(`MCP endpoint with the built-in IdP (${kind})`, () => {
   });
 
   it("steps up: a scoped tool answers 403 insufficient_scope, the SDK re-authorizes with the scope, the call then runs", async () => {
+    // A client that asked for less than the first challenge named (openid only) must step up for a scoped tool.
     const provider = new TestOAuthProvider({ clientName: "SDK client (step-up)" });
+    provider.narrowNextRequest = "openid";
     const session = await connectAs(mcpUrl, provider);
     const before = provider.tokens()!.access_token;
     const direct = await postMcp(mcpUrl, rpc("tools/call", { name: "nc_get_user_info", arguments: {} }), { token: before });

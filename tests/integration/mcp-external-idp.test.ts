@@ -11,6 +11,7 @@ import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/da
 import { MCP_AUDIENCE, obtainTokens, REALM_PATH, startAppWithExternalIdp, TEST_CLIENT, type ExternalIdp } from "../helpers/external-idp";
 import { connectClient, initializeRequest, LATEST_PROTOCOL, postMcp, rpc, TestOAuthProvider, withAuthorization } from "../helpers/mcp-client";
 import type { AppServer } from "../helpers/app-server";
+import { offeredFirstContactScopes, offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 
 /** The tools a token with `scopes` may see: the catalogue's rule, restated. */
@@ -44,14 +45,18 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     const doc = await res.json();
     expect(doc).toMatchObject({ resource: mcpUrl, authorization_servers: [idp.issuer], bearer_methods_supported: ["header"], resource_name: expect.any(String) });
+    // What a client without a challenge scope requests: identity, a refresh token, every tool scope — and nothing no tool uses.
+    expect(doc.scopes_supported).toEqual(["openid", "offline_access", ...offeredResourceScopes()]);
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(["notes.read", "files.write"]));
-    expect(doc.scopes_supported).not.toContain("offline_access");
+    expect(doc.scopes_supported).not.toContain("calendar.read");
   });
 
-  it("challenges a request without a token: 401, the metadata URL and the minimal scope, no error code", async () => {
+  it("challenges a request without a token: 401, the metadata URL and every tool scope (+ openid offline_access), no error code", async () => {
     const res = await postMcp(mcpUrl, initializeRequest());
     expect(res.status).toBe(401);
-    expect(res.headers.get("www-authenticate")).toBe(`Bearer scope="openid", resource_metadata="${app.url}/.well-known/oauth-protected-resource/api/mcp"`);
+    expect(res.headers.get("www-authenticate")).toBe(
+      `Bearer scope="${offeredFirstContactScopes().join(" ")}", resource_metadata="${app.url}/.well-known/oauth-protected-resource/api/mcp"`,
+    );
     expect((await res.json()).error.code).toBe(-32000);
   });
 
@@ -61,14 +66,15 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
     const authorize = provider.authorizationRequests[0]!;
     expect(authorize.origin + authorize.pathname).toBe(`${idp.issuer}/auth`);
     expect(authorize.searchParams.get("resource")).toBe(mcpUrl);
-    expect(authorize.searchParams.get("scope")).toBe("openid");
+    expect(authorize.searchParams.get("scope")).toBe(offeredFirstContactScopes().join(" "));
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
     expect(client.getServerVersion()?.name).toBe("nextcloud-mcp");
 
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(visibleTools(["openid"]));
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["check_provisioning_status", "whoami"]));
-    expect(tools.some((t) => TOOL_CATALOGUE.find((c) => c.name === t.name)!.requiredScopes.length > 0)).toBe(false);
+    // The external IdP grants what was asked: every tool is listed, from the first consent on.
+    expect(tools.map((t) => t.name)).toEqual(visibleTools(offeredFirstContactScopes()));
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["check_provisioning_status", "whoami", "nc_notes_search", "nc_webdav_write_file"]));
+    expect(provider.tokens()!.refresh_token).toEqual(expect.any(String));
     const status0 = tools.find((t) => t.name === "check_provisioning_status")!;
     expect(status0.outputSchema).toBeDefined();
     expect(status0.annotations?.readOnlyHint).toBe(true);
@@ -80,7 +86,8 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
 
     const me = await client.callTool({ name: "whoami", arguments: {} });
     const clientId = (provider.clientInformation() as { client_id: string }).client_id;
-    expect(me.structuredContent).toMatchObject({ sub: "alice", client_id: clientId, scopes: ["openid"], authentication: "oauth" });
+    expect(me.structuredContent).toMatchObject({ sub: "alice", client_id: clientId, authentication: "oauth" });
+    expect((me.structuredContent as { scopes: string[] }).scopes).toEqual(expect.arrayContaining(offeredResourceScopes()));
     await client.close();
   });
 
@@ -104,7 +111,9 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
   it("steps up against the production build: 403 insufficient_scope → re-authorization with the wider scope → the call goes through", async () => {
     const scoped = TOOL_CATALOGUE.find((t) => t.requiredScopes.length > 0);
     expect(scoped, "the catalogue has a tool that requires a scope").toBeDefined();
+    // A client that asked for less than the challenge named (e.g. its user narrowed it) must step up.
     const provider = new TestOAuthProvider({ loginHint: "erin" });
+    provider.narrowNextRequest = "openid";
     const { client, transport } = await connectClient(mcpUrl, provider);
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain(scoped!.name);
 

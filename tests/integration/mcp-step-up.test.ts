@@ -40,6 +40,7 @@ describe("step-up authorization with the SDK client", () => {
     const { resourceMetadataResponse } = await import("@/lib/auth/serve-resource-metadata");
     const { defineTool } = await import("@/lib/mcp/tool-definition");
     const { TOOL_CATALOGUE } = await import("@/lib/mcp/tool-catalogue");
+    const { offeredFirstContactScopes } = await import("@/lib/mcp/offered-scopes");
     const scopedTool = defineTool({
       ...noteTitles,
       input: z.object({}),
@@ -58,7 +59,7 @@ describe("step-up authorization with the SDK client", () => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
       const request = new Request(`${appUrl}${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
-      const response = req.url?.startsWith("/.well-known/oauth-protected-resource") ? resourceMetadataResponse() : await handleMcpPost(request, { catalogue });
+      const response = req.url?.startsWith("/.well-known/oauth-protected-resource") ? resourceMetadataResponse(offeredFirstContactScopes(catalogue)) : await handleMcpPost(request, { catalogue });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     });
@@ -94,8 +95,12 @@ describe("step-up authorization with the SDK client", () => {
   });
 
   it("steps up: 403 → the SDK re-authorizes with the wider scope → the call succeeds", async () => {
+    // First contact names every tool scope (notes.read included); this client asks for less, as a
+    // person unticking notes.read would leave it, so the call below needs a step-up.
     const provider = new TestOAuthProvider({ loginHint: "dora" });
+    provider.narrowNextRequest = "openid";
     const { client, transport } = await connectClient(`${appUrl}/api/mcp`, provider);
+    expect(provider.requestedScopes[0]!.split(" ")).toEqual(expect.arrayContaining(["openid", "offline_access", "notes.read"]));
     expect(provider.authorizationRequests[0]!.searchParams.get("scope")).toBe("openid");
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain(noteTitles.name);
 

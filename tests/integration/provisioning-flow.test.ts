@@ -25,17 +25,17 @@ describe(`provisioning end to end on ${kind}`, () => {
     await stack?.stop();
   });
 
-  it("lists the provisioning tools and nc_get_user_info once the token allows it", async () => {
+  it("lists the provisioning tools and, from the first consent on, nc_get_user_info", async () => {
     const before = (await alice.client.listTools()).tools.map((t) => t.name);
     expect(before).toEqual(expect.arrayContaining(["provision_nextcloud_access", "check_provisioning_status", "revoke_nextcloud_access"]));
-    expect(before).not.toContain("nc_get_user_info"); // the first token only holds openid
+    expect(before).toContain("nc_get_user_info"); // first contact asked for every tool scope
   });
 
   let link: string;
   it("nc_get_user_info before provisioning: the call does not run and answers with a link naming the scope", async () => {
     stack.sandbox.seen.clear();
     const result = await alice.call("nc_get_user_info");
-    expect(alice.authorizations).toBeGreaterThanOrEqual(2); // stepped up to account.read through the IdP
+    expect(alice.authorizations).toBe(1); // no step-up: the first consent already granted account.read
     expect(result.isError).toBe(true);
     const text = textOf(result);
     expect(text).toMatch(/account\.read/);
@@ -85,7 +85,8 @@ describe(`provisioning end to end on ${kind}`, () => {
   });
 
   it("provision_nextcloud_access says access is already provisioned and how to add or revoke", async () => {
-    const result = await alice.call("provision_nextcloud_access");
+    // Named explicitly: without arguments it would ask for every Nextcloud scope Alice's client holds (all tool scopes).
+    const result = await alice.call("provision_nextcloud_access", { scopes: ["account.read"] });
     expect(result.structuredContent).toMatchObject({ status: "already_provisioned", granted_scopes: ["account.read"], provisioning_url: null });
     expect(textOf(result)).toMatch(/revoke_nextcloud_access/);
   });

@@ -5,11 +5,12 @@
  * every call still exchanges a session token; revocation works as in Flow 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import type { SeenToken } from "@/lib/sandbox/token-log";
 import { testDbKind } from "../helpers/databases";
 import { authorizationRequest, register, relyingParty } from "../helpers/idp-app";
 import { createCookieJar } from "../helpers/oidc-login";
-import { ALICE, linkIn, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { ALICE, BOB, linkIn, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 
@@ -58,8 +59,9 @@ describe(`hybrid mode on ${kind}`, () => {
 
   it("the client's consent screen shows the Nextcloud access it also grants", async () => {
     const html = await consentPage(stack, "openid account.read");
-    expect(html).toContain('data-testid="resource-nextcloud"');
-    expect(html).toMatch(/data-testid="resource-nextcloud"[\s\S]*account\.read/);
+    // One set of choices decides both the client's token and this server's Nextcloud access.
+    expect(html).toMatch(/data-testid="scope-group-account"[\s\S]*<input(?=[^>]*name="scope")(?=[^>]*value="account\.read")(?=[^>]*checked)/);
+    expect(html).toContain("also lets this server act in your Nextcloud");
   });
 
   it("after the client's consent, Nextcloud tools work without provisioning, on exchanged tokens", async () => {
@@ -68,7 +70,9 @@ describe(`hybrid mode on ${kind}`, () => {
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ id: stack.ids.alice });
     const status = await alice.call("check_provisioning_status");
-    expect(status.structuredContent).toMatchObject({ is_provisioned: true, flow_type: "hybrid", scopes: ["account.read"] });
+    expect(status.structuredContent).toMatchObject({ is_provisioned: true, flow_type: "hybrid" });
+    // The client's first contact asked for every offered tool scope; all were left ticked.
+    expect((status.structuredContent as { scopes: string[] }).scopes.sort()).toEqual(offeredResourceScopes().sort());
     const seen = (await (await fetch(`${stack.sandbox.url}/__sandbox/seen`)).json()) as { tokens: SeenToken[] };
     expect(seen.tokens).toHaveLength(1);
     expect(seen.tokens[0]).toMatchObject({ aud: "nextcloud", scope: ["account.read"], act: { sub: "mcp-server" } });
@@ -80,5 +84,23 @@ describe(`hybrid mode on ${kind}`, () => {
     const after = await alice.call("nc_get_user_info");
     expect(after.isError).toBe(true);
     expect(linkIn(textOf(after))).toBeTruthy();
+  });
+
+  it("one set of ticks decides both: a person who unticks files.write gives neither the client nor this server that access", async () => {
+    const bob = await new PersonClient(stack, BOB, { untick: ["files.write"] }).connect();
+    try {
+      const names = (await bob.client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain("nc_webdav_read_file");
+      expect(names).not.toContain("nc_webdav_write_file");
+      const claims = JSON.parse(Buffer.from(bob.provider.tokens()!.access_token.split(".")[1]!, "base64url").toString()) as { scope: string };
+      expect(claims.scope.split(" ")).not.toContain("files.write");
+      const status = await bob.call("check_provisioning_status");
+      expect(status.structuredContent).toMatchObject({ is_provisioned: true, flow_type: "hybrid" });
+      const granted = (status.structuredContent as { scopes: string[] }).scopes;
+      expect(granted).not.toContain("files.write");
+      expect(granted.sort()).toEqual(offeredResourceScopes().filter((s) => s !== "files.write").sort());
+    } finally {
+      await bob.close();
+    }
   });
 });

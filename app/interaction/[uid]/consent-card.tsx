@@ -1,11 +1,12 @@
 /**
  * The built-in IdP's consent step: who asks (client kind, where it returns to),
- * for which scopes (the shared ScopeList, as on the provisioning and dashboard
- * pages), and a plain HTML Allow / Deny form that works without JavaScript.
+ * what it may do, as choices the person can untick (ScopeChoices), and a plain
+ * HTML Allow / Deny form that works without JavaScript: the checkboxes are part
+ * of the same form, so Allow sends exactly what is ticked.
  */
 import { Card } from "@/app/_components/page-shell";
-import { ScopeList } from "@/app/_components/scope-list";
-import type { ConsentResource, ConsentView } from "@/lib/idp/interactions";
+import type { ConsentView } from "@/lib/idp/interactions";
+import { ScopeChoices } from "./scope-choices";
 
 const KIND_LABEL: Record<ConsentView["clientKind"], string> = {
   preregistered: "Pre-registered by your administrator",
@@ -14,11 +15,6 @@ const KIND_LABEL: Record<ConsentView["clientKind"], string> = {
   cimd: "Identified by its published client metadata document (not verified by your administrator)",
   external: "Known to your identity provider",
   unknown: "Unknown client",
-};
-
-const RESOURCE_LABEL: Record<ConsentResource["kind"], string> = {
-  mcp: "This MCP server (the tools the client may call)",
-  nextcloud: "Your Nextcloud (what this server may do there on your behalf)",
 };
 
 /** What the client asks for, and the Allow / Deny form. Every value is escaped by React. */
@@ -35,26 +31,23 @@ export function ConsentCard({ uid, csrf, view, accountName }: { uid: string; csr
         <dt className="text-slate-500">Returns to</dt>
         <dd data-testid="redirect-host" className="break-all font-mono">{view.redirectTarget}</dd>
       </dl>
-      {view.resources.map((r) => (
-        <section key={r.indicator} className="mt-5" data-testid={`resource-${r.kind}`}>
-          <h2 className="font-semibold">{RESOURCE_LABEL[r.kind]}</h2>
-          <ScopeList scopes={r.scopes} />
-        </section>
-      ))}
-      {view.identityScopes.length > 0 ? (
-        <section className="mt-5">
-          <h2 className="font-semibold">About you</h2>
-          <ScopeList scopes={view.identityScopes} />
-        </section>
-      ) : null}
-      <form method="post" action={`/interaction/${uid}/consent`} className="mt-6 flex gap-3">
+      <form method="post" action={`/interaction/${uid}/consent`} className="mt-5">
+        <p className="text-sm text-slate-700">
+          {view.options.groups.length > 0
+            ? "Untick anything you do not want to allow: the client then does not get the tools that need it."
+            : "The client asks for nothing beyond knowing who you are."}
+          {view.alsoGrantsNextcloud ? " What you allow here also lets this server act in your Nextcloud for these tools, with no separate step." : ""}
+        </p>
         <input type="hidden" name="csrf" value={csrf} />
-        <button type="submit" name="decision" value="allow" className="rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
-          Allow
-        </button>
-        <button type="submit" name="decision" value="deny" className="rounded-lg border border-slate-300 bg-white px-4 py-2 font-semibold text-slate-800 hover:bg-slate-50">
-          Deny
-        </button>
+        <ScopeChoices options={view.options} />
+        <div className="mt-6 flex gap-3">
+          <button type="submit" name="decision" value="allow" className="rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
+            Allow
+          </button>
+          <button type="submit" name="decision" value="deny" className="rounded-lg border border-slate-300 bg-white px-4 py-2 font-semibold text-slate-800 hover:bg-slate-50">
+            Deny
+          </button>
+        </div>
       </form>
     </Card>
   );

@@ -10,6 +10,7 @@ import { findAccountById } from "@/lib/accounts";
 import { getConfig } from "@/lib/config";
 import { csrfToken, describeConsent, loadInteraction, type ConsentView } from "@/lib/idp/interactions";
 import { UID_PATTERN } from "@/lib/idp/interaction-http";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { ConsentCard } from "./consent-card";
 
 export const dynamic = "force-dynamic";
@@ -74,7 +75,7 @@ export default async function InteractionPage({ params, searchParams }: Props) {
   const interaction = await loadInteraction({ cookie: requestHeaders.get("cookie"), https: getConfig().APP_URL.startsWith("https:") }, uid);
   if (!interaction) return <Expired />;
   const csrf = await csrfToken(uid);
-  const view: ConsentView = await describeConsent(interaction);
+  const view: ConsentView = await describeConsent(interaction, offeredResourceScopes());
 
   if (interaction.prompt.name === "login") {
     const error = typeof query.error === "string" ? query.error : undefined;

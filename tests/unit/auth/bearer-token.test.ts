@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractBearerToken } from "@/lib/auth/bearer-token";
 import { bearerChallenge, challengeParam } from "@/lib/auth/www-authenticate";
-import { MINIMAL_SCOPES, stepUpScopes } from "@/lib/auth/scope-policy";
+import { firstContactScopes, stepUpScopes } from "@/lib/auth/scope-policy";
 import { protectedResourceMetadata, resourceMetadataUrl } from "@/lib/auth/protected-resource-metadata";
 
 const at = (headers: Record<string, string>, url = "https://mcp.example/api/mcp") => extractBearerToken({ headers: new Headers(headers), url });
@@ -35,7 +35,9 @@ describe("bearer token extraction (RFC 6750 §2)", () => {
 describe("challenges and metadata", () => {
   it("builds RFC 6750 §3 challenges with the RFC 9728 metadata pointer", () => {
     const url = "https://mcp.example/.well-known/oauth-protected-resource/api/mcp";
-    expect(bearerChallenge({ resourceMetadataUrl: url, scopes: MINIMAL_SCOPES })).toBe(`Bearer scope="openid", resource_metadata="${url}"`);
+    expect(bearerChallenge({ resourceMetadataUrl: url, scopes: firstContactScopes(["notes.read", "notes.write"]) })).toBe(
+      `Bearer scope="openid offline_access notes.read notes.write", resource_metadata="${url}"`,
+    );
     const stepUp = bearerChallenge({ resourceMetadataUrl: url, error: "insufficient_scope", description: 'needs "notes.read"\n', scopes: ["openid", "notes.read"] });
     expect(stepUp).toBe(`Bearer error="insufficient_scope", error_description="needs notes.read", scope="openid notes.read", resource_metadata="${url}"`);
     expect(challengeParam(stepUp, "scope")).toBe("openid notes.read");
@@ -46,13 +48,12 @@ describe("challenges and metadata", () => {
     expect(stepUpScopes([], ["notes.read", "notes.read"])).toEqual(["openid", "notes.read"]);
   });
 
-  it("describes the resource exactly (RFC 9728 §3): canonical URL, the issuer, resource scopes only", () => {
+  it("describes the resource exactly (RFC 9728 §3): canonical URL, the issuer, the scopes a client should request", () => {
     const config = { APP_URL: "https://mcp.example", MCP_URL: "https://mcp.example/api/mcp", ISSUER: "https://kc.example/realms/r" };
     expect(resourceMetadataUrl(config)).toBe("https://mcp.example/.well-known/oauth-protected-resource/api/mcp");
-    const doc = protectedResourceMetadata(config);
+    const doc = protectedResourceMetadata(config, firstContactScopes(["notes.read"]));
     expect(doc).toMatchObject({ resource: "https://mcp.example/api/mcp", authorization_servers: ["https://kc.example/realms/r"], bearer_methods_supported: ["header"] });
-    expect(doc.scopes_supported).toContain("notes.read");
-    expect(doc.scopes_supported).not.toContain("offline_access");
-    expect(doc.scopes_supported).not.toContain("openid");
+    // A client without a challenge scope requests all of scopes_supported (MCP 2025-11-25): identity, refresh, the tools.
+    expect(doc.scopes_supported).toEqual(["openid", "offline_access", "notes.read"]);
   });
 });

@@ -1,11 +1,14 @@
 /**
- * The consent form's target: Allow grants exactly what the consent page
- * showed; Deny sends `access_denied` back to the client (RFC 6749 §4.1.2.1).
- * Origin and form token are checked first; the answer is always a 303.
+ * The consent form's target: Allow grants exactly the scopes the person
+ * ticked (validated against what the page offered: a forged extra scope
+ * refuses the form); Deny sends `access_denied` back to the client (RFC 6749
+ * §4.1.2.1). Origin and form token are checked first; the answer is a 303,
+ * or a readable 400 page for a bad form.
  */
 import { z } from "zod";
 import { approveConsent, checkCsrfToken, DENIED, finishInteraction, loadInteraction } from "@/lib/idp/interactions";
 import { formProblem, interactionRequest, readInteractionForm, seeOther } from "@/lib/idp/interaction-http";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +29,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ uid
   const interaction = await loadInteraction(input, uid);
   if (!interaction || interaction.prompt.name !== "consent") return seeOther(page);
 
-  const result = form.data.decision === "allow" ? await approveConsent(interaction) : DENIED;
+  let result: Record<string, unknown> = DENIED;
+  if (form.data.decision === "allow") {
+    const answer = await approveConsent(interaction, offeredResourceScopes(), read.fields.scope);
+    if (!answer.ok) return formProblem(400, answer.reason);
+    result = answer.result;
+  }
   const returnTo = await finishInteraction(input, uid, result, form.data.decision === "allow");
   return seeOther(returnTo);
 }

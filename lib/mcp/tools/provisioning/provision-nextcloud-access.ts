@@ -4,15 +4,17 @@
  * scopes the caller's MCP token already carries (what its tools will need);
  * `scopes` narrows or extends that. Already provisioned → says so, and how to
  * add scopes or revoke.
+ *
+ * The scopes it may ask for are the ones some Nextcloud tool uses, passed in
+ * by the catalogue (lib/mcp/tool-catalogue.ts): a tool module cannot import
+ * the catalogue it is part of.
  */
 import { z } from "zod";
-import { formatScope, missingScopes, resourceScopes, scopeInfo } from "@/lib/auth/scopes";
+import { formatScope, missingScopes, scopeInfo } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
 import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
 import { getGrant } from "@/lib/provisioning/grant-store";
 import { createProvisioningLink } from "@/lib/provisioning/provisioning-link";
-
-const NEXTCLOUD = resourceScopes("nextcloud");
 
 const output = z.object({
   status: z.enum(["link_created", "already_provisioned"]),
@@ -24,48 +26,52 @@ const output = z.object({
 
 type Result = z.output<typeof output>;
 
-export const provisionNextcloudAccess = defineTool({
-  name: "provision_nextcloud_access",
-  title: "Grant Nextcloud access",
-  description:
-    "Gives you a link to grant this server access to your Nextcloud, scope by scope (signing in to your AI client does not). " +
-    "Without arguments it asks for the Nextcloud scopes your client was granted; pass `scopes` to choose. If access is already provisioned it says so.",
-  input: z.object({
-    scopes: z
-      .array(z.enum(NEXTCLOUD as [string, ...string[]]))
-      .max(NEXTCLOUD.length)
-      .optional()
-      .describe(`Nextcloud scopes to grant, e.g. ["notes.read"]. One of: ${NEXTCLOUD.join(", ")}.`),
-  }),
-  output,
-  annotations: { title: "Grant Nextcloud access", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  requiredScopes: [],
-  async run(input, { caller }): Promise<ToolOutcome<Result>> {
-    if (caller.authDisabled) throw new Error("provisioning needs a signed-in user");
-    const grant = await getGrant(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
-    const granted = grant?.active ? grant.scopes : [];
-    const wanted = input.scopes ?? caller.scopes.filter((s) => NEXTCLOUD.includes(s));
-    const asked = wanted.length > 0 ? wanted : ["account.read"];
-    const missing = missingScopes(asked, granted);
+/** `offered`: the Nextcloud scopes some tool uses (never empty: account.read at least). */
+export const provisionNextcloudAccess = (offered: readonly string[]) => {
+  const NEXTCLOUD = offered.length > 0 ? [...offered] : ["account.read"];
+  return defineTool({
+    name: "provision_nextcloud_access",
+    title: "Grant Nextcloud access",
+    description:
+      "Gives you a link to grant this server access to your Nextcloud, scope by scope (signing in to your AI client does not). " +
+      "Without arguments it asks for the Nextcloud scopes your client was granted; pass `scopes` to choose. If access is already provisioned it says so.",
+    input: z.object({
+      scopes: z
+        .array(z.enum(NEXTCLOUD as [string, ...string[]]))
+        .max(NEXTCLOUD.length)
+        .optional()
+        .describe(`Nextcloud scopes to grant, e.g. ["notes.read"]. One of: ${NEXTCLOUD.join(", ")}.`),
+    }),
+    output,
+    annotations: { title: "Grant Nextcloud access", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    requiredScopes: [],
+    async run(input, { caller }): Promise<ToolOutcome<Result>> {
+      if (caller.authDisabled) throw new Error("provisioning needs a signed-in user");
+      const grant = await getGrant(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
+      const granted = grant?.active ? grant.scopes : [];
+      const wanted = input.scopes ?? caller.scopes.filter((s) => NEXTCLOUD.includes(s));
+      const asked = wanted.length > 0 ? wanted : ["account.read"];
+      const missing = missingScopes(asked, granted);
 
-    if (missing.length === 0) {
+      if (missing.length === 0) {
+        return {
+          structured: { status: "already_provisioned", provisioning_url: null, expires_at: null, requested_scopes: [], granted_scopes: granted },
+          text:
+            `Nextcloud access is already provisioned with: ${granted.map((s) => `${s} (${scopeInfo(s)?.title ?? s})`).join(", ")}. ` +
+            "To add scopes, call provision_nextcloud_access with `scopes` naming them (or just use a tool that needs them: it will offer a link). " +
+            "To withdraw access, call revoke_nextcloud_access.",
+        };
+      }
+      const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, scopes: missing });
+      const lines = missing.map((s) => `- ${s}: ${scopeInfo(s)?.title ?? s}. ${scopeInfo(s)?.explanation ?? ""}`);
       return {
-        structured: { status: "already_provisioned", provisioning_url: null, expires_at: null, requested_scopes: [], granted_scopes: granted },
+        structured: { status: "link_created", provisioning_url: link.url, expires_at: link.expiresAt.toISOString(), requested_scopes: missing, granted_scopes: granted },
         text:
-          `Nextcloud access is already provisioned with: ${granted.map((s) => `${s} (${scopeInfo(s)?.title ?? s})`).join(", ")}. ` +
-          "To add scopes, call provision_nextcloud_access with `scopes` naming them (or just use a tool that needs them: it will offer a link). " +
-          "To withdraw access, call revoke_nextcloud_access.",
+          `Open this link to grant Nextcloud access (valid for 10 minutes, once): ${link.url}\n` +
+          `It asks for ${formatScope(missing)}:\n${lines.join("\n")}` +
+          (granted.length > 0 ? `\nAlready granted (kept): ${formatScope(granted)}.` : "") +
+          "\nYou can revoke the access at any time with revoke_nextcloud_access.",
       };
-    }
-    const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, scopes: missing });
-    const lines = missing.map((s) => `- ${s}: ${scopeInfo(s)?.title ?? s}. ${scopeInfo(s)?.explanation ?? ""}`);
-    return {
-      structured: { status: "link_created", provisioning_url: link.url, expires_at: link.expiresAt.toISOString(), requested_scopes: missing, granted_scopes: granted },
-      text:
-        `Open this link to grant Nextcloud access (valid for 10 minutes, once): ${link.url}\n` +
-        `It asks for ${formatScope(missing)}:\n${lines.join("\n")}` +
-        (granted.length > 0 ? `\nAlready granted (kept): ${formatScope(granted)}.` : "") +
-        "\nYou can revoke the access at any time with revoke_nextcloud_access.",
-    };
-  },
-});
+    },
+  });
+};
