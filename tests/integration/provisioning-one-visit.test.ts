@@ -32,6 +32,17 @@ describe(`one provisioning visit on ${kind}`, () => {
     await stack?.stop();
   });
 
+  it("provision_nextcloud_access without arguments offers the same set: every Nextcloud scope the token holds, none fixed", async () => {
+    const asked = await alice.call("provision_nextcloud_access");
+    expect(asked.structuredContent).toMatchObject({ status: "link_created", granted_scopes: [] });
+    const structured = asked.structuredContent as { requested_scopes: string[]; provisioning_url: string };
+    expect([...structured.requested_scopes].sort()).toEqual([...NOTES_AND_FILES].sort());
+    expect(structured.provisioning_url).toMatch(/\?request=[A-Za-z0-9_-]{24}$/);
+    const page = await (await fetch(structured.provisioning_url)).text();
+    expect(page).not.toContain('data-needed="true"');
+    expect(tickedScopes(page).sort()).toEqual([...NOTES_AND_FILES].sort());
+  });
+
   let link: string;
   it("the first notes call answers with one short link naming the tool to call again", async () => {
     const listed = (await alice.client.listTools()).tools.map((t) => t.name);
