@@ -11,7 +11,8 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDbKind } from "../helpers/databases";
 import { SERVER_CLIENT_SECRET } from "../helpers/idp-app";
-import { ALICE, BOB, linkIn, openProvisioningLink, PersonClient, startProvisioningStack, textOf, tickedScopes, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { createCookieJar } from "../helpers/oidc-login";
+import { ALICE, BOB, browse, linkIn, openProvisioningLink, outcomeOf, PersonClient, startProvisioningStack, textOf, tickedScopes, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 const NOTES_AND_FILES = ["notes.read", "notes.write", "files.read", "files.write"];
@@ -41,6 +42,16 @@ describe(`one provisioning visit on ${kind}`, () => {
     const page = await (await fetch(structured.provisioning_url)).text();
     expect(page).not.toContain('data-needed="true"');
     expect(tickedScopes(page).sort()).toEqual([...NOTES_AND_FILES].sort());
+    // Everything unticked: nothing is asked for, and the link is not used up.
+    const continued = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
+      body: new URLSearchParams({ request: new URL(structured.provisioning_url).searchParams.get("request")! }),
+      redirect: "manual",
+    });
+    expect(continued.status).toBe(303);
+    expect(outcomeOf((await browse(new URL(continued.headers.get("location")!, stack.app.url).href, createCookieJar())).html)).toBe("nothing_chosen");
+    expect(await (await fetch(structured.provisioning_url)).text()).not.toContain("data-reason");
   });
 
   let link: string;

@@ -110,7 +110,7 @@ export default async function ProvisioningResultPage({ searchParams }: Props) {
             Error code: <code>{result.error}</code>
           </p>
         ) : null}
-        <p className="mt-2 text-slate-700">{TRY_AGAIN}</p>
+        {result.kind === "nothing_chosen" ? null : <p className="mt-2 text-slate-700">{TRY_AGAIN}</p>}
       </Card>
     </PageShell>
   );
