@@ -10,7 +10,8 @@
 //   4. Once it reports nothing left under the old key, drop the old key from the setting.
 //
 // What it covers, and the storage convention other modules follow:
-//   - nextcloud_grants.encrypted_refresh_token and provisioning_sessions.encrypted_verifier
+//   - nextcloud_grants.encrypted_refresh_token, provisioning_sessions.encrypted_verifier and
+//     provisioning_requests.sealed
 //     (contexts from lib/provisioning/secret-contexts.ts);
 //   - instance_settings whose value is JSON { "sealed": "<compact JWE from lib/crypto/envelope>",
 //     "context"?: "<envelope context>" }; without "context" the setting's key is the context

@@ -7,13 +7,14 @@
  * policy; everything persisted through the Prisma adapter.
  */
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from "oidc-provider";
-import { errors, interactionPolicy } from "oidc-provider";
-import { findAccountById } from "@/lib/accounts";
+import { errors } from "oidc-provider";
 import { checkClient, recordClient } from "@/lib/auth/client-registry";
 import { OIDC_SCOPES } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
+import { findAccountClaims } from "./account-claims";
 import { ClientMetadataError, enforceClientMetadata, POLICY_PROPERTY, TOKEN_EXCHANGE_GRANT } from "./client-metadata-policy";
 import { checkRefreshResource } from "./check-refresh-resource";
+import { firstPartyConsentPolicy, withProvisioningConsent } from "./first-party-consent";
 import { createGuardedFetch } from "./guarded-fetch";
 import type { PrivateJwk } from "./keys";
 import { errorPage, logoutPage, logoutSuccessPage } from "./pages";
@@ -37,10 +38,12 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
   const config = getConfig();
   const staticIds = new Set(input.staticClients.map((c) => c.client_id));
   const openPolicy = config.MCP_CLIENT_POLICY === "open";
-  // Each interaction prompt stays as oidc-provider defines it. Native clients
-  // (loopback or private-use redirects) are asked for consent on every
-  // authorization: anyone can claim such a redirect URI (RFC 8252 §8.6).
-  const policy = interactionPolicy.base();
+  // Each interaction prompt stays as oidc-provider defines it, except that the
+  // provisioning page counts as the consent of this server's own client
+  // (first-party-consent.ts). Native clients (loopback or private-use
+  // redirects) are asked for consent on every authorization: anyone can claim
+  // such a redirect URI (RFC 8252 §8.6).
+  const policy = firstPartyConsentPolicy();
 
   return {
     adapter: PrismaAdapter,
@@ -156,39 +159,34 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
     },
     extraTokenClaims: async (ctx: KoaContextWithOIDC | undefined, token: { grantId?: string; gty?: string }) => {
       const actor = (ctx?.oidc as unknown as Claims | undefined)?.tokenExchangeActor;
+      // The account's name and email, where the person's grant allows them (grants/token-exchange.ts, rule 7).
+      const identity = (ctx?.oidc as unknown as Claims | undefined)?.tokenExchangeIdentity as Claims | undefined;
       return {
+        ...(token.gty === TOKEN_EXCHANGE_GRANT && identity ? identity : {}),
         // Lets the token exchange check that the grant still exists (revocation-aware JWTs).
         ...(token.grantId ? { gid: token.grantId } : {}),
         ...(token.gty === TOKEN_EXCHANGE_GRANT && actor ? { act: actor } : {}),
       };
     },
     findAccount: async (_ctx: unknown, sub: string) => {
-      const account = await findAccountById(sub);
-      if (!account) return undefined;
-      return {
-        accountId: account.id,
-        claims: async () => ({
-          sub: account.id,
-          preferred_username: account.username,
-          name: account.displayName,
-          ...(account.email ? { email: account.email, email_verified: false } : {}),
-        }),
-      };
+      const claims = await findAccountClaims(sub);
+      if (!claims) return undefined;
+      return { accountId: claims.sub, claims: async () => ({ ...claims }) };
     },
     // Grants are found by account and client through our own index, so a
     // second sign-in (another browser) is not asked for consent it already gave.
+    // A provisioning-page consent adds its scopes here (first-party-consent.ts).
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
       const client = ctx.oidc.client;
       const session = ctx.oidc.session;
       if (!client || !session?.accountId) return undefined;
       const result = ctx.oidc.result as { consent?: { grantId?: string } } | undefined;
       const id = result?.consent?.grantId || session.grantIdFor(client.clientId) || (await findGrantIds(session.accountId, client.clientId))[0];
-      if (!id) return undefined;
-      const grant = await ctx.oidc.provider.Grant.find(id);
-      if (!grant || grant.accountId !== session.accountId || grant.clientId !== client.clientId) return undefined;
+      const grant = id ? await ctx.oidc.provider.Grant.find(id) : undefined;
+      const existing = grant && grant.accountId === session.accountId && grant.clientId === client.clientId ? grant : undefined;
       // A new request (not the resume after consent) may ask again for what the person once declined (lib/idp/declined-scopes.ts).
-      if (!result?.consent) reopenDeclined(grant as GrantWithRejections, (ctx.oidc as unknown as { requestParamScopes: Set<string> }).requestParamScopes);
-      return grant;
+      if (existing && !result?.consent) reopenDeclined(existing as GrantWithRejections, (ctx.oidc as unknown as { requestParamScopes: Set<string> }).requestParamScopes);
+      return withProvisioningConsent(ctx, existing);
     },
     interactions: {
       policy,

@@ -18,7 +18,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { formatScope, missingScopes } from "@/lib/auth/scopes";
+import { formatScope, missingScopes, resourceScopes } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
 import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
@@ -33,12 +33,19 @@ export type GuardOutcome = { ok: true; token: SessionNextcloudToken } | { ok: fa
 
 export const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: "text", text }] });
 
+const NEXTCLOUD_SCOPES = new Set(resourceScopes("nextcloud"));
+
 type RefusalReason = "no_grant" | "revoked" | "missing_scopes" | "exchange_refused";
 
-/** The link and the words for "grant access first"; thrown as -32042 where the client can open URLs itself. */
+/**
+ * The link and the words for "grant access first"; thrown as -32042 where the client can open URLs itself.
+ * The link offers every Nextcloud scope the caller's token holds (the tool's own marked as needed), so one
+ * visit covers every tool the client may list (lib/provisioning/provisioning-choices.ts).
+ */
 async function provisioningRequired(caller: CallerIdentity, tool: string, needed: readonly string[], missing: readonly string[], reason: RefusalReason, detail?: string): Promise<CallToolResult> {
   await recordAuditEvent({ event: "guard_refused", outcome: "denied", userId: caller.sub, clientId: caller.clientId, tool, scopes: missing, detail: { reason } });
-  const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, scopes: [...new Set([...missing, ...needed])] });
+  const offered = caller.scopes.filter((s) => NEXTCLOUD_SCOPES.has(s));
+  const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, tool, needed: [...new Set([...missing, ...needed])], offered });
   const why =
     reason === "no_grant"
       ? "Nextcloud access has not been provisioned for you yet."
@@ -47,11 +54,22 @@ async function provisioningRequired(caller: CallerIdentity, tool: string, needed
         : reason === "exchange_refused"
           ? `The identity provider refused Nextcloud access${detail ? ` (${detail})` : ""}.`
           : `Your Nextcloud access does not include ${formatScope(missing)} yet.`;
-  const message = `${tool} needs Nextcloud access with the scope${missing.length > 1 ? "s" : ""} ${formatScope(missing)}. ${why} Open this link to grant it (valid for 10 minutes, once)`;
+  const others = offered.filter((s) => !missing.includes(s) && !needed.includes(s));
+  const alsoOffered = others.length > 0 ? ` The page also offers the other Nextcloud access this client holds (${formatScope(others)}), so one visit covers all its tools.` : "";
   if (supportsUrlElicitation(caller)) {
-    throw new UrlElicitationRequiredError([{ mode: "url", elicitationId: randomUUID(), url: link.url, message: `${message}.` }], message);
+    // The client shows the error's message and the elicitation's message: one says what to do, the other
+    // what the link grants. McpError prefixes its message with "MCP error -32042: " and the client's
+    // McpError adds the prefix again on receipt, so the sentence a person reads is set as the message itself.
+    const error = new UrlElicitationRequiredError(
+      [{ mode: "url", elicitationId: randomUUID(), url: link.url, message: `Grant this server access to your Nextcloud for ${tool} (${formatScope(missing)}). ${why}` }],
+    );
+    error.message = `${tool} needs access to your Nextcloud: open the link to grant it (valid for 10 minutes, once), then call ${tool} again.`;
+    throw error;
   }
-  return errorResult(`${message}: ${link.url}\nThen call ${tool} again.`);
+  return errorResult(
+    `${tool} needs Nextcloud access with the scope${missing.length > 1 ? "s" : ""} ${formatScope(missing)}. ${why} ` +
+      `Open this link to grant it (valid for 10 minutes, once): ${link.url}${alsoOffered}\nThen call ${tool} again.`,
+  );
 }
 
 /** Checks the grant and exchanges a session token for `scopes`; see the file comment. */

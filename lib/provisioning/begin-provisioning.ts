@@ -7,12 +7,19 @@
  * - PKCE S256 (RFC 7636; OAuth 2.1 §4.1.1), `state` (RFC 6749 §10.12) and
  *   `nonce` (OIDC Core §3.1.2.1), all fresh and random;
  * - resource = Nextcloud (RFC 8707);
- * - scope = what is needed now ∪ what the user granted before (incremental
- *   consent keeps earlier scopes) ∪ `offline_access` (the refresh token the
- *   background path needs) ∪ `openid` (the ID token whose `sub` proves who
- *   consented);
- * - prompt=consent: OIDC Core §11 requires it for offline_access, and the
- *   user should see exactly what is granted.
+ * - scope = what the person chose on the provisioning page (the tool's
+ *   needed scopes ∪ the offered ones left ticked; provisioning-choices.ts)
+ *   ∪ what the user granted before (incremental consent keeps earlier
+ *   scopes) ∪ `offline_access` (the refresh token the background path
+ *   needs) ∪ `openid` (the ID token whose `sub` proves who consented) ∪
+ *   `profile email` (the identity claims Nextcloud's user_oidc maps the
+ *   account from; the page says so, and the token exchange passes them on:
+ *   lib/idp/grants/token-exchange.ts);
+ * - prompt=consent: OIDC Core §11 requires it for offline_access (and
+ *   oidc-provider drops offline_access without it). The provisioning page
+ *   *is* that consent: the built-in IdP does not show a second screen for
+ *   this request (lib/idp/first-party-consent.ts), but it still signs the
+ *   person in and the callback still checks the `sub`.
  */
 import * as oidc from "openid-client";
 import { formatScope } from "@/lib/auth/scopes";
@@ -20,6 +27,7 @@ import { getConfig } from "@/lib/config";
 import { idpClient } from "@/lib/broker/idp-client";
 import { callbackUrls } from "@/lib/oidc/server-client";
 import { getGrant } from "./grant-store";
+import { chosenScopes, PROVISIONING_OIDC_SCOPES } from "./provisioning-choices";
 import { nextcloudResourceParameter } from "./nextcloud-resource";
 import { consumeProvisioningRequest, ProvisioningLinkError, readProvisioningRequest } from "./provisioning-link";
 import type { ProvisioningResult } from "./provisioning-result";
@@ -29,7 +37,8 @@ export type BeginOutcome = { ok: true; authorizationUrl: string } | { ok: false;
 
 const LINK_RESULT = { invalid: "link_invalid", expired: "link_expired", used: "link_used" } as const;
 
-export async function beginProvisioning(requestValue: unknown): Promise<BeginOutcome> {
+/** `ticked`: the `scope` fields of the provisioning form (ticked boxes). */
+export async function beginProvisioning(requestValue: unknown, ticked: readonly unknown[] = []): Promise<BeginOutcome> {
   let request;
   try {
     request = await readProvisioningRequest(requestValue);
@@ -44,6 +53,11 @@ export async function beginProvisioning(requestValue: unknown): Promise<BeginOut
   } catch {
     return { ok: false, result: { kind: "unavailable" } };
   }
+  const existing = await getGrant(request.sub, getConfig().NEXTCLOUD_AUDIENCE);
+  const kept = existing?.active ? existing.scopes : [];
+  const scopes = chosenScopes({ needed: request.needed, offered: request.offered, kept }, ticked);
+  // Everything unticked (and nothing needed): nothing to ask for; the link stays usable.
+  if (scopes.every((s) => kept.includes(s))) return { ok: false, result: { kind: "nothing_chosen", tool: request.tool } };
   try {
     await consumeProvisioningRequest(request);
   } catch (error) {
@@ -51,19 +65,15 @@ export async function beginProvisioning(requestValue: unknown): Promise<BeginOut
     throw error;
   }
 
-  const existing = await getGrant(request.sub, getConfig().NEXTCLOUD_AUDIENCE);
-  const kept = existing?.active ? existing.scopes : [];
-  const scopes = [...new Set([...request.scopes, ...kept])];
-
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
-  await createProvisioningSession({ state, nonce, codeVerifier, userId: request.sub, clientId: request.clientId, scopes });
+  await createProvisioningSession({ state, nonce, codeVerifier, userId: request.sub, clientId: request.clientId, tool: request.tool, scopes });
 
   const resource = nextcloudResourceParameter();
   const url = oidc.buildAuthorizationUrl(client, {
     redirect_uri: callbackUrls().provisioning,
-    scope: formatScope(["openid", "offline_access", ...scopes]),
+    scope: formatScope([...PROVISIONING_OIDC_SCOPES, ...scopes]),
     ...(resource ? { resource } : {}),
     state,
     nonce,

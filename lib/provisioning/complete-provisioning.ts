@@ -112,7 +112,13 @@ export async function completeProvisioning(search: string): Promise<Provisioning
     },
     { reportRenewal: true },
   );
-  return { kind: "provisioned", scopes: saved.grant.scopes, added: saved.addedScopes, missing: missingScopes(session.scopes, saved.grant.scopes) };
+  return {
+    kind: "provisioned",
+    scopes: saved.grant.scopes,
+    added: saved.addedScopes,
+    missing: missingScopes(session.scopes, saved.grant.scopes),
+    ...(session.tool ? { tool: session.tool } : {}),
+  };
 }
 
 /** The IdP grant behind the token (the built-in IdP puts it in `gid`); for revocation bookkeeping only. */

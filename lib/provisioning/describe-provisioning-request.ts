@@ -1,19 +1,23 @@
 /**
  * What the provisioning page shows for a link (without using it up): the
- * client that asked, the Nextcloud scopes it needs now, the ones granted
- * before that stay, and when the link expires.
+ * client that asked, the tool that asked, the Nextcloud scopes on offer
+ * (needed ones marked; see provisioning-choices.ts), the ones granted before
+ * that stay, and when the link expires.
  */
 import { scopeInfo, type ScopeInfo } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { getGrant } from "./grant-store";
+import { scopeChoices, type ScopeChoice } from "./provisioning-choices";
 import { ProvisioningLinkError, readProvisioningRequest } from "./provisioning-link";
 
 export interface ProvisioningView {
   clientId: string | null;
   clientName: string | null;
-  /** Scopes this consent adds. */
-  requested: ScopeInfo[];
+  /** The tool whose call led here, if any. */
+  tool: string | null;
+  /** Scopes this consent may add: needed ones first, all ticked by default. */
+  choices: ScopeChoice[];
   /** Scopes granted before, which stay granted. */
   kept: ScopeInfo[];
   expiresAt: Date;
@@ -32,21 +36,20 @@ export async function describeProvisioningRequest(value: unknown): Promise<Descr
     throw error;
   }
   const prisma = await db();
-  const [used, client, grant] = await Promise.all([
-    prisma.usedProvisioningRequest.findUnique({ where: { jti: request.jti }, select: { jti: true } }),
+  const [client, grant] = await Promise.all([
     request.clientId ? prisma.clientRegistration.findUnique({ where: { clientId: request.clientId }, select: { name: true } }) : null,
     getGrant(request.sub, getConfig().NEXTCLOUD_AUDIENCE),
   ]);
-  if (used) return { ok: false, reason: "used" };
   const kept = grant?.active ? grant.scopes : [];
   return {
     ok: true,
     view: {
       clientId: request.clientId ?? null,
       clientName: client?.name ?? null,
-      requested: infos(request.scopes.filter((s) => !kept.includes(s))),
+      tool: request.tool ?? null,
+      choices: scopeChoices({ needed: request.needed, offered: request.offered, kept }),
       kept: infos(kept),
-      expiresAt: new Date(request.exp * 1000),
+      expiresAt: request.expiresAt,
     },
   };
 }

@@ -15,6 +15,7 @@ export const RESULT_KINDS = [
   "link_invalid",
   "link_expired",
   "link_used",
+  "nothing_chosen",
   "forbidden_origin",
   "state_unknown",
   "state_used",
@@ -34,6 +35,8 @@ const resultSchema = z.object({
   added: z.array(z.string().max(100)).max(50).default([]),
   /** provisioned: scopes that were asked for but not granted. */
   missing: z.array(z.string().max(100)).max(50).default([]),
+  /** The tool whose call led to the provisioning: the page tells the person (and the model) to call it again. */
+  tool: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional(),
   /** idp_error: the OAuth error code (RFC 6749 §4.1.2.1). */
   error: z.string().max(64).regex(/^[a-z_]+$/).optional(),
   exp: z.number().int(),

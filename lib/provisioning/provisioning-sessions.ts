@@ -19,6 +19,7 @@ export interface ProvisioningSessionInput {
   state: string;
   userId: string;
   clientId?: string;
+  tool?: string;
   scopes: string[];
   codeVerifier: string;
   nonce: string;
@@ -35,6 +36,7 @@ export async function createProvisioningSession(input: ProvisioningSessionInput,
       stateHash,
       userId: input.userId,
       clientId: input.clientId ?? null,
+      tool: input.tool ?? null,
       scopes: input.scopes,
       encryptedVerifier: sealed.ciphertext,
       keyId: sealed.keyId,
@@ -47,6 +49,7 @@ export async function createProvisioningSession(input: ProvisioningSessionInput,
 export interface ConsumedProvisioningSession {
   userId: string;
   clientId: string | null;
+  tool: string | null;
   scopes: string[];
   codeVerifier: string;
   nonce: string;
@@ -66,5 +69,18 @@ export async function consumeProvisioningSession(state: string, now = new Date()
   const { count } = await prisma.provisioningSession.updateMany({ where: { stateHash, consumedAt: null, expiresAt: { gt: now } }, data: { consumedAt: now } });
   if (count !== 1) return { ok: false, reason: "used" };
   const codeVerifier = await open(row.encryptedVerifier, provisioningVerifierContext(stateHash));
-  return { ok: true, session: { userId: row.userId, clientId: row.clientId, scopes: row.scopes, codeVerifier, nonce: row.nonce } };
+  return { ok: true, session: { userId: row.userId, clientId: row.clientId, tool: row.tool, scopes: row.scopes, codeVerifier, nonce: row.nonce } };
+}
+
+/**
+ * The provisioning a `state` belongs to, while it is pending (unused,
+ * unexpired): the built-in IdP's first-party consent rule reads it to know
+ * that the person already consented on the provisioning page
+ * (lib/idp/first-party-consent.ts). Reading consumes nothing.
+ */
+export async function findPendingProvisioningSession(state: string, now = new Date()): Promise<{ userId: string; scopes: string[] } | undefined> {
+  if (state.length === 0 || state.length > 512) return undefined;
+  const row = await (await db()).provisioningSession.findUnique({ where: { stateHash: hashState(state) }, select: { userId: true, scopes: true, consumedAt: true, expiresAt: true } });
+  if (!row || row.consumedAt || row.expiresAt <= now) return undefined;
+  return { userId: row.userId, scopes: row.scopes };
 }

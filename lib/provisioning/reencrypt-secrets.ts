@@ -4,6 +4,7 @@
  *
  * - nextcloud_grants.encrypted_refresh_token   (context: grantRefreshTokenContext)
  * - provisioning_sessions.encrypted_verifier   (context: provisioningVerifierContext)
+ * - provisioning_requests.sealed               (context: provisioningRequestContext)
  * - instance_settings values of the form { "sealed": "<compact JWE>", "context"?: "<ctx>" }
  *   (context defaults to the setting's key, as lib/idp/sealed-settings.ts stores them)
  *
@@ -17,10 +18,10 @@
 import { keyIdOf, open, seal } from "@/lib/crypto/envelope";
 import { getKeyRing, type KeyRing } from "@/lib/crypto/key-ring";
 import { db, type Prisma } from "@/lib/db";
-import { grantRefreshTokenContext, provisioningVerifierContext } from "./secret-contexts";
+import { grantRefreshTokenContext, provisioningRequestContext, provisioningVerifierContext } from "./secret-contexts";
 
 export interface TableReport {
-  table: "nextcloud_grants" | "provisioning_sessions" | "instance_settings";
+  table: "nextcloud_grants" | "provisioning_sessions" | "provisioning_requests" | "instance_settings";
   rotated: number;
   /** Changed by someone else between read and write (it is under a current key, or the next run takes it). */
   changedMeanwhile: number;
@@ -122,6 +123,25 @@ export async function reencryptSecrets(options: ReencryptOptions = {}): Promise<
     settings,
   );
 
+  const requests = await rotateRows(
+    { table: "provisioning_requests", rotated: 0, changedMeanwhile: 0, failed: [] },
+    async (afterId, take) => {
+      const rows = await prisma.provisioningRequest.findMany({
+        where: { keyId: { not: current }, ...(afterId ? { idHash: { gt: afterId } } : {}) },
+        select: { idHash: true, sealed: true },
+        orderBy: { idHash: "asc" },
+        take,
+      });
+      return rows.map((row) => ({
+        id: row.idHash,
+        ciphertext: row.sealed,
+        context: provisioningRequestContext(row.idHash),
+        write: async (ciphertext, keyId) => (await prisma.provisioningRequest.updateMany({ where: { idHash: row.idHash, sealed: row.sealed }, data: { sealed: ciphertext, keyId } })).count,
+      }));
+    },
+    settings,
+  );
+
   const instanceSettings = await rotateRows(
     { table: "instance_settings", rotated: 0, changedMeanwhile: 0, failed: [] },
     async (afterId, take) => {
@@ -151,5 +171,5 @@ export async function reencryptSecrets(options: ReencryptOptions = {}): Promise<
     settings,
   );
 
-  return [grants, sessions, instanceSettings];
+  return [grants, sessions, requests, instanceSettings];
 }

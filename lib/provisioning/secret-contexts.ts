@@ -14,3 +14,7 @@ export function grantRefreshTokenContext(userId: string, audience: string): stri
 export function provisioningVerifierContext(stateHash: string): string {
   return `provisioning-session:${encodeURIComponent(stateHash)}`;
 }
+
+export function provisioningRequestContext(idHash: string): string {
+  return `provisioning-request:${encodeURIComponent(idHash)}`;
+}

@@ -69,16 +69,21 @@ export class PersonClient {
   constructor(
     private readonly stack: ProvisioningStack,
     readonly person: Person,
-    private readonly options: { urlElicitation?: boolean; untick?: string[] } = {},
+    private readonly options: { urlElicitation?: boolean; untick?: string[]; scopes?: string[] } = {},
   ) {
     this.client = new Client({ name: "provisioning-e2e", version: "1.0.0" }, { capabilities: options.urlElicitation ? { elicitation: { url: {} } } : {} });
+    this.extraScopes = options.scopes ?? [];
   }
+
+  /** Scopes this client asks for on every authorization besides what the SDK chose (a client that asks for its tools' scopes up front). */
+  private readonly extraScopes: string[];
 
   private async signIn(): Promise<void> {
     const url = this.provider.lastAuthorizationUrl;
     if (!url) throw new Error("the SDK asked for authorization without an authorization URL");
     this.provider.lastAuthorizationUrl = undefined;
     this.authorizations++;
+    if (this.extraScopes.length > 0) url.searchParams.set("scope", [...new Set([...(url.searchParams.get("scope") ?? "").split(" ").filter(Boolean), ...this.extraScopes])].join(" "));
     const result = await authorizeWithLogin({ authorizationUrl: url, username: this.person.username, password: this.person.password, jar: this.jar, untick: this.options.untick });
     if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"} ${result.errorDescription ?? ""}`);
     await this.transport.finishAuth(result.code);
@@ -122,6 +127,14 @@ export const textOf = (result: CallToolResult) => result.content.map((c) => (c.t
 
 export const linkIn = (text: string) => /https?:\/\/\S+\/oauth\/authorize-nextcloud\?request=[A-Za-z0-9._~%-]+/.exec(text)?.[0];
 
+/** The `scope` boxes of the provisioning page a browser would submit: ticked and not disabled. */
+export function tickedScopes(page: string): string[] {
+  return [...page.matchAll(/<input[^>]*name="scope"[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((input) => /\schecked(=|\s|\/|>)/.test(input) && !/\sdisabled(=|\s|\/|>)/.test(input))
+    .map((input) => /value="([^"]+)"/.exec(input)![1]!);
+}
+
 export interface ProvisioningVisit {
   /** The provisioning page as shown. */
   page: string;
@@ -130,6 +143,8 @@ export interface ProvisioningVisit {
   resultPage?: string;
   /** The callback URL the IdP sent the browser to (to replay it). */
   callbackUrl?: string;
+  /** The IdP's pages the person saw between Continue and the result page (none when signed in: the provisioning page is the consent). */
+  idpSteps?: ("login" | "consent")[];
 }
 
 /** Reads `data-kind` of the result page. */
@@ -167,7 +182,11 @@ export async function browse(url: string, jar: CookieJar, init: { method?: strin
  * A person opens a provisioning link: sees the page, presses Continue, signs
  * in and answers the IdP's consent, and lands on the result page.
  */
-export async function openProvisioningLink(link: string, person: Person, options: { jar?: CookieJar; consent?: "allow" | "deny"; origin?: string } = {}): Promise<ProvisioningVisit> {
+export async function openProvisioningLink(
+  link: string,
+  person: Person,
+  options: { jar?: CookieJar; consent?: "allow" | "deny"; origin?: string; untick?: string[] } = {},
+): Promise<ProvisioningVisit> {
   const jar = options.jar ?? createCookieJar();
   const pageResponse = await fetch(link, { headers: { accept: "text/html" } });
   const page = await pageResponse.text();
@@ -175,7 +194,9 @@ export async function openProvisioningLink(link: string, person: Person, options
   const continueUrl = new URL("/oauth/authorize-nextcloud/continue", link);
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "text/html" };
   if (options.origin !== "none") headers.origin = options.origin ?? continueUrl.origin;
-  const posted = await fetch(continueUrl, { method: "POST", headers, body: new URLSearchParams({ request }), redirect: "manual" });
+  const form = new URLSearchParams({ request });
+  for (const scope of tickedScopes(page)) if (!options.untick?.includes(scope)) form.append("scope", scope);
+  const posted = await fetch(continueUrl, { method: "POST", headers, body: form, redirect: "manual" });
   const location = new URL(posted.headers.get("location") ?? "/", continueUrl);
   await posted.body?.cancel();
   if (location.pathname.startsWith("/oauth/provisioning-result")) {
@@ -183,7 +204,7 @@ export async function openProvisioningLink(link: string, person: Person, options
     return { page, outcome: outcomeOf(result.html), resultPage: result.html };
   }
   const authorized = await authorizeWithLogin({ authorizationUrl: location, username: person.username, password: person.password, consent: options.consent ?? "allow", jar });
-  if (!authorized.redirectUrl.includes("/oauth/callback-nextcloud")) return { page };
+  if (!authorized.redirectUrl.includes("/oauth/callback-nextcloud")) return { page, idpSteps: authorized.steps };
   const result = await browse(authorized.redirectUrl, jar);
-  return { page, outcome: outcomeOf(result.html), resultPage: result.html, callbackUrl: authorized.redirectUrl };
+  return { page, outcome: outcomeOf(result.html), resultPage: result.html, callbackUrl: authorized.redirectUrl, idpSteps: authorized.steps };
 }

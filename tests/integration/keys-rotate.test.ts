@@ -13,13 +13,14 @@ import { keyRingFrom } from "@/lib/crypto/key-ring";
 import { closeDatabase, db } from "@/lib/db";
 import { openPglite } from "@/lib/db/open-pglite";
 import { saveGrant } from "@/lib/provisioning/grant-store";
-import { grantRefreshTokenContext, provisioningVerifierContext } from "@/lib/provisioning/secret-contexts";
+import { grantRefreshTokenContext, provisioningRequestContext, provisioningVerifierContext } from "@/lib/provisioning/secret-contexts";
 import { testDbKind } from "../helpers/databases";
 import { openInProcessDatabase, TEST_KEY_NEW, TEST_KEY_OLD, useEncryptionKeys, type InProcessDatabase } from "../helpers/in-process-database";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const GRANTS = 30;
 const SESSIONS = 8;
+const REQUESTS = 3;
 let h: InProcessDatabase;
 
 function runRotate(args: string[], keys: string, onOutput?: (text: string, kill: () => void) => void) {
@@ -61,6 +62,11 @@ async function decryptAll(keys: string) {
     expect(keyIdOf(s.encryptedVerifier)).toBe(s.keyId);
     ids.push(s.keyId);
   }
+  for (const r of await prisma.provisioningRequest.findMany()) {
+    expect(await open(r.sealed, provisioningRequestContext(r.idHash))).toBe(`request-${r.idHash}`);
+    expect(keyIdOf(r.sealed)).toBe(r.keyId);
+    ids.push(r.keyId);
+  }
   for (const row of await prisma.instanceSetting.findMany({ where: { key: { startsWith: "test." } } })) {
     const value = row.value as { sealed: string; context?: string; note?: string };
     expect(await open(value.sealed, value.context ?? row.key)).toBe(`secret-${row.key}`);
@@ -84,6 +90,11 @@ beforeAll(async () => {
     await h.prisma.provisioningSession.create({
       data: { stateHash, userId: "u00", scopes: ["account.read"], encryptedVerifier: sealed.ciphertext, keyId: sealed.keyId, nonce: "n", expiresAt: new Date(Date.now() + 600_000) },
     });
+  }
+  for (let i = 0; i < REQUESTS; i++) {
+    const idHash = `request-hash-${i}`;
+    const sealed = await seal(`request-${idHash}`, provisioningRequestContext(idHash));
+    await h.prisma.provisioningRequest.create({ data: { idHash, userId: "u00", sealed: sealed.ciphertext, keyId: sealed.keyId, expiresAt: new Date(Date.now() + 600_000) } });
   }
   const bare = await seal("secret-test.bare", "test.bare");
   await h.prisma.instanceSetting.create({ data: { key: "test.bare", value: { sealed: bare.ciphertext } } });
@@ -116,13 +127,14 @@ describe("npm run keys:rotate", () => {
     expect(second.code, second.out).toBe(0);
     expect(second.out).toMatch(/nextcloud_grants: \d+ re-encrypted, 0 changed meanwhile/);
     expect(second.out).toContain(`provisioning_sessions: ${SESSIONS} re-encrypted`);
+    expect(second.out).toContain(`provisioning_requests: ${REQUESTS} re-encrypted`);
     expect(second.out).toContain("instance_settings: 2 re-encrypted");
     expect(second.out).toContain('Done: every stored secret is encrypted with key "new".');
 
     // The old key can go now.
     const after = await decryptAll(TEST_KEY_NEW);
     expect(new Set(after)).toEqual(new Set(["new"]));
-    expect(after).toHaveLength(GRANTS + SESSIONS + 2);
+    expect(after).toHaveLength(GRANTS + SESSIONS + REQUESTS + 2);
 
     const third = await runRotate([], ring);
     expect(third.code).toBe(0);

@@ -99,10 +99,73 @@ describe(`provisioning attacks on ${kind}`, () => {
     expect(html).not.toContain("data-reason");
   });
 
-  it("denied consent: readable page, nothing stored", async () => {
-    const visit = await openProvisioningLink(await freshLink(), ALICE, { consent: "deny" });
-    expect(visit.outcome).toBe("denied");
+  it("denied at the IdP: readable page, nothing stored", async () => {
+    // Alice is not asked a second time (the provisioning page is her consent), so a denial reaches the
+    // callback only as the IdP's access_denied answer (RFC 6749 §4.1.2.1), e.g. a cancelled sign-in.
+    const continued = await continueFrom(await freshLink());
+    const state = new URL(continued.headers.get("location")!).searchParams.get("state")!;
+    const page = await browse(`${stack.app.url}/oauth/callback-nextcloud?error=access_denied&state=${encodeURIComponent(state)}`, createCookieJar());
+    expect(outcomeOf(page.html)).toBe("denied");
     expect(await statusOf(alice)).toMatchObject({ is_provisioned: false });
+    // Bob, shown the IdP's consent for Alice's link, can deny it there: nothing stored for either.
+    const bobVisit = await openProvisioningLink(await freshLink(), BOB, { consent: "deny" });
+    expect(bobVisit.idpSteps).toEqual(["login", "consent"]);
+    expect(bobVisit.outcome).toBe("denied");
+    expect(await statusOf(alice)).toMatchObject({ is_provisioned: false });
+    expect(await statusOf(bob)).toMatchObject({ is_provisioned: false });
+  });
+
+  it("the IdP skips its consent only for a Continue of this very person: a hand-made request for this server's client gets the consent screen", async () => {
+    const continued = await continueFrom(await freshLink());
+    const genuine = new URL(continued.headers.get("location")!);
+    // Same client, redirect URI, scopes and resource, but a state no Continue produced.
+    const forged = new URL(genuine);
+    forged.searchParams.set("state", "a-state-value-that-no-provisioning-session-has");
+    const jar = createCookieJar();
+    const { authorizeWithLogin } = await import("../helpers/oidc-login");
+    const crafted = await authorizeWithLogin({ authorizationUrl: forged, username: ALICE.username, password: ALICE.password, consent: "deny", jar });
+    expect(crafted.steps).toEqual(["login", "consent"]);
+    expect(crafted.error).toBe("access_denied");
+    // More scopes than the person chose on the page: consent screen too.
+    const wider = new URL(genuine);
+    wider.searchParams.set("scope", `${genuine.searchParams.get("scope")} files.write`);
+    const widened = await authorizeWithLogin({ authorizationUrl: wider, username: ALICE.username, password: ALICE.password, consent: "deny", jar });
+    expect(widened.steps).toEqual(["consent"]);
+    // The genuine request, in the same (signed-in) browser: no screen at all, straight back with a code.
+    const straight = await authorizeWithLogin({ authorizationUrl: genuine, username: ALICE.username, password: ALICE.password, jar });
+    expect(straight.steps).toEqual([]);
+    expect(straight.code).toBeTruthy();
+    expect(outcomeOf((await browse(straight.redirectUrl, jar)).html)).toBe("provisioned");
+    await alice.call("revoke_nextcloud_access");
+  });
+
+  it("a third-party (registered) client never gets the first-party shortcut, even with a pending provisioning state", async () => {
+    const continued = await continueFrom(await freshLink());
+    const state = new URL(continued.headers.get("location")!).searchParams.get("state")!;
+    const { register, relyingParty, authorizationRequest } = await import("../helpers/idp-app");
+    const redirect = "http://127.0.0.1:7782/cb";
+    const clientId = (await register(stack.app, { client_name: "Third Party", redirect_uris: [redirect], token_endpoint_auth_method: "none" })).body.client_id as string;
+    const request = await authorizationRequest(await relyingParty(stack.app, clientId), { redirect_uri: redirect, scope: "openid account.read", resource: `${stack.app.url}/api/mcp`, state });
+    const { authorizeWithLogin } = await import("../helpers/oidc-login");
+    const result = await authorizeWithLogin({ authorizationUrl: request.url, username: ALICE.username, password: ALICE.password, consent: "deny" });
+    expect(result.steps).toEqual(["login", "consent"]);
+  });
+
+  it("a forged scope in the Continue form is ignored: only offered scopes reach the IdP", async () => {
+    const asked = await alice.call("provision_nextcloud_access", { scopes: ["account.read"] });
+    const link = (asked.structuredContent as { provisioning_url: string }).provisioning_url;
+    const page = await (await fetch(link)).text();
+    const posted = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
+      body: new URLSearchParams([["request", new URL(link).searchParams.get("request")!], ["scope", "deck.write"], ["scope", "files.write"]]),
+      redirect: "manual",
+    });
+    expect(page).toContain('data-scope="account.read"');
+    const scopes = new URL(posted.headers.get("location")!).searchParams.get("scope")!.split(" ");
+    expect(scopes).toContain("account.read");
+    expect(scopes).not.toContain("deck.write");
+    expect(scopes).not.toContain("files.write");
   });
 
   it("a replayed callback is refused and changes nothing; a forged state too", async () => {

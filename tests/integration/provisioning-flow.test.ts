@@ -41,7 +41,8 @@ describe(`provisioning end to end on ${kind}`, () => {
     expect(text).toMatch(/account\.read/);
     expect(text).toMatch(/not been provisioned/);
     link = linkIn(text)!;
-    expect(link).toMatch(new RegExp(`^${stack.app.url}/oauth/authorize-nextcloud\\?request=`));
+    expect(link).toMatch(new RegExp(`^${stack.app.url}/oauth/authorize-nextcloud\\?request=[A-Za-z0-9_-]{24}$`));
+    expect(text).toMatch(/call nc_get_user_info again/); // the model is told which tool to call again
     expect(stack.sandbox.seen.list()).toHaveLength(0); // nothing reached Nextcloud
     const status = await alice.call("check_provisioning_status");
     expect(status.structuredContent).toMatchObject({ is_provisioned: false, status: "not_provisioned" });
@@ -59,6 +60,9 @@ describe(`provisioning end to end on ${kind}`, () => {
   it("Alice opens the link, consents, and the grant is stored", async () => {
     const visit = await openProvisioningLink(link, ALICE);
     expect(visit.outcome).toBe("provisioned");
+    // A new browser: the IdP signs Alice in, and asks nothing more (the provisioning page was the consent).
+    expect(visit.idpSteps).toEqual(["login"]);
+    expect(visit.resultPage).toContain('data-tool="nc_get_user_info"');
     expect(visit.resultPage).toContain('data-scope="account.read"');
     expect(visit.resultPage).toMatch(/revoke_nextcloud_access/);
     const status = await alice.call("check_provisioning_status");

@@ -4,11 +4,12 @@
  * stored at that moment. Tools work without a separate provisioning step, yet
  * every call still exchanges a session token; revocation works as in Flow 2.
  */
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import type { SeenToken } from "@/lib/sandbox/token-log";
 import { testDbKind } from "../helpers/databases";
-import { authorizationRequest, register, relyingParty } from "../helpers/idp-app";
+import { authorizationRequest, register, relyingParty, SERVER_CLIENT_SECRET } from "../helpers/idp-app";
 import { createCookieJar } from "../helpers/oidc-login";
 import { ALICE, BOB, linkIn, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
@@ -77,6 +78,26 @@ describe(`hybrid mode on ${kind}`, () => {
     expect(seen.tokens).toHaveLength(1);
     expect(seen.tokens[0]).toMatchObject({ aud: "nextcloud", scope: ["account.read"], act: { sub: "mcp-server" } });
     expect(seen.tokens[0]!.lifetime).toBeLessThanOrEqual(300);
+  });
+
+  it("exchanged tokens carry no name claims when the client's consent did not include profile", async () => {
+    const exchange = await fetch(`${stack.app.url}/api/oidc/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_CLIENT_SECRET}`).toString("base64")}` },
+      body: new URLSearchParams({
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: alice.provider.tokens()!.access_token,
+        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
+        audience: "nextcloud",
+        scope: "account.read",
+      }),
+    });
+    expect(exchange.status).toBe(200);
+    const claims = decodeJwt(((await exchange.json()) as { access_token: string }).access_token);
+    expect(alice.provider.tokens()!.scope?.split(" ") ?? []).not.toContain("profile");
+    expect(claims).toMatchObject({ sub: stack.ids.alice, aud: "nextcloud" });
+    expect(claims).not.toHaveProperty("preferred_username");
+    expect(claims).not.toHaveProperty("name");
   });
 
   it("revocation works as in Flow 2: the next call asks for provisioning", async () => {

@@ -34,7 +34,13 @@ describe(`incremental provisioning and URL elicitation on ${kind}`, () => {
     expect((error as McpError).code).toBe(-32042);
     const [elicitation] = ((error as McpError).data as { elicitations: { mode: string; url: string; message: string; elicitationId: string }[] }).elicitations;
     expect(elicitation).toMatchObject({ mode: "url", message: expect.stringMatching(/account\.read/) });
-    expect(elicitation!.url).toMatch(new RegExp(`^${stack.app.url}/oauth/authorize-nextcloud\\?request=`));
+    expect(elicitation!.url).toMatch(new RegExp(`^${stack.app.url}/oauth/authorize-nextcloud\\?request=[A-Za-z0-9_-]{24}$`));
+    // One clear message: the code appears once (the client adds it), the sentence names the tool to call again,
+    // and it does not repeat the elicitation's own message.
+    const message = (error as McpError).message;
+    expect(message.match(/-32042/g)).toHaveLength(1);
+    expect(message).toMatch(/call nc_get_user_info again/);
+    expect(message).not.toContain(elicitation!.message);
     link = elicitation!.url;
   });
 

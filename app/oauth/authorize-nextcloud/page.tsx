@@ -1,13 +1,18 @@
 /**
  * The provisioning page (Flow 2): what the client asked this server to do in
- * Nextcloud on the person's behalf, scope by scope, and a Continue button
- * that leads to the identity provider's consent. Viewing it uses nothing up;
- * Continue (a same-origin form POST) does. A bad, expired or used link gets
- * a readable page.
+ * Nextcloud on the person's behalf, scope by scope, as checkboxes (plain
+ * HTML, no JavaScript): the calling tool's scopes ticked and fixed, every
+ * other Nextcloud scope the client holds ticked by default
+ * (lib/provisioning/provisioning-choices.ts). This page is the consent for
+ * this server's Nextcloud access: Continue (a same-origin form POST) signs
+ * the person in at the identity provider if needed and comes straight back.
+ * Viewing it uses nothing up; Continue does. A bad, expired or used link
+ * gets a readable page.
  */
 import type { Metadata } from "next";
 import { Card, PageShell } from "@/app/_components/page-shell";
 import { describeProvisioningRequest } from "@/lib/provisioning/describe-provisioning-request";
+import { ScopeChoices } from "../_components/scope-choices";
 import { REVOKE_HINT, ScopeItems } from "../_components/scope-items";
 
 export const dynamic = "force-dynamic";
@@ -57,33 +62,48 @@ export default async function AuthorizeNextcloudPage({ searchParams }: Props) {
           asked for a tool that needs your Nextcloud. Signing in to the client did not give this server any Nextcloud access; you grant it here, scope by scope.
         </p>
 
-        {view.requested.length > 0 ? (
-          <section className="mt-5">
-            <h2 className="font-semibold">This server will be allowed to</h2>
-            <ScopeItems scopes={view.requested} testId="requested-scopes" />
-          </section>
-        ) : null}
-        {view.kept.length > 0 ? (
-          <section className="mt-5">
-            <h2 className="font-semibold">Access you granted before (stays as it is)</h2>
-            <ScopeItems scopes={view.kept} testId="kept-scopes" />
-          </section>
-        ) : null}
-
-        <p className="mt-5 text-sm text-slate-600">
-          Each tool call gets its own short-lived token limited to what that tool needs. To run tasks while you are away, this server keeps a renewable grant,
-          encrypted. {REVOKE_HINT}
-        </p>
-        <p className="mt-2 text-sm text-slate-600">
-          Next, your identity provider asks you to sign in (as the same account you use in the client) and to confirm. This link expires at{" "}
-          <time dateTime={view.expiresAt.toISOString()}>{view.expiresAt.toUTCString()}</time>.
-        </p>
-
-        <form method="post" action="/oauth/authorize-nextcloud/continue" className="mt-6 flex gap-3">
+        <form method="post" action="/oauth/authorize-nextcloud/continue" className="mt-5">
           <input type="hidden" name="request" value={request} />
-          <button type="submit" className="rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
-            Continue
-          </button>
+          {view.choices.length > 0 ? (
+            <section>
+              <h2 className="font-semibold">This server will be allowed to</h2>
+              <p className="text-sm text-slate-600">
+                {view.tool ? (
+                  <>
+                    Marked &ldquo;needed&rdquo;: what <code>{view.tool}</code> needs. The others are what this client may use in other tools; untick what you do not want.
+                  </>
+                ) : (
+                  <>Untick what you do not want.</>
+                )}
+              </p>
+              <ScopeChoices choices={view.choices} testId="requested-scopes" />
+            </section>
+          ) : (
+            <p className="text-slate-700" data-testid="nothing-to-add">
+              Everything this client may use is already granted.
+            </p>
+          )}
+          {view.kept.length > 0 ? (
+            <section className="mt-5">
+              <h2 className="font-semibold">Access you granted before (stays as it is)</h2>
+              <ScopeItems scopes={view.kept} testId="kept-scopes" />
+            </section>
+          ) : null}
+
+          <p className="mt-5 text-sm text-slate-600">
+            Nextcloud also learns your username, name and email address from this server&apos;s tokens, so that it recognises your account. Each tool call gets
+            its own short-lived token limited to what that tool needs. To run tasks while you are away, this server keeps a renewable grant, encrypted.{" "}
+            {REVOKE_HINT}
+          </p>
+          <p className="mt-2 text-sm text-slate-600">
+            Continue confirms this choice. If you are not signed in, your identity provider asks you to sign in first (as the same account you use in the
+            client). This link expires at <time dateTime={view.expiresAt.toISOString()}>{view.expiresAt.toUTCString()}</time>.
+          </p>
+          {view.choices.length > 0 ? (
+            <button type="submit" className="mt-6 rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
+              Continue
+            </button>
+          ) : null}
         </form>
         <p className="mt-3 text-sm text-slate-500">Don&apos;t want to? Just close this page; nothing is granted.</p>
       </Card>

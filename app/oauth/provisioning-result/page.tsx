@@ -21,6 +21,7 @@ const PROBLEMS: Record<Exclude<ReadResult["kind"], "provisioned">, { title: stri
   link_invalid: { title: "This link is not valid", text: "The provisioning link is incomplete, was altered, or was not made by this server. Nothing was granted." },
   link_expired: { title: "This link has expired", text: "Provisioning links are valid for ten minutes. Nothing was granted." },
   link_used: { title: "This link was already used", text: "Each provisioning link works once. Nothing more was granted." },
+  nothing_chosen: { title: "Nothing was chosen", text: "You unticked every scope, so nothing was granted. The link still works until it expires: go back to it and tick what you want to allow." },
   forbidden_origin: { title: "Request refused", text: "The form was sent from another site. Nothing was granted." },
   state_unknown: { title: "This sign-in response is not valid", text: "It does not belong to a provisioning this server started. Nothing was stored." },
   state_used: { title: "This sign-in response was already used", text: "Each provisioning completes once; a replayed response is refused. Nothing more was stored." },
@@ -66,7 +67,15 @@ export default async function ProvisioningResultPage({ searchParams }: Props) {
           <h1 className="text-xl font-semibold" data-testid="provisioning-outcome" data-kind="provisioned">
             Nextcloud access granted
           </h1>
-          <p className="mt-2 text-slate-700">Go back to your AI client and run the tool again; it will work now.</p>
+          <p className="mt-2 text-slate-700" data-testid="call-again" data-tool={result.tool ?? ""}>
+            {result.tool ? (
+              <>
+                Go back to your AI client and ask it to call <code>{result.tool}</code> again; it will work now, and so will every other tool this access covers.
+              </>
+            ) : (
+              <>Go back to your AI client and ask it to run the tool again; it will work now.</>
+            )}
+          </p>
           {added.length > 0 ? (
             <section className="mt-5">
               <h2 className="font-semibold">Newly granted</h2>
@@ -101,7 +110,7 @@ export default async function ProvisioningResultPage({ searchParams }: Props) {
             Error code: <code>{result.error}</code>
           </p>
         ) : null}
-        <p className="mt-2 text-slate-700">{TRY_AGAIN}</p>
+        {result.kind === "nothing_chosen" ? null : <p className="mt-2 text-slate-700">{TRY_AGAIN}</p>}
       </Card>
     </PageShell>
   );

@@ -18,6 +18,12 @@
  *    invalid_grant naming provisioning; missing scopes → invalid_scope.
  * 6. Lifetime ≤ EXCHANGE_TOKEN_TTL and never past the subject's exp; `act`
  *    names this server (§4.1); no refresh token; issued_token_type (§2.2.1).
+ * 7. Identity Nextcloud can use: the claims Nextcloud's user_oidc maps an
+ *    account from — `preferred_username` and `name` when a grant that gave
+ *    the Nextcloud scopes also holds the OIDC scope `profile`, `email` when it
+ *    holds `email` (OIDC Core §5.4 scope → claims). Flow 2 provisioning always
+ *    asks for both and its page says so; in hybrid mode it is whatever the
+ *    client's consent granted. Nothing else of the account is copied.
  */
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { AdapterPayload, Grant, JWKS, Provider, TokenEndpointGrantContext } from "oidc-provider";
@@ -25,6 +31,7 @@ import { errors } from "oidc-provider";
 import { checkClient } from "@/lib/auth/client-registry";
 import { formatScope, parseScope, resourceScopes } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
+import { findAccountClaims } from "../account-claims";
 import { findGrantPayloads } from "../prisma-adapter";
 import { nextcloudResourceIndicator } from "../resources";
 import { TOKEN_EXCHANGE_GRANT } from "../client-metadata-policy";
@@ -91,10 +98,11 @@ function grantOf(provider: Provider, payload: AdapterPayload | undefined): Grant
 }
 
 /** The Nextcloud scopes the user has consented to give this server (and, in hybrid mode, the subject's client). */
-function consentedNextcloudScopes(provider: Provider, lookup: GrantLookup, accountId: string, subjectGrantId: string): { scopes: Set<string>; grantId?: string } {
+function consentedNextcloudScopes(provider: Provider, lookup: GrantLookup, accountId: string, subjectGrantId: string): { scopes: Set<string>; grantId?: string; oidcScopes: Set<string> } {
   const config = getConfig();
   const indicator = nextcloudResourceIndicator();
   const scopes = new Set<string>();
+  const oidcScopes = new Set<string>();
   let grantId: string | undefined;
   const candidates = [...lookup.ofClient];
   if (!config.ENABLE_PROGRESSIVE_CONSENT) candidates.push(subjectGrantId);
@@ -105,8 +113,20 @@ function consentedNextcloudScopes(provider: Provider, lookup: GrantLookup, accou
     if (granted.length === 0) continue;
     grantId ??= id;
     for (const s of granted) scopes.add(s);
+    for (const s of parseScope(grant.getOIDCScope())) oidcScopes.add(s);
   }
-  return { scopes, grantId };
+  return { scopes, grantId, oidcScopes };
+}
+
+const IDENTITY_CLAIMS: Record<string, readonly string[]> = { profile: ["preferred_username", "name"], email: ["email"] };
+
+/** The account's identity claims the consented OIDC scopes allow (rule 7). */
+async function identityClaims(accountId: string, oidcScopes: Set<string>): Promise<Record<string, string>> {
+  const names = [...oidcScopes].flatMap((s) => IDENTITY_CLAIMS[s] ?? []);
+  if (names.length === 0) return {};
+  const claims = (await findAccountClaims(accountId)) as Record<string, unknown> | undefined;
+  if (!claims) return {};
+  return Object.fromEntries(names.flatMap((n) => (typeof claims[n] === "string" && claims[n] !== "" ? [[n, claims[n] as string]] : [])));
 }
 
 export function tokenExchangeHandler(keys: ExchangeKeys) {
@@ -175,8 +195,9 @@ export function tokenExchangeHandler(keys: ExchangeKeys) {
       accessTokenFormat: "jwt",
       jwt: { sign: { alg: keys.algorithms.nextcloud as "RS256" } },
     });
-    // RFC 8693 §4.1: the acting party; read by extraTokenClaims.
+    // RFC 8693 §4.1: the acting party, and rule 7's identity claims; both read by extraTokenClaims.
     (ctx.oidc as unknown as Record<string, unknown>).tokenExchangeActor = { sub: client.clientId };
+    (ctx.oidc as unknown as Record<string, unknown>).tokenExchangeIdentity = await identityClaims(accountId, consented.oidcScopes);
     ctx.oidc.entity("AccessToken", token);
     const value = await token.save();
     ctx.body = {

@@ -1,9 +1,10 @@
 /**
  * provision_nextcloud_access: the link that grants this server Nextcloud
- * access (Flow 2), and what it will grant. Without arguments it asks for the
- * scopes the caller's MCP token already carries (what its tools will need);
- * `scopes` narrows or extends that. Already provisioned → says so, and how to
- * add scopes or revoke.
+ * access (Flow 2), and what it will grant. The page offers the same set a
+ * tool's link offers: every Nextcloud scope the caller's MCP token holds (what
+ * its tools will need), all ticked; `scopes` marks the ones the model needs
+ * (ticked, not untickable). Already provisioned → says so, and how to add
+ * scopes or revoke.
  *
  * The scopes it may ask for are the ones some Nextcloud tool uses, passed in
  * by the catalogue (lib/mcp/tool-catalogue.ts): a tool module cannot import
@@ -49,9 +50,11 @@ export const provisionNextcloudAccess = (offered: readonly string[]) => {
       if (caller.authDisabled) throw new Error("provisioning needs a signed-in user");
       const grant = await getGrant(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
       const granted = grant?.active ? grant.scopes : [];
-      const wanted = input.scopes ?? caller.scopes.filter((s) => NEXTCLOUD.includes(s));
+      const held = caller.scopes.filter((s) => NEXTCLOUD.includes(s));
+      const wanted = input.scopes ?? held;
+      // A token without any Nextcloud scope still gets a useful link: the account's basics.
       const asked = wanted.length > 0 ? wanted : ["account.read"];
-      const missing = missingScopes(asked, granted);
+      const missing = missingScopes([...asked, ...held], granted);
 
       if (missing.length === 0) {
         return {
@@ -62,14 +65,16 @@ export const provisionNextcloudAccess = (offered: readonly string[]) => {
             "To withdraw access, call revoke_nextcloud_access.",
         };
       }
-      const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, scopes: missing });
+      const needed = input.scopes ? missingScopes(input.scopes, granted) : wanted.length > 0 ? [] : asked;
+      const link = await createProvisioningLink({ sub: caller.sub, clientId: caller.clientId, needed, offered: missing });
       const lines = missing.map((s) => `- ${s}: ${scopeInfo(s)?.title ?? s}. ${scopeInfo(s)?.explanation ?? ""}`);
       return {
         structured: { status: "link_created", provisioning_url: link.url, expires_at: link.expiresAt.toISOString(), requested_scopes: missing, granted_scopes: granted },
         text:
           `Open this link to grant Nextcloud access (valid for 10 minutes, once): ${link.url}\n` +
-          `It asks for ${formatScope(missing)}:\n${lines.join("\n")}` +
+          `It offers ${formatScope(missing)} (the person may untick what is not marked as needed):\n${lines.join("\n")}` +
           (granted.length > 0 ? `\nAlready granted (kept): ${formatScope(granted)}.` : "") +
+          "\nWhen the person is done, call the tool you wanted to use again (check_provisioning_status shows what was granted)." +
           "\nYou can revoke the access at any time with revoke_nextcloud_access.",
       };
     },
