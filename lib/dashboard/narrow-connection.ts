@@ -29,6 +29,7 @@ import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { getProvider } from "@/lib/idp/provider";
 import { mcpResourceIndicator } from "@/lib/idp/resources";
+import { findConnectionGroup } from "./list-connections";
 import { clientIdSchema } from "./revoke-connection";
 
 const TOOL_SCOPES = new Set(resourceScopes("mcp"));
@@ -76,4 +77,26 @@ export async function narrowConnection(input: { userId: string; clientId: unknow
   const kept = [...held].filter((s) => keep.includes(s));
   await recordAuditEvent({ event: "scopes_removed", outcome: "success", userId: input.userId, clientId, scopes: removed, detail: { target: "mcp_connection", by: "dashboard", kept } });
   return { narrowed: true, removed, kept };
+}
+
+export const groupKeySchema = z.string().regex(/^[A-Za-z0-9_-]{10,64}$/);
+
+/**
+ * Narrowing one client as the person sees it (every registration of the
+ * group, list-connections.ts): `keep` must be among the group's scopes, and
+ * each registration keeps what it holds of it.
+ */
+export async function narrowConnectionGroup(input: { userId: string; key: unknown; keep: unknown }): Promise<NarrowConnectionResult> {
+  const key = groupKeySchema.parse(input.key);
+  const keep = narrowConnectionSchema.shape.keep.parse(input.keep);
+  const group = await findConnectionGroup({ userId: input.userId, key });
+  if (!group) return { narrowed: false, reason: "not_found" };
+  if (keep.some((s) => !group.scopes.includes(s))) return { narrowed: false, reason: "widening" };
+  const removed = new Set<string>();
+  for (const clientId of group.clientIds) {
+    const held = group.scopesByClient[clientId] ?? [];
+    const result = await narrowConnection({ userId: input.userId, clientId, keep: keep.filter((s) => held.includes(s)) });
+    if (result.narrowed) result.removed.forEach((s) => removed.add(s));
+  }
+  return removed.size > 0 ? { narrowed: true, removed: [...removed], kept: keep } : { narrowed: false, reason: "unchanged" };
 }

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "@/lib/accounts";
 import { getConfig } from "@/lib/config";
 import { listConnections } from "@/lib/dashboard/list-connections";
-import { narrowConnection } from "@/lib/dashboard/narrow-connection";
+import { narrowConnection, narrowConnectionGroup } from "@/lib/dashboard/narrow-connection";
+import { revokeConnectionGroup } from "@/lib/dashboard/revoke-connection";
 import { getProvider } from "@/lib/idp/provider";
 import { handleMcpPost } from "@/lib/mcp/handle-mcp-request";
 import { testDbKind } from "../helpers/databases";
@@ -43,11 +44,12 @@ describe(`narrowing a connected client (${kind})`, () => {
   afterAll(async () => idp?.close());
 
   /** What the IdP hands a client after the person's sign-in and consent: the code, redeemed with PKCE at /token. */
-  async function connect(accountId: string, scopes = SCOPES): Promise<Tokens> {
+  async function connect(accountId: string, scopes = SCOPES, registration: { name?: string; redirect?: string } = {}): Promise<Tokens> {
+    const redirect = registration.redirect ?? REDIRECT;
     const registered = await fetch(`${idp.url}/api/oidc/reg`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ client_name: "Narrowable client", redirect_uris: [REDIRECT], token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"] }),
+      body: JSON.stringify({ client_name: registration.name ?? "Narrowable client", redirect_uris: [redirect], token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"] }),
     });
     expect(registered.status).toBe(201);
     const clientId = ((await registered.json()) as { client_id: string }).client_id;
@@ -65,7 +67,7 @@ describe(`narrowing a connected client (${kind})`, () => {
       grantId,
       scope: ["openid", "offline_access", ...scopes].join(" "),
       resource,
-      redirectUri: REDIRECT,
+      redirectUri: redirect,
       codeChallenge: createHash("sha256").update(verifier).digest("base64url"),
       codeChallengeMethod: "S256",
       authTime: Math.floor(Date.now() / 1000),
@@ -73,7 +75,7 @@ describe(`narrowing a connected client (${kind})`, () => {
     const answer = await fetch(`${idp.url}/api/oidc/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", code: await code.save(), redirect_uri: REDIRECT, client_id: clientId, code_verifier: verifier, resource }),
+      body: new URLSearchParams({ grant_type: "authorization_code", code: await code.save(), redirect_uri: redirect, client_id: clientId, code_verifier: verifier, resource }),
     });
     const body = (await answer.json()) as { access_token: string; refresh_token: string; scope: string };
     expect(answer.status, JSON.stringify(body)).toBe(200);
@@ -178,5 +180,34 @@ describe(`narrowing a connected client (${kind})`, () => {
     const refreshed = await refresh(tokens);
     expect(refreshed.status).toBe(200);
     expect((refreshed.scope ?? "").split(" ").filter((s) => SCOPES.includes(s))).toEqual([]);
+  });
+
+  it("re-registrations of one application are one card; narrowing and revoking it reach every registration, for its owner only", async () => {
+    const first = await connect(alice, SCOPES, { name: "Re-registering app", redirect: "http://127.0.0.1:41001/callback" });
+    const second = await connect(alice, ["notes.read", "notes.write"], { name: "Re-registering app", redirect: "http://127.0.0.1:41002/callback" });
+    const other = await connect(alice, ["notes.read"], { name: "Another app", redirect: "http://127.0.0.1:41001/callback" });
+    const groups = await listConnections({ userId: alice });
+    const group = groups.find((g) => g.clientIds.includes(first.clientId))!;
+    expect(group).toMatchObject({ registrations: 2, clientId: second.clientId, name: "Re-registering app" });
+    expect(group.clientIds.sort()).toEqual([first.clientId, second.clientId].sort());
+    expect(group.scopes.sort()).toEqual([...SCOPES].sort());
+    expect(groups.find((g) => g.clientIds.includes(other.clientId))!.key).not.toBe(group.key);
+
+    // Bob cannot use Alice's group key.
+    expect(await narrowConnectionGroup({ userId: bob, key: group.key, keep: [] })).toEqual({ narrowed: false, reason: "not_found" });
+    expect(await revokeConnectionGroup({ userId: bob, key: group.key })).toEqual({ revoked: false, reason: "not_found" });
+    await expect(narrowConnectionGroup({ userId: alice, key: "../../etc", keep: [] })).rejects.toThrow();
+    expect(await narrowConnectionGroup({ userId: alice, key: group.key, keep: ["notes.read", "deck.read"] })).toEqual({ narrowed: false, reason: "widening" });
+
+    expect(await narrowConnectionGroup({ userId: alice, key: group.key, keep: ["notes.read", "files.read"] })).toMatchObject({ narrowed: true });
+    for (const t of [first, second]) expect(await toolNames(t.access)).not.toContain("nc_notes_create");
+    // files.read was never granted to the second registration: narrowing does not give it.
+    expect(await toolNames(second.access)).not.toContain("nc_webdav_read_file");
+    expect(await toolNames(first.access)).toContain("nc_webdav_read_file");
+    expect(await toolNames(other.access)).toContain("nc_notes_search");
+
+    expect(await revokeConnectionGroup({ userId: alice, key: group.key })).toEqual({ revoked: true, grants: 2 });
+    for (const t of [first, second]) expect((await mcp(t.access, rpc("tools/list"))).status).toBe(401);
+    expect((await mcp(other.access, rpc("tools/list"))).status).toBe(200);
   });
 });
