@@ -33,7 +33,7 @@ import { log } from "@/lib/log";
 import { processWide } from "@/lib/process-wide";
 import { sanitizeAuditDetail } from "./sanitize-audit-detail";
 
-export const AUDIT_EVENTS = ["provisioned", "scopes_added", "exchange_issued", "exchange_denied", "revoked", "guard_refused"] as const;
+export const AUDIT_EVENTS = ["provisioned", "scopes_added", "scopes_removed", "exchange_issued", "exchange_denied", "revoked", "guard_refused"] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 
 /** success: it happened; denied: policy said no; error: something failed. */

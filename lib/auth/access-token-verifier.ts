@@ -18,7 +18,9 @@
  *   `typ` claim `Bearer`). An ID token (audience = client id, `nonce`, no
  *   scope) is therefore refused even when its audience is accepted;
  * - the client registry allows the client (disabled clients are refused
- *   within the registry's cache lifetime).
+ *   within the registry's cache lifetime);
+ * - with checkGrant (built-in IdP): the grant (`gid`) still exists, and the
+ *   verified scopes are the token's `scope` ∩ the grant's current scopes.
  * Verified tokens are remembered (bounded, ≤ 60 s and never past `exp`) so that
  * the same token on the next request skips the signature; time claims and the
  * client registry are checked again on every use.
@@ -103,8 +105,11 @@ export interface VerifierOptions {
   /**
    * When set, every token must name its IdP grant and the grant must still
    * exist: revoking a connection then cuts off its (stateless) JWTs too.
+   * An answer with `scopes` is the grant's current scope set: the token keeps
+   * only the scopes both hold, so narrowing a grant takes effect on the next
+   * request, not when the token expires.
    */
-  checkGrant?: (grantId: string) => Promise<boolean>;
+  checkGrant?: (grantId: string) => Promise<boolean | { scopes: ReadonlySet<string> }>;
   clockToleranceSeconds?: number;
   maxTokenLength?: number;
   cache?: { maxEntries: number; maxAgeMs: number };
@@ -225,13 +230,16 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
     if (!check.allowed) throw new InvalidAccessTokenError("client_refused", check.reason);
     if (options.checkGrant) {
       if (!claims.grantId) throw new InvalidAccessTokenError("grant_revoked", "no grant id");
-      let alive: boolean;
+      let grant: boolean | { scopes: ReadonlySet<string> };
       try {
-        alive = await options.checkGrant(claims.grantId);
+        grant = await options.checkGrant(claims.grantId);
       } catch (error) {
         throw new VerifierUnavailableError(error);
       }
-      if (!alive) throw new InvalidAccessTokenError("grant_revoked");
+      if (!grant) throw new InvalidAccessTokenError("grant_revoked");
+      if (grant !== true && claims.scopes.some((s) => !grant.scopes.has(s))) {
+        return Object.freeze({ ...claims, scopes: Object.freeze(claims.scopes.filter((s) => grant.scopes.has(s))) });
+      }
     }
     return claims;
   }
@@ -268,14 +276,15 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
       checkRegisteredClaims(payload, options.issuer, options.audiences);
       const claims = Object.freeze(accessTokenClaims(payload, atJwt));
       checkTimes(claims, typeof payload.nbf === "number" ? payload.nbf : undefined);
-      await admitClient(claims);
+      // The token's own claims are cached; the grant's current scopes are applied on every use.
+      const admitted = await admitClient(claims);
       if (verified.size >= cacheLimits.maxEntries) verified.delete(verified.keys().next().value as string);
       verified.set(token, {
         claims,
         nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
         until: Math.min(now() + cacheLimits.maxAgeMs, (claims.expiresAt + tolerance) * 1000),
       });
-      return claims;
+      return admitted;
     },
   };
 }

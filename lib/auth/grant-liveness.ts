@@ -1,19 +1,49 @@
 /**
- * Is the built-in IdP's grant behind a token still there? JWT access tokens
- * are stateless: revoking a connection (dashboard, RFC 7009 on its refresh
- * token, refresh-token reuse detection) destroys the grant, and this check
- * makes its outstanding JWTs stop working within GRANT_CHECK_CACHE_MS.
+ * The built-in IdP's grant behind a token, as it is now. JWT access tokens
+ * are stateless, so two decisions taken after a token was issued would not
+ * reach it without this check:
+ * - revocation (dashboard, RFC 7009 on its refresh token, refresh-token reuse
+ *   detection) destroys the grant: the token stops working;
+ * - narrowing (the person removes tool scopes of one client on the
+ *   dashboard) rewrites the grant's scopes for the MCP resource: the token
+ *   keeps only the scopes the grant still holds (the verifier intersects,
+ *   RFC 9068 §4 leaves authorization decisions to the resource server).
+ * Answers are cached for GRANT_CHECK_CACHE_MS; a writer in this process calls
+ * forgetGrant so that its change applies on the very next request.
  */
 import { createTtlCache } from "@/lib/cache/ttl-cache";
 import { db } from "@/lib/db";
+import { mcpResourceIndicator } from "@/lib/idp/resources";
 import { processWide } from "@/lib/process-wide";
 
 export const GRANT_CHECK_CACHE_MS = 3_000;
 
-async function load(grantId: string): Promise<boolean> {
+/** false: the grant is gone or expired; otherwise the scopes it currently grants an MCP token. */
+export type GrantState = false | { scopes: ReadonlySet<string> };
+
+interface GrantPayload {
+  openid?: { scope?: string };
+  resources?: Record<string, string>;
+  rejected?: { openid?: { scope?: string }; resources?: Record<string, string> };
+}
+
+const words = (value: unknown): string[] => (typeof value === "string" ? value.split(" ").filter(Boolean) : []);
+
+/**
+ * What oidc-provider's Grant#getResourceScope and #getOIDCScope compute
+ * (granted minus rejected), read from the stored payload without loading the provider.
+ */
+export function grantedMcpScopes(payload: unknown, resource: string): Set<string> {
+  const grant = (typeof payload === "object" && payload !== null ? payload : {}) as GrantPayload;
+  const rejected = new Set([...words(grant.rejected?.resources?.[resource]), ...words(grant.rejected?.openid?.scope).filter((s) => s !== "openid")]);
+  return new Set([...words(grant.resources?.[resource]), ...words(grant.openid?.scope)].filter((s) => !rejected.has(s)));
+}
+
+async function load(grantId: string): Promise<GrantState> {
   const prisma = await db();
-  const row = await prisma.oidcPayload.findUnique({ where: { model_id: { model: "Grant", id: grantId } }, select: { expiresAt: true } });
-  return row !== null && (row.expiresAt === null || row.expiresAt.getTime() > Date.now());
+  const row = await prisma.oidcPayload.findUnique({ where: { model_id: { model: "Grant", id: grantId } }, select: { expiresAt: true, payload: true } });
+  if (row === null || (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now())) return false;
+  return { scopes: grantedMcpScopes(row.payload, mcpResourceIndicator()) };
 }
 
 const cache = () => processWide("cache.grant-liveness", () => createTtlCache({ ttlMs: GRANT_CHECK_CACHE_MS, maxEntries: 10_000, load }));
@@ -22,6 +52,6 @@ export function forgetGrant(grantId: string): void {
   cache().forget(grantId);
 }
 
-export function isGrantAlive(grantId: string): Promise<boolean> {
+export function currentGrant(grantId: string): Promise<GrantState> {
   return cache().get(grantId);
 }

@@ -7,7 +7,7 @@
  */
 import { createAccessTokenVerifier, type AccessTokenVerifier, type VerifiedAccessToken } from "@/lib/auth/access-token-verifier";
 import { checkClient, touchClient } from "@/lib/auth/client-registry";
-import { isGrantAlive } from "@/lib/auth/grant-liveness";
+import { currentGrant } from "@/lib/auth/grant-liveness";
 import { createIssuerKeySource } from "@/lib/auth/issuer-keys";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
@@ -21,8 +21,9 @@ export function getAccessTokenVerifier(): AccessTokenVerifier {
       audiences: config.MCP_AUDIENCES,
       keys: createIssuerKeySource(config.ISSUER),
       checkClient,
-      // The built-in IdP's JWTs name their grant (`gid`); an external IdP's revocation is its own business.
-      ...(config.BUILTIN_IDP ? { checkGrant: isGrantAlive } : {}),
+      // The built-in IdP's JWTs name their grant (`gid`): revoked → refused, narrowed → fewer scopes.
+      // An external IdP's revocation and narrowing are its own business.
+      ...(config.BUILTIN_IDP ? { checkGrant: currentGrant } : {}),
     });
   });
 }

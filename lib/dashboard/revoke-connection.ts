@@ -9,6 +9,7 @@ import { z } from "zod";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
+import { findConnectionGroup } from "./list-connections";
 import { revokeIdpGrants } from "./revoke-idp-grants";
 
 export const clientIdSchema = z.string().trim().min(1).max(2048);
@@ -25,4 +26,16 @@ export async function revokeConnection(input: { userId: string; clientId: string
   const grants = await revokeIdpGrants(rows.map((r) => r.id));
   await recordAuditEvent({ event: "revoked", outcome: "success", userId: input.userId, clientId, detail: { target: "mcp_connection", by: "dashboard", grants } });
   return { revoked: true, grants };
+}
+
+/** Revokes every registration of one client as the person sees it (list-connections.ts), found by its key among the person's own. */
+export async function revokeConnectionGroup(input: { userId: string; key: string }): Promise<RevokeConnectionResult> {
+  const group = await findConnectionGroup({ userId: input.userId, key: input.key });
+  if (!group) return { revoked: false, reason: "not_found" };
+  let grants = 0;
+  for (const clientId of group.clientIds) {
+    const result = await revokeConnection({ userId: input.userId, clientId });
+    if (result.revoked) grants += result.grants;
+  }
+  return grants > 0 ? { revoked: true, grants } : { revoked: false, reason: "not_found" };
 }

@@ -17,6 +17,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const EVENT_LABEL: Record<string, string> = {
   provisioned: "Nextcloud access granted",
   scopes_added: "Nextcloud scopes added",
+  scopes_removed: "Scopes removed",
   exchange_issued: "Tool call authorized",
   exchange_denied: "Tool call refused by the IdP",
   revoked: "Access revoked",

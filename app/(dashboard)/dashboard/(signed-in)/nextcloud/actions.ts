@@ -1,13 +1,15 @@
 "use server";
 /**
  * Nextcloud access: ask for more scopes (through a provisioning link bound to
- * the signed-in person) or revoke it all — the same revocation as the
+ * the signed-in person), remove some (the IdP grant and the stored grant are
+ * narrowed together), or revoke it all — the same revocation as the
  * revoke_nextcloud_access tool (RFC 7009 at the IdP, then the stored grant is
  * deleted). Each action re-checks the person and the Origin and validates
  * its input.
  */
 import { redirect } from "next/navigation";
 import { createScopeRequestLink, requestedScopesSchema } from "@/lib/dashboard/create-scope-request-link";
+import { narrowNextcloudAccess } from "@/lib/dashboard/narrow-nextcloud-access";
 import { authorizeAction } from "@/lib/dashboard/session";
 import { log } from "@/lib/log";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
@@ -31,4 +33,17 @@ export async function revokeNextcloudAction(): Promise<void> {
     outcome = "failed";
   }
   redirect(outcome === "revoked" ? `${PAGE}?done=revoked` : `${PAGE}?error=${outcome === "none" ? "nothing_to_revoke" : "revoke_failed"}`);
+}
+
+export async function narrowNextcloudAction(formData: FormData): Promise<void> {
+  const user = await authorizeAction({ returnTo: PAGE });
+  let outcome: string;
+  try {
+    const result = await narrowNextcloudAccess({ userId: user.id, keep: formData.getAll("scope") });
+    outcome = result.narrowed ? "done=narrowed" : `error=${result.reason}`;
+  } catch (error) {
+    log.warn("dashboard could not narrow Nextcloud access", { userId: user.id, reason: error instanceof Error ? error.message : String(error) });
+    outcome = "error=narrow_failed";
+  }
+  redirect(`${PAGE}?${outcome}`);
 }

@@ -1,15 +1,18 @@
 /**
  * Nextcloud access (Flow 2): which scopes this server may use in the
  * person's Nextcloud, explained; when and how they were granted and last
- * used; add scopes (through the provisioning page) or revoke everything.
+ * used; add scopes (through the provisioning page), remove some (effective
+ * at the next tool call), or revoke everything (after a confirmation step
+ * that is a plain GET, so it works without JavaScript).
  */
+import Link from "next/link";
 import type { Metadata } from "next";
 import { Card } from "@/app/_components/page-shell";
 import { getNextcloudAccess } from "@/lib/dashboard/get-nextcloud-access";
 import { requireUser } from "@/lib/dashboard/session";
 import { EmptyState, Notice, PageTitle, param, ScopeList, Time } from "../../../_components/display";
 import { SubmitButton } from "../../../_components/submit-button";
-import { requestScopesAction, revokeNextcloudAction } from "./actions";
+import { narrowNextcloudAction, requestScopesAction, revokeNextcloudAction } from "./actions";
 
 export const metadata: Metadata = { title: "Nextcloud access" };
 
@@ -19,6 +22,11 @@ const ERRORS: Record<string, string> = {
   no_scopes: "Pick at least one scope to add.",
   nothing_to_revoke: "There was no Nextcloud access to revoke.",
   revoke_failed: "The identity provider could not be reached or did not confirm the revocation, so nothing was revoked and your access is unchanged. Try again in a moment; if it keeps failing, ask the administrator.",
+  widening: "Scopes can only be added through the grant page (Add scopes below). Nothing was changed.",
+  nothing_left: "To take every scope away, revoke Nextcloud access instead. Nothing was changed.",
+  unchanged: "Nothing was changed: every scope was still ticked.",
+  no_grant: "There is no Nextcloud access to change.",
+  narrow_failed: "The change could not be saved. Try again in a moment.",
 };
 
 const FLOW_LABEL = {
@@ -37,6 +45,7 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
         What this server may do in your Nextcloud on your behalf. Every tool call still uses a minutes-long token limited to what that one tool needs.
       </PageTitle>
       {param(query, "done") === "revoked" ? <Notice tone="success">Nextcloud access was revoked. Nothing can use it any more; tools will ask you again when they need it.</Notice> : null}
+      {param(query, "done") === "narrowed" ? <Notice tone="success">Nextcloud access was narrowed. Tools that need a removed scope ask you again.</Notice> : null}
       {error ? <Notice tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Notice> : null}
 
       {access.state === "active" ? (
@@ -62,14 +71,52 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
           </dl>
           <h3 className="mt-5 text-sm font-semibold">This server may</h3>
           <ScopeList scopes={access.granted} testId="granted-scopes" />
-          <form action={revokeNextcloudAction} className="mt-6 rounded-lg border border-red-200 bg-red-50 p-4">
-            <p className="text-sm text-red-900">
-              Revoking withdraws this access at the identity provider and deletes what this server stored. Background jobs stop; tools ask again.
-            </p>
-            <div className="mt-3">
-              <SubmitButton variant="danger">Revoke Nextcloud access</SubmitButton>
+          {access.granted.length > 1 ? (
+            <details className="mt-4 rounded-lg border border-slate-200 px-3 py-2">
+              <summary className="cursor-pointer text-sm font-semibold text-brand-800">Remove scopes</summary>
+              <form action={narrowNextcloudAction} className="mt-3">
+                <fieldset>
+                  <legend className="text-sm text-slate-700">Untick what this server should no longer do in your Nextcloud. It applies from the next tool call.</legend>
+                  <ul className="mt-2 space-y-2">
+                    {access.granted.map((s) => (
+                      <li key={s.name}>
+                        <label className="flex items-start gap-3">
+                          <input type="checkbox" name="scope" value={s.name} defaultChecked className="mt-1 h-4 w-4 shrink-0" />
+                          <span className="min-w-0 text-sm">
+                            <span className={`font-medium ${s.writes ? "text-amber-800" : ""}`}>{s.title}</span> <code className="text-xs text-slate-500">{s.name}</code>
+                          </span>
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                </fieldset>
+                <div className="mt-3">
+                  <SubmitButton label="Save Nextcloud scopes">Save</SubmitButton>
+                </div>
+              </form>
+            </details>
+          ) : null}
+          {param(query, "confirm") === "revoke" ? (
+            <form action={revokeNextcloudAction} id="revoke" className="mt-6 rounded-lg border border-red-200 bg-red-50 p-4" data-testid="revoke-confirmation">
+              <h3 className="text-sm font-semibold text-red-900">Revoke Nextcloud access?</h3>
+              <p className="mt-1 text-sm text-red-900">
+                This withdraws the access at the identity provider and deletes what this server stored. Background jobs stop; tools ask again.
+              </p>
+              <div className="mt-3 flex flex-wrap items-center gap-3">
+                <SubmitButton variant="danger">Yes, revoke Nextcloud access</SubmitButton>
+                <Link href="/dashboard/nextcloud" className="text-sm font-medium text-slate-700 underline">
+                  Cancel
+                </Link>
+              </div>
+            </form>
+          ) : (
+            <div className="mt-6 rounded-lg border border-red-200 bg-red-50 p-4">
+              <p className="text-sm text-red-900">Revoking withdraws this access at the identity provider and deletes what this server stored.</p>
+              <Link href="/dashboard/nextcloud?confirm=revoke#revoke" className="mt-3 inline-block rounded-lg bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800">
+                Revoke Nextcloud access
+              </Link>
             </div>
-          </form>
+          )}
         </Card>
       ) : (
         <EmptyState title={access.state === "revoked" ? "Nextcloud access is revoked" : "No Nextcloud access yet"}>
