@@ -1,11 +1,13 @@
 /**
  * What this server may do in the person's Nextcloud (Flow 2): the grant's
  * metadata — never its refresh token (getGrant does not select it) — with each
- * scope explained, plus the Nextcloud scopes not granted yet (to add).
+ * scope explained, plus the Nextcloud scopes not granted yet that some tool
+ * uses (to add; lib/mcp/offered-scopes.ts).
  */
-import { resourceScopes, scopeInfo, type ScopeInfo } from "@/lib/auth/scopes";
+import { scopeInfo, type ScopeInfo } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { getGrant, type FlowType } from "@/lib/provisioning/grant-store";
 
 export interface NextcloudAccess {
@@ -23,7 +25,7 @@ export interface NextcloudAccess {
 const infos = (names: readonly string[]) => names.map(scopeInfo).filter((s): s is ScopeInfo => Boolean(s));
 
 export async function getNextcloudAccess(input: { userId: string }): Promise<NextcloudAccess> {
-  const all = resourceScopes("nextcloud");
+  const all = offeredResourceScopes();
   const grant = await getGrant(input.userId, getConfig().NEXTCLOUD_AUDIENCE);
   if (!grant) return { state: "none", granted: [], notGranted: infos(all) };
   const held = grant.active ? grant.scopes : [];

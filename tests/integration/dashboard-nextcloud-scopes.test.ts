@@ -115,15 +115,17 @@ describe(`Nextcloud scopes on the dashboard (${kind})`, () => {
   });
 
   it("adding sends the person to the provisioning page for exactly the added scopes, bound to them", async () => {
-    const url = new URL(await createScopeRequestLink({ userId: alice, scopes: ["notes.write", "deck.read"] }));
+    const url = new URL(await createScopeRequestLink({ userId: alice, scopes: ["notes.write", "files.write"] }));
     expect(url.origin).toBe(getConfig().APP_URL);
     expect(url.pathname).toBe("/oauth/authorize-nextcloud");
     const described = await describeProvisioningRequest([...url.searchParams.values()][0]);
     expect(described.ok).toBe(true);
     if (!described.ok) return;
-    expect(described.view.requested.map((s) => s.name).sort()).toEqual(["deck.read", "notes.write"]);
+    expect(described.view.choices.map((s) => s.name).sort()).toEqual(["files.write", "notes.write"]);
+    expect(described.view.choices.every((s) => s.needed && s.ticked)).toBe(true);
     expect(described.view.kept.map((s) => s.name).sort()).toEqual(["files.read", "notes.read"]);
     await expect(createScopeRequestLink({ userId: alice, scopes: ["openid"] })).rejects.toThrow();
+    await expect(createScopeRequestLink({ userId: alice, scopes: ["deck.read"] })).rejects.toThrow(); // no tool uses it
     await expect(createScopeRequestLink({ userId: alice, scopes: [] })).rejects.toThrow();
   });
 });
