@@ -17,6 +17,7 @@ const TE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const AT = "urn:ietf:params:oauth:token-type:access_token";
 const NC_RESOURCE = "urn:nextcloud-mcp:resource:nextcloud";
 const REDIRECT = "http://127.0.0.1:7777/cb";
+const CAROL = { username: "carol", password: "carol-password-789", displayName: "Carol Example", email: "carol@example.com" };
 
 describe(`token exchange on ${kind}`, () => {
   let database: TestDatabase;
@@ -52,7 +53,7 @@ describe(`token exchange on ${kind}`, () => {
     ];
     signing = { ec: ec.privateKey, jwks: { keys } };
     database = await createTestDatabase(kind);
-    await seedAccounts(database, [ALICE, BOB]);
+    await seedAccounts(database, [ALICE, BOB, CAROL]);
     app = await startApp(idpEnv(database, { OIDC_SIGNING_KEYS: JSON.stringify({ keys }) }));
     mcpClient = (await register(app, { client_name: "MCP Client", redirect_uris: [REDIRECT], token_endpoint_auth_method: "none" })).body.client_id as string;
     aliceToken = await mcpToken(ALICE, "openid notes.read notes.write files.read");
@@ -172,6 +173,26 @@ describe(`token exchange on ${kind}`, () => {
     expect(((await missing.json()) as { error: string }).error).toBe("invalid_client");
     const wrong = await exchange({ subject_token: aliceToken, scope: "notes.read" }, `Basic ${Buffer.from("mcp-server:wrong-secret-wrong-secret").toString("base64")}`);
     expect(wrong).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+  });
+
+  it("identity claims follow the grant's OIDC scopes: none without profile/email; with them the name, username and email user_oidc maps", async () => {
+    // Alice's Flow 2 grant holds only openid and offline_access: nothing about her goes to Nextcloud.
+    const bare = decodeJwt((await exchange({ subject_token: aliceToken, scope: "notes.read" })).body.access_token as string);
+    for (const claim of ["preferred_username", "name", "email"]) expect(bare).not.toHaveProperty(claim);
+
+    // Carol's holds profile and email, as provisioning asks for them.
+    const request = await authorizationRequest(serverRp, { redirect_uri: `${app.url}/oauth/callback-nextcloud`, scope: "openid profile email offline_access notes.read", resource: NC_RESOURCE, prompt: "consent" });
+    const result = await authorizeWithLogin({ authorizationUrl: request.url, username: CAROL.username, password: CAROL.password });
+    expect(result.code).toBeTruthy();
+    await oidc.authorizationCodeGrant(serverRp, new URL(result.redirectUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state }, { resource: NC_RESOURCE });
+    const carolToken = await mcpToken(CAROL, "openid notes.read");
+    const { status, body } = await exchange({ subject_token: carolToken, scope: "notes.read" });
+    expect(status).toBe(200);
+    const claims = decodeJwt(body.access_token as string);
+    expect(claims).toMatchObject({ sub: decodeJwt(carolToken).sub, preferred_username: CAROL.username, name: CAROL.displayName, email: CAROL.email, scope: "notes.read" });
+    // Nothing else of the account is copied.
+    expect(claims).not.toHaveProperty("email_verified");
+    expect(claims).not.toHaveProperty("is_admin");
   });
 
   it("fails closed once the user's Nextcloud grant is revoked", async () => {

@@ -76,7 +76,7 @@ export default async function ProvisioningResultPage({ searchParams }: Props) {
               <>Go back to your AI client and ask it to run the tool again; it will work now.</>
             )}
           </p>
-          {added.length > 0 ? (
+          {added.length > 0 && added.length < all.length ? (
             <section className="mt-5">
               <h2 className="font-semibold">Newly granted</h2>
               <ScopeItems scopes={added} testId="added-scopes" />
