@@ -10,6 +10,7 @@ import { MigrationError } from "@/lib/db/migrate";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
 import { startBuiltinIdp } from "@/lib/idp/start-idp";
 import { log } from "@/lib/log";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 
 function stop(message: string): never {
   console.error(`\n[nextcloud-mcp] cannot start:\n${message}\n`);
@@ -46,7 +47,7 @@ export async function startServer(): Promise<void> {
     log.error("could not create the demo account", { reason: error instanceof Error ? error.message : String(error) });
   }
   try {
-    await startBuiltinIdp();
+    await startBuiltinIdp({ offeredScopes: offeredResourceScopes() });
   } catch (error) {
     stop(`The built-in identity provider cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
