@@ -7,10 +7,10 @@ import { ensureDemoAccount, formatDemoAccountNotice } from "@/lib/accounts";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
 import { startBuiltinIdp } from "@/lib/idp/start-idp";
 import { log } from "@/lib/log";
-import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 
 function stop(message: string): never {
   console.error(`\n[nextcloud-mcp] cannot start:\n${message}\n`);
