@@ -8,6 +8,12 @@
  *   the indicator is `urn:nextcloud-mcp:resource:<audience>`
  *   (`nextcloudResourceIndicator()`); the token's `aud` is the audience.
  *
+ * Scopes: the catalogue's resource scopes, narrowed at start-up to the ones
+ * some tool uses (setOfferedResourceScopes, called by lib/server/start-server.ts
+ * with lib/mcp/offered-scopes.ts: lib/idp imports no tool). oidc-provider then
+ * ignores any other requested scope for the resource: it is never prompted for,
+ * granted, or put in a token. Until set (in-process tests), the whole catalogue.
+ *
  * Who may ask for Nextcloud: only this server's own client (OIDC_CLIENT_ID,
  * Flow 2 provisioning), except in hybrid mode (ENABLE_PROGRESSIVE_CONSENT=false)
  * where an MCP client's consent may also grant Nextcloud scopes. Everyone else
@@ -15,6 +21,20 @@
  */
 import { getConfig } from "@/lib/config";
 import { resourceScopes, type ResourceKind } from "@/lib/auth/scopes";
+
+const OFFERED = Symbol.for("nextcloud-mcp.idp-offered-resource-scopes");
+type Holder = { [OFFERED]?: ReadonlySet<string> };
+
+/** The resource scopes this deployment's tools use; every other catalogue scope is refused as a resource scope. */
+export function setOfferedResourceScopes(scopes: readonly string[]): void {
+  (globalThis as Holder)[OFFERED] = new Set(scopes);
+}
+
+/** A resource's scopes: the catalogue's, narrowed to the offered ones once they are set. */
+export function resourceScopesOffered(kind: ResourceKind): string[] {
+  const offered = (globalThis as Holder)[OFFERED];
+  return resourceScopes(kind).filter((s) => !offered || offered.has(s));
+}
 
 export function mcpResourceIndicator(): string {
   return getConfig().MCP_AUDIENCE;
@@ -53,7 +73,7 @@ export function describeResource(indicator: string, clientId: string): ResourceS
   const config = getConfig();
   return {
     kind,
-    scope: resourceScopes(kind).join(" "),
+    scope: resourceScopesOffered(kind).join(" "),
     audience: kind === "mcp" ? config.MCP_AUDIENCE : config.NEXTCLOUD_AUDIENCE,
     accessTokenTTL: config.ACCESS_TOKEN_TTL,
     accessTokenFormat: "jwt",

@@ -7,10 +7,13 @@
 import { getConfig } from "@/lib/config";
 import { setServerClientSecretResolver } from "@/lib/oidc/server-client";
 import { getProvider } from "./provider";
+import { setOfferedResourceScopes } from "./resources";
 import { internalClientSecret } from "./static-clients";
 
-export async function startBuiltinIdp(): Promise<void> {
+/** `offeredScopes`: the resource scopes some tool uses (lib/mcp/offered-scopes.ts), see lib/idp/resources.ts. */
+export async function startBuiltinIdp(options: { offeredScopes: readonly string[] }): Promise<void> {
   if (!getConfig().BUILTIN_IDP) return;
+  setOfferedResourceScopes(options.offeredScopes);
   await getProvider();
   setServerClientSecretResolver(internalClientSecret);
 }

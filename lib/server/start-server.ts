@@ -10,6 +10,7 @@ import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
 import { startBuiltinIdp } from "@/lib/idp/start-idp";
 import { log } from "@/lib/log";
@@ -81,7 +82,7 @@ export async function startServer(): Promise<void> {
     log.error("could not create the demo account", { reason: error instanceof Error ? error.message : String(error) });
   }
   try {
-    await startBuiltinIdp();
+    await startBuiltinIdp({ offeredScopes: offeredResourceScopes() });
   } catch (error) {
     stop(`The built-in identity provider cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -147,8 +147,13 @@ describe(`built-in IdP sign-in and consent on ${kind}`, () => {
     const again = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB), username: ALICE.username, password: ALICE.password });
     expect(again.steps).toEqual(["login"]);
     expect(again.code).toBeTruthy();
-    const more = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB, "openid notes.read deck.read"), username: ALICE.username, password: ALICE.password });
+    // A scope no tool uses is not a scope of the resource: no consent for it, and it never reaches the token.
+    const unused = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB, "openid notes.read deck.read"), username: ALICE.username, password: ALICE.password });
+    expect(unused.steps).toEqual(["login"]);
+    expect(unused.code).toBeTruthy();
+    const more = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB, "openid notes.read account.read"), username: ALICE.username, password: ALICE.password });
     expect(more.steps).toEqual(["login", "consent"]);
+    expect(Object.keys(more.consentChoices ?? {})).toEqual(["account.read"]);
     const nativeAgain = await authorizeWithLogin({ authorizationUrl: await authUrl(native, LOOPBACK), username: ALICE.username, password: ALICE.password, jar: more.jar });
     expect(nativeAgain.steps).toEqual(["consent"]);
   });

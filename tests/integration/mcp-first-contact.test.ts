@@ -28,8 +28,9 @@ interface Connected {
 }
 
 /** The SDK client connects; the person signs in and answers consent (unticking `untick`). */
-async function connect(mcpUrl: string, person: typeof ALICE, untick: string[] = []): Promise<Connected> {
+async function connect(mcpUrl: string, person: typeof ALICE, untick: string[] = [], requestScope?: string): Promise<Connected> {
   const provider = new TestOAuthProvider({ clientName: `First contact ${untick.join(",") || "all"}` });
+  provider.narrowNextRequest = requestScope;
   const client = new Client({ name: "first-contact", version: "1.0.0" });
   const first = newTransport(mcpUrl, provider);
   await expect(client.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
@@ -143,6 +144,16 @@ describe(`first contact with the built-in IdP (${kind})`, () => {
     const { client, provider } = await connect(mcpUrl, ALICE, ["offline_access"]);
     expect(provider.tokens()!.refresh_token).toBeUndefined();
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("nc_notes_search");
+    await client.close();
+  });
+
+  it("a client that asks for a scope no tool uses is neither asked about it nor given it", async () => {
+    const { client, provider, consent } = await connect(mcpUrl, ALICE, [], "openid notes.read calendar.read deck.write");
+    expect(Object.keys(consent.consentChoices ?? {})).toEqual(["notes.read"]);
+    const scopes = claimsOf(provider.tokens()!.access_token).scope!.split(" ");
+    expect(scopes).toContain("notes.read");
+    expect(scopes).not.toContain("calendar.read");
+    expect(scopes).not.toContain("deck.write");
     await client.close();
   });
 
