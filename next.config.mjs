@@ -23,6 +23,10 @@ const nextConfig = {
   // does not repeat it.
   typescript: { ignoreBuildErrors: true },
   reactStrictMode: true,
+  // No request log: it prints each URL with its query string, which holds provisioning links
+  // (`request=`), Flow 2's `code` and `state`, and whatever token a client put there. (Next.js
+  // logs incoming requests in development only; `next start` logs none either way.)
+  logging: { incomingRequests: false, fetches: { fullUrl: false } },
   // forbidden() → HTTP 403 for the dashboard's admin pages and actions.
   experimental: { authInterrupts: true },
   // Native/wasm or ESM-only server packages that must not be bundled.

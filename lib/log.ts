@@ -1,29 +1,70 @@
 /**
- * A small leveled logger. Fields whose names suggest credentials are
- * replaced before printing: tokens, secrets and passwords never reach a log.
+ * The server's logger: pino, one JSON line per event (level, time, msg and
+ * the fields), debug/info to stdout and warn/error to stderr, threshold
+ * LOG_LEVEL. Credentials never reach a line (lib/log-redaction.ts): fields
+ * are cleaned by name at any depth and by shape in every string, messages
+ * included; on top of that pino's own path redaction censors the well-known
+ * credential fields at any of the first levels, so a field that slipped past
+ * the cleaning (a future code path handing pino an object directly) is still
+ * censored.
+ *
+ * The exported API is unchanged: log.debug/info/warn/error(message, fields?),
+ * and redact(fields).
  */
+import pino, { type Logger } from "pino";
 import { getConfig } from "@/lib/config";
+import { processWide } from "@/lib/process-wide";
+import { redactFields, redactString, REDACTED } from "./log-redaction";
 
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SENSITIVE = /(token|secret|password|passwd|authorization|cookie|assertion|code_verifier|^code$|key)/i;
 
+// pino `redact` paths (fast-redact syntax): these names at the top level and nested up to three levels.
+const CREDENTIAL_FIELDS = ["authorization", "cookie", "password", "client_secret", "access_token", "refresh_token", "id_token", "subject_token", "code", "code_verifier", "state"];
+const REDACT_PATHS = CREDENTIAL_FIELDS.flatMap((name) => [name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`]);
+
+// Through console (not a file descriptor), so whatever captures the console (Next.js, tests) sees the lines.
+const toStdout = { write: (line: string) => console.log(line.trimEnd()) };
+const toStderr = { write: (line: string) => console.error(line.trimEnd()) };
+
+const logger = () =>
+  processWide<Logger>("logger", () =>
+    pino(
+      {
+        level: "debug", // the threshold is LOG_LEVEL, checked per call (the configuration may load after the first line)
+        base: undefined,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: REDACT_PATHS, censor: REDACTED },
+      },
+      pino.multistream(
+        [
+          { level: "debug", stream: toStdout },
+          { level: "warn", stream: toStderr },
+        ],
+        { dedupe: true },
+      ),
+    ),
+  );
+
+/** Fields with credentials removed at any depth (by name, and token-shaped strings). */
 export function redact(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, SENSITIVE.test(k) ? "[redacted]" : v]));
+  return redactFields(fields);
+}
+
+function threshold(): Level {
+  try {
+    return getConfig().LOG_LEVEL;
+  } catch {
+    return "info"; // configuration not loadable yet: keep the default threshold
+  }
 }
 
 function write(level: Level, message: string, fields?: Record<string, unknown>) {
-  let threshold: Level = "info";
-  try {
-    threshold = getConfig().LOG_LEVEL;
-  } catch {
-    // configuration not loadable yet: keep the default threshold
-  }
-  if (ORDER[level] < ORDER[threshold]) return;
-  const suffix = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redact(fields))}` : "";
-  const line = `[nextcloud-mcp] ${level}: ${message}${suffix}`;
-  if (level === "error" || level === "warn") console.error(line);
-  else console.log(line);
+  if (ORDER[level] < ORDER[threshold()]) return;
+  const text = redactString(message);
+  if (fields && Object.keys(fields).length > 0) logger()[level](redactFields(fields), text);
+  else logger()[level](text);
 }
 
 export const log = {

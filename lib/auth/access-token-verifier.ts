@@ -21,14 +21,18 @@
  *   within the registry's cache lifetime);
  * - with checkGrant (built-in IdP): the grant (`gid`) still exists, and the
  *   verified scopes are the token's `scope` ∩ the grant's current scopes.
+ * Signature and registered claims are jose's jwtVerify (key selection from the
+ * JWKS, key ↔ algorithm fit, RSA ≥ 2048 bits, ECDSA R||S form, `crit`; iss,
+ * aud, exp/nbf); the rules above that jose does not know are checked here.
  * Verified tokens are remembered (bounded, ≤ 60 s and never past `exp`) so that
  * the same token on the next request skips the signature; time claims and the
- * client registry are checked again on every use.
+ * client registry are checked again on every use. The memory is keyed by a
+ * SHA-256 of the token, so it holds no bearer token itself.
  */
-import { errors as joseErrors, type CompactJWSHeaderParameters, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { createHash } from "node:crypto";
+import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { ClientCheck } from "@/lib/auth/client-registry";
 import { parseScope } from "@/lib/auth/scopes";
-import { SignatureError, toKeyObject, verifyJwsSignature } from "@/lib/auth/verify-jws-signature";
 
 export const ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"] as const;
 const ALLOWED = new Set<string>(ALLOWED_ALGORITHMS);
@@ -144,36 +148,22 @@ function checkHeader(header: Record<string, unknown>): { atJwt: boolean } {
   throw new InvalidAccessTokenError("not_an_access_token", `typ ${header.typ}`);
 }
 
-function decodePayload(segment: string): JWTPayload {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidAccessTokenError("malformed", "payload");
+/** The key lookup failed: kept apart from jose's own errors, which are about the token. */
+class KeyLookupError extends Error {
+  constructor(readonly original: unknown) {
+    super("key lookup failed");
   }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw new InvalidAccessTokenError("malformed", "payload");
-  return payload as JWTPayload;
-}
-
-/** RFC 7519 §4.1: iss exactly, aud containing an accepted audience, numeric time claims. */
-function checkRegisteredClaims(payload: JWTPayload, issuer: string, audiences: readonly string[]): void {
-  if (payload.iss !== issuer) throw new InvalidAccessTokenError("issuer");
-  const aud = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
-  if (!aud.some((a) => typeof a === "string" && audiences.includes(a))) throw new InvalidAccessTokenError("audience");
-  for (const claim of ["exp", "nbf", "iat"] as const) {
-    if (payload[claim] !== undefined && (typeof payload[claim] !== "number" || !Number.isFinite(payload[claim]))) throw new InvalidAccessTokenError("claims", claim);
-  }
-}
-
-function mapVerificationError(error: unknown): never {
-  if (error instanceof SignatureError) {
-    throw new InvalidAccessTokenError(error.kind === "algorithm" ? "algorithm" : error.kind === "malformed" ? "malformed" : "signature", error.message);
-  }
-  mapJoseError(error);
 }
 
 function mapJoseError(error: unknown): never {
   if (error instanceof InvalidAccessTokenError) throw error;
+  if (error instanceof KeyLookupError) {
+    const original = error.original;
+    if (original instanceof joseErrors.JWKSNoMatchingKey || original instanceof joseErrors.JWKSMultipleMatchingKeys) throw new InvalidAccessTokenError("unknown_key");
+    throw new VerifierUnavailableError(original);
+  }
+  // jose refuses a key that does not fit the algorithm (type, curve, RSA < 2048 bits) with a TypeError.
+  if (error instanceof TypeError) throw new InvalidAccessTokenError("signature", error.message);
   if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError("expired");
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === "iss") throw new InvalidAccessTokenError("issuer");
@@ -218,7 +208,15 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
   const maxLength = options.maxTokenLength ?? 8192;
   const cacheLimits = options.cache ?? { maxEntries: 5_000, maxAgeMs: 60_000 };
   const now = options.now ?? Date.now;
+  // Keyed by SHA-256(token): the verifier keeps no bearer token in memory.
   const verified = new Map<string, { claims: VerifiedAccessToken; nbf?: number; until: number }>();
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await options.keys(header, token);
+    } catch (error) {
+      throw new KeyLookupError(error);
+    }
+  };
 
   async function admitClient(claims: VerifiedAccessToken): Promise<VerifiedAccessToken> {
     let check: ClientCheck;
@@ -253,33 +251,37 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
   return {
     async verify(token) {
       if (token.length > maxLength) throw new InvalidAccessTokenError("too_large");
-      const hit = verified.get(token);
+      const cacheKey = createHash("sha256").update(token).digest("base64url");
+      const hit = verified.get(cacheKey);
       if (hit) {
         if (hit.until > now()) {
           checkTimes(hit.claims, hit.nbf);
           return admitClient(hit.claims);
         }
-        verified.delete(token);
+        verified.delete(cacheKey);
       }
       if (token.split(".").length !== 3) throw new InvalidAccessTokenError("malformed", "not a JWS compact serialization");
       const header = decodeHeader(token);
       const { atJwt } = checkHeader(header);
       let payload: JWTPayload;
       try {
-        const [protectedHeader = "", encodedPayload = "", signature = ""] = token.split(".");
-        const key = await options.keys(header as CompactJWSHeaderParameters, { protected: protectedHeader, payload: encodedPayload, signature });
-        verifyJwsSignature(token, header, toKeyObject(key));
-        payload = decodePayload(encodedPayload);
+        ({ payload } = await jwtVerify(token, getKey, {
+          issuer: options.issuer,
+          audience: [...options.audiences],
+          algorithms: [...ALLOWED_ALGORITHMS],
+          clockTolerance: tolerance,
+          currentDate: new Date(now()),
+          requiredClaims: ["exp"],
+        }));
       } catch (error) {
-        mapVerificationError(error);
+        mapJoseError(error);
       }
-      checkRegisteredClaims(payload, options.issuer, options.audiences);
       const claims = Object.freeze(accessTokenClaims(payload, atJwt));
       checkTimes(claims, typeof payload.nbf === "number" ? payload.nbf : undefined);
       // The token's own claims are cached; the grant's current scopes are applied on every use.
       const admitted = await admitClient(claims);
       if (verified.size >= cacheLimits.maxEntries) verified.delete(verified.keys().next().value as string);
-      verified.set(token, {
+      verified.set(cacheKey, {
         claims,
         nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
         until: Math.min(now() + cacheLimits.maxAgeMs, (claims.expiresAt + tolerance) * 1000),
