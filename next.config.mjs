@@ -13,6 +13,9 @@ const common = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
 ];
 const apiCsp = { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'" };
+// The IdP's own few HTML pages (sign-out, errors: lib/idp/pages.ts) may load
+// the app's static stylesheet; still no scripts, frames or other sources.
+const idpCsp = { key: "Content-Security-Policy", value: "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'" };
 
 const nextConfig = {
   // NEXT_DIST_DIR lets parallel builds (several developers' test runs on one
@@ -37,6 +40,8 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: common },
       { source: "/api/:path*", headers: [apiCsp] },
+      // Listed after /api: for the same header, the last matching rule wins.
+      { source: "/api/oidc/:path*", headers: [idpCsp] },
       { source: "/.well-known/:path*", headers: [apiCsp] },
     ];
   },

@@ -10,10 +10,10 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-// Inline style attributes are blocked by the API CSP (default-src 'none'),
-// so these pages are plain semantic HTML.
+// Inline styles are blocked by the API CSP; /api/oidc allows stylesheets from
+// this origin (next.config.mjs), so the pages link one static sheet.
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} · nextcloud-mcp</title></head><body><header><p><strong>nextcloud-mcp</strong></p></header><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} · nextcloud-mcp</title><link rel="stylesheet" href="/idp-pages.css"></head><body><header><p><strong>nextcloud-mcp</strong></p></header><main>${body}</main></body></html>`;
 }
 
 export function errorPage(out: { error?: string; error_description?: string }): string {
@@ -31,5 +31,5 @@ export function logoutPage(form: string, clientName: string | undefined): string
 }
 
 export function logoutSuccessPage(): string {
-  return page("Signed out", "<h1>You are signed out</h1><p>You can close this window.</p>");
+  return page("Signed out", '<h1>You are signed out</h1><p>You can close this window, or <a href="/">go to the start page</a>.</p>');
 }

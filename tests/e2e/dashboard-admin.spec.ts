@@ -32,7 +32,14 @@ test("lists clients, policy and accounts; disable, enable and delete a client", 
   await expect(page.getByRole("status")).toContainText("enabled");
   await expect.poll(async () => (await callTool(baseURL!, client.accessToken, "whoami")).status, { timeout: 10_000 }).toBe(200);
 
-  await item.getByRole("button", { name: "Delete Administered Client" }).click();
+  // Delete asks first (a plain GET page); Cancel changes nothing.
+  await item.getByRole("link", { name: "Delete Administered Client" }).click();
+  await expect(page.getByTestId("delete-confirmation")).toContainText("Delete Administered Client?");
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await expect(page.getByTestId("delete-confirmation")).toHaveCount(0);
+  await item.getByRole("link", { name: "Delete Administered Client" }).click();
+  await page.getByRole("button", { name: "Yes, delete Administered Client" }).click();
   await expect(page.getByRole("status")).toContainText("deleted");
   await expect(page.locator(`[data-client-id="${client.clientId}"]`)).toHaveCount(0);
   expect(await refresh(baseURL!, client)).not.toBe(200);

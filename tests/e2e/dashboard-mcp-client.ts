@@ -71,3 +71,23 @@ export async function refresh(baseURL: string, client: AuthorizedClient): Promis
   });
   return res.status;
 }
+
+/** tools/list on the MCP endpoint: the names a model would see. */
+export async function listTools(baseURL: string, token: string): Promise<string[]> {
+  const res = await postMcp(`${baseURL}/api/mcp`, rpc("tools/list"), { token, headers: { accept: "application/json" } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
+}
+
+/** A refresh that keeps the rotated refresh token; returns the scopes of the new access token. */
+export async function refreshScopes(baseURL: string, client: AuthorizedClient): Promise<string[]> {
+  const res = await fetch(`${baseURL}/api/oidc/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: client.refreshToken!, client_id: client.clientId }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { scope?: string; refresh_token?: string };
+  if (body.refresh_token) client.refreshToken = body.refresh_token;
+  return (body.scope ?? "").split(" ").filter(Boolean);
+}

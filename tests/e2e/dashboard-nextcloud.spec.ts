@@ -52,7 +52,11 @@ test("add a scope, see it explained, revoke it; the next tool call asks for prov
   await expectAccessible(page);
   await screenshot(page, "nextcloud-granted");
 
-  await page.getByRole("button", { name: "Revoke Nextcloud access" }).click();
+  // Revoke asks first (a plain GET page, no JavaScript needed).
+  await page.getByRole("link", { name: "Revoke Nextcloud access" }).click();
+  await expect(page.getByTestId("revoke-confirmation")).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Yes, revoke Nextcloud access" }).click();
   await expect(page.getByRole("status")).toContainText("Nextcloud access was revoked");
   await expect(page.getByText("No Nextcloud access yet")).toBeVisible();
 
@@ -66,4 +70,40 @@ test("add a scope, see it explained, revoke it; the next tool call asks for prov
   await expect(page.locator('tr[data-event="revoked"]').first()).toBeVisible();
   await expect(page.locator('tr[data-event="provisioned"]').first()).toBeVisible();
   expect(await page.locator("table").innerText()).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+});
+
+test("removing a Nextcloud scope: the stored and IdP grants lose it, the next tool call needing it asks again, the others keep working", async ({ page, baseURL }) => {
+  const client = await authorizeMcpClient(baseURL!, bob, { name: "Narrowing Tool Client", scopes: ["account.read", "notes.read"] });
+  await signIn(page, bob, "/dashboard/nextcloud");
+  // Grant two scopes through the provisioning page.
+  await page.getByRole("checkbox", { name: /See your Nextcloud account/ }).check();
+  await page.getByRole("checkbox", { name: /Read your notes/ }).check();
+  await page.getByRole("button", { name: "Continue to grant" }).click();
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  const allow = page.getByRole("button", { name: "Allow" });
+  const outcome = page.getByTestId("provisioning-outcome");
+  await expect(allow.or(outcome)).toBeVisible();
+  if (await allow.isVisible()) await allow.click();
+  await expect(outcome).toHaveAttribute("data-kind", "provisioned");
+  expect((await callTool(baseURL!, client.accessToken, "nc_notes_search", { query: "x" })).text).not.toContain("/oauth/authorize-nextcloud");
+
+  await page.goto("/dashboard/nextcloud");
+  await page.getByText("Remove scopes").click();
+  await page.getByRole("checkbox", { name: /Read your notes/ }).uncheck();
+  await page.getByRole("button", { name: "Save Nextcloud scopes" }).click();
+  await expect(page.getByRole("status")).toContainText("narrowed");
+  await expect(page.getByTestId("granted-scopes")).not.toContainText("Read your notes");
+  await expect(page.getByTestId("granted-scopes")).toContainText("See your Nextcloud account");
+  // Adding it back goes through the provisioning page again.
+  await expect(page.getByRole("group", { name: "Add scopes" })).toContainText("Read your notes");
+  await expectAccessible(page);
+
+  const notes = await callTool(baseURL!, client.accessToken, "nc_notes_search", { query: "x" });
+  expect(notes.isError).toBe(true);
+  expect(notes.text).toContain("/oauth/authorize-nextcloud");
+  expect((await callTool(baseURL!, client.accessToken, "nc_get_user_info")).text).not.toContain("/oauth/authorize-nextcloud");
+
+  await page.goto("/dashboard/nextcloud?confirm=revoke");
+  await page.getByRole("button", { name: "Yes, revoke Nextcloud access" }).click();
+  await expect(page.getByRole("status")).toContainText("Nextcloud access was revoked");
 });

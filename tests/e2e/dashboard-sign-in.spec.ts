@@ -56,6 +56,13 @@ test("sign-out ends the dashboard session and the IdP session", async ({ page })
   // The IdP confirms the logout (RP-initiated logout with id_token_hint and the registered post-logout URI).
   await expect(page).toHaveURL(/\/api\/oidc\/session\/end\?.*id_token_hint=/);
   expect(new URL(page.url()).searchParams.get("post_logout_redirect_uri")).toBe(`${new URL(page.url()).origin}/`);
+  // …on a styled page (the app's stylesheet for the IdP's own pages), not bare HTML.
+  const styles = await page.locator("main").evaluate((main) => ({ card: getComputedStyle(main).backgroundColor, width: main.getBoundingClientRect().width }));
+  expect(styles.card).toBe("rgb(255, 255, 255)");
+  expect(styles.width).toBeLessThan(500);
+  expect(await page.getByRole("button", { name: "Sign out" }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe("rgb(0, 105, 168)");
+  await expectAccessible(page);
+  await screenshot(page, "sign-out");
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/$/);
   await page.goto("/dashboard");
@@ -63,4 +70,12 @@ test("sign-out ends the dashboard session and the IdP session", async ({ page })
   // The IdP session is gone: it asks for the password again.
   await page.getByRole("button", { name: "Continue to sign-in" }).click();
   await expect(page.getByLabel("Password")).toBeVisible();
+});
+
+test("a sign-in refused at the identity provider shows the cancelled-or-refused message", async ({ page }) => {
+  // RFC 6749 §4.1.2.1: the IdP's answer when the person denies (or cancels) the request.
+  await page.goto("/api/auth/callback/idp?error=access_denied&state=anything");
+  await expect(page).toHaveURL(/\/dashboard\/sign-in\?error=AccessDenied/);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled or refused");
+  await expect(page.getByRole("button", { name: "Continue to sign-in" })).toBeVisible();
 });

@@ -2,8 +2,10 @@
  * Admin: the client registry (pre-registered, dynamic, CIMD and external
  * clients, with last use; disable, enable, delete), the effective registry
  * policy (read-only, from the configuration) and the local accounts.
+ * Delete asks for confirmation first, on a plain GET (works without JavaScript).
  */
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Card } from "@/app/_components/page-shell";
 import { listAccountRecords } from "@/lib/accounts";
 import { describeRegistryPolicy } from "@/lib/dashboard/describe-registry-policy";
@@ -25,10 +27,10 @@ const ERRORS: Record<string, string> = {
   invalid: "The request was not understood. Nothing was changed.",
 };
 
-function ClientActions({ client }: { client: RegisteredClient }) {
+function ClientActions({ client, confirmingDelete }: { client: RegisteredClient; confirmingDelete: boolean }) {
   if (client.kind === "internal") return <p className="text-xs text-slate-500">Required by this server</p>;
   return (
-    <form action={changeClientAction} className="flex flex-wrap gap-2">
+    <form action={changeClientAction} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="clientId" value={client.clientId} />
       {client.disabledAt ? (
         <SubmitButton variant="secondary" label={`Enable ${client.name}`} name="change" value="enable">
@@ -39,11 +41,33 @@ function ClientActions({ client }: { client: RegisteredClient }) {
           Disable
         </SubmitButton>
       )}
-      {client.kind !== "preregistered" ? (
-        <SubmitButton variant="danger" label={`Delete ${client.name}`} name="change" value="delete">
+      {client.kind !== "preregistered" && !confirmingDelete ? (
+        <Link
+          href={`/dashboard/admin?confirmDelete=${encodeURIComponent(client.clientId)}#client-${encodeURIComponent(client.clientId)}`}
+          aria-label={`Delete ${client.name}`}
+          className="rounded-lg bg-red-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-800"
+        >
           Delete
-        </SubmitButton>
+        </Link>
       ) : null}
+    </form>
+  );
+}
+
+function DeleteConfirmation({ client }: { client: RegisteredClient }) {
+  return (
+    <form action={changeClientAction} className="mt-3 rounded-lg border border-red-200 bg-red-50 p-4" data-testid="delete-confirmation">
+      <input type="hidden" name="clientId" value={client.clientId} />
+      <p className="text-sm font-semibold text-red-900">Delete {client.name}?</p>
+      <p className="mt-1 text-sm text-red-900">Its registration goes and every grant people gave it is revoked: its next request is refused. It may register again.</p>
+      <div className="mt-3 flex flex-wrap items-center gap-3">
+        <SubmitButton variant="danger" label={`Yes, delete ${client.name}`} name="change" value="delete">
+          Yes, delete
+        </SubmitButton>
+        <Link href="/dashboard/admin" className="text-sm font-medium text-slate-700 underline">
+          Cancel
+        </Link>
+      </div>
     </form>
   );
 }
@@ -55,6 +79,7 @@ export default async function AdminPage({ searchParams }: Props) {
   const policy = describeRegistryPolicy();
   const done = param(query, "done");
   const error = param(query, "error");
+  const confirmDelete = param(query, "confirmDelete");
   return (
     <>
       <PageTitle title="Admin">The clients that may use this server and the accounts of the built-in identity provider.</PageTitle>
@@ -88,7 +113,7 @@ export default async function AdminPage({ searchParams }: Props) {
       ) : (
         <ul className="space-y-3" data-testid="registry">
           {clients.map((c) => (
-            <li key={c.clientId} data-client-id={c.clientId} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <li key={c.clientId} id={`client-${encodeURIComponent(c.clientId)}`} data-client-id={c.clientId} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
               <div className="flex flex-wrap items-start justify-between gap-3">
                 <div className="min-w-0">
                   <p className="font-semibold">
@@ -100,8 +125,9 @@ export default async function AdminPage({ searchParams }: Props) {
                     <code className="break-all">{c.clientId}</code>
                   </p>
                 </div>
-                <ClientActions client={c} />
+                <ClientActions client={c} confirmingDelete={confirmDelete === c.clientId} />
               </div>
+              {confirmDelete === c.clientId && c.kind !== "internal" && c.kind !== "preregistered" ? <DeleteConfirmation client={c} /> : null}
               <p className="mt-2 text-sm text-slate-600">
                 Registered <Time value={c.createdAt} /> · last used <Time value={c.lastUsedAt} /> · authorized by {c.authorizedAccounts} account
                 {c.authorizedAccounts === 1 ? "" : "s"}

@@ -111,7 +111,7 @@ export default async function ConnectionsPage({ searchParams }: Props) {
           {connections.map((c) => {
             const scopes = infos(c.scopes);
             return (
-              <li key={c.key} id={`c-${c.key}`} data-client-id={c.clientId} data-client-ids={c.clientIds.join(" ")} data-registrations={c.registrations}>
+              <li key={c.key} id={`c-${c.key}`} data-group={c.key} data-client-id={c.clientId} data-client-ids={c.clientIds.join(" ")} data-registrations={c.registrations}>
                 <Card>
                   <div className="flex flex-wrap items-start justify-between gap-3">
                     <div className="min-w-0">
