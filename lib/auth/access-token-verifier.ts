@@ -10,7 +10,13 @@
  * - `iss` equals the issuer exactly; `aud` contains one of the accepted
  *   audiences (RFC 9068 §4, RFC 8707: no token passthrough, so a Nextcloud
  *   token or another service's token is refused);
- * - `exp` required, `exp`/`nbf` checked with 30 s of clock skew; `sub` and the
+ * - `exp` required and checked with no leeway (RFC 7519 §4.1.4 allows "some
+ *   small leeway", which this server does not take): every tool call exchanges
+ *   this token (RFC 8693) and the IdP refuses an expired subject token, so a
+ *   token accepted here past its `exp` would reach the exchange and fail
+ *   there as a misleading "provision again" instead of a 401 that makes the
+ *   client refresh; `nbf` has 30 s of clock skew (an issuer clock slightly
+ *   ahead of ours); `sub` and the
  *   client (`client_id`, else Keycloak-style `azp`) required;
  * - access tokens only: header `typ` `at+jwt` (RFC 9068 §2.1); IdPs that sign
  *   access tokens with typ `JWT` or none (Keycloak) are accepted only when the
@@ -244,7 +250,7 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
 
   function checkTimes(claims: VerifiedAccessToken, nbf: number | undefined): void {
     const seconds = now() / 1000;
-    if (claims.expiresAt <= seconds - tolerance) throw new InvalidAccessTokenError("expired");
+    if (claims.expiresAt <= seconds) throw new InvalidAccessTokenError("expired");
     if (nbf !== undefined && nbf > seconds + tolerance) throw new InvalidAccessTokenError("not_yet_valid");
   }
 
@@ -284,7 +290,7 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
       verified.set(cacheKey, {
         claims,
         nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
-        until: Math.min(now() + cacheLimits.maxAgeMs, (claims.expiresAt + tolerance) * 1000),
+        until: Math.min(now() + cacheLimits.maxAgeMs, claims.expiresAt * 1000),
       });
       return admitted;
     },

@@ -66,10 +66,11 @@ describe("access token verifier", () => {
     expect(await reason(instance.verify(await sign({ aud: "https://mcp.example/api/mcp/" })))).toBe("audience");
   });
 
-  it("applies 30 s of clock skew to exp and nbf, no more", async () => {
+  it("checks exp with no leeway (the exchange refuses an expired subject token) and nbf with 30 s of clock skew", async () => {
     const { instance } = verifier();
-    await expect(instance.verify(await sign({ exp: NOW - 20 }))).resolves.toBeTruthy();
-    expect(await reason(instance.verify(await sign({ exp: NOW - 40 })))).toBe("expired");
+    await expect(instance.verify(await sign({ exp: NOW + 1 }))).resolves.toBeTruthy();
+    expect(await reason(instance.verify(await sign({ exp: NOW })))).toBe("expired");
+    expect(await reason(instance.verify(await sign({ exp: NOW - 20 })))).toBe("expired");
     await expect(instance.verify(await sign({ nbf: NOW + 20 }))).resolves.toBeTruthy();
     expect(await reason(instance.verify(await sign({ nbf: NOW + 40 })))).toBe("not_yet_valid");
   });
