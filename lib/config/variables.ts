@@ -246,7 +246,8 @@ export const variables = {
     schema: z.enum(["off", "memory"], { error: "must be off or memory" }),
     default: "off",
     example: "memory",
-    description: "`memory`: keep exchanged Nextcloud tokens in process memory until they expire. `off`: exchange on every call.",
+    description:
+      "`memory`: keep exchanged Nextcloud tokens in process memory until they expire; each reuse first checks in the database that the grant is still live, so a revocation at any instance holds at once. `off`: exchange on every call.",
   },
 } satisfies Record<string, VariableSpec>;
 

@@ -88,9 +88,15 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
     if (!openServers().delete(server)) return;
     server.close().catch((error: unknown) => log.warn("could not close an MCP server", { reason: error instanceof Error ? error.message : String(error) }));
   };
+  // A client that hangs up while a tool runs (JSON mode: before any byte of the answer) releases it too.
+  if (request.signal.aborted) release();
+  else request.signal.addEventListener("abort", release, { once: true });
   try {
-    const response = await transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
+    const answered = transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
+    // In JSON mode the transport's answer never settles once it was closed (SDK 1.32): stop waiting when the client is gone.
+    const response = mode === "json" ? await Promise.race([answered, clientGone(request.signal)]) : await answered;
     if (mode === "json" || !response.body) {
+      request.signal.removeEventListener("abort", release);
       release();
       return response;
     }
@@ -99,6 +105,13 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
     release();
     throw error;
   }
+}
+
+/** Resolves when the request is aborted, with an answer nobody will read (the client has gone). */
+function clientGone(signal: AbortSignal): Promise<Response> {
+  const answer = () => jsonRpcErrorResponse(400, JsonRpcCode.ServerError, "Request aborted by the client");
+  if (signal.aborted) return Promise.resolve(answer());
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(answer()), { once: true }));
 }
 
 /**

@@ -65,6 +65,25 @@ describe(`migrations on an empty ${kind} database`, () => {
     expect(await migrate(runner, local)).toEqual([]);
   });
 
+  it("drops dynamically registered clients that hold a client secret in clear, and keeps public ones (issue 19 defect 7)", async () => {
+    const { runner } = await fresh();
+    const local = await readMigrations();
+    const index = local.findIndex((m) => m.name.endsWith("_drop_secret_dcr_clients"));
+    expect(index).toBeGreaterThan(0);
+    await migrate(runner, local.slice(0, index));
+    const insert = (id: string, payload: object) =>
+      runner.query(`INSERT INTO "oidc_payloads" ("model", "id", "payload", "updated_at") VALUES ('Client', $1, $2::jsonb, now())`, [id, JSON.stringify(payload)]);
+    await insert("with-secret", { client_id: "with-secret", client_secret: "plaintext-secret-value", token_endpoint_auth_method: "client_secret_basic" });
+    await insert("public", { client_id: "public", token_endpoint_auth_method: "none" });
+    await runner.query(`INSERT INTO "oidc_payloads" ("model", "id", "payload", "updated_at") VALUES ('Grant', 'g1', '{"client_secret":"not-a-client-row"}'::jsonb, now())`);
+    expect(await migrate(runner, local)).toEqual(local.slice(index).map((m) => m.name));
+    const rows = await runner.query<{ model: string; id: string }>(`SELECT "model", "id" FROM "oidc_payloads" ORDER BY "model", "id"`);
+    expect(rows).toEqual([
+      { model: "Client", id: "public" },
+      { model: "Grant", id: "g1" },
+    ]);
+  });
+
   it.runIf(kind === "postgres")("serialises concurrent starters on one PostgreSQL database", async () => {
     const db = await createTestDatabase("postgres", { empty: true });
     cleanups.push(db.drop);

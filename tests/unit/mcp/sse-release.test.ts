@@ -100,4 +100,14 @@ describe("MCP server lifetime per request", () => {
     await until(() => openMcpServerCount() === before, "the server to close after the request was aborted");
     await response.body!.cancel().catch(() => {});
   });
+
+  it("closes the server when a JSON-mode request is aborted while its tool runs", async () => {
+    const before = openMcpServerCount();
+    const controller = new AbortController();
+    const pending = call("application/json", controller.signal).catch(() => undefined);
+    await until(() => openMcpServerCount() === before + 1, "the server to open");
+    controller.abort();
+    await until(() => openMcpServerCount() === before, "the server to close after the request was aborted");
+    await pending;
+  });
 });
