@@ -94,14 +94,24 @@ describe("notes client against the sandbox Notes app", () => {
     expect((await requestFailure(listNotes(filesOnly))).failure).toBe("forbidden");
   });
 
-  it("maps an expired token to 'provision again'", async () => {
+  it("says an expired token is to be retried, never 'provision again'", async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await nc.issuer.mint({ sub: "dave-expired", scope: RW.join(" "), iat: now - 600, exp: now - 300 });
     const expired = { token: sessionNextcloudToken({ accessToken: token, audience: "nextcloud", scopes: RW, expiresAt: new Date() }), baseUrl: nc.sandbox.url };
     const error = await requestFailure(listNotes(expired));
-    expect(error.failure).toBe("unauthorized");
-    expect(error.message).toMatch(/Provision Nextcloud access again/);
+    expect(error).toMatchObject({ failure: "unauthorized", status: 401, reason: "token_expired" });
+    expect(error.message).not.toMatch(/provision/i);
     expect(error.message).not.toContain(token);
+  });
+
+  it("says a valid token Nextcloud does not trust (unknown signing key) is for the admin, not 'provision again'", async () => {
+    const unpublished = await nc.issuer.addKey({ publish: false });
+    const token = await nc.issuer.mint({ sub: "dave-newkey", scope: RW.join(" ") }, { key: unpublished });
+    const connection = { token: sessionNextcloudToken({ accessToken: token, audience: "nextcloud", scopes: RW, expiresAt: new Date(Date.now() + 300_000) }), baseUrl: nc.sandbox.url };
+    const error = await requestFailure(listNotes(connection));
+    expect(error).toMatchObject({ failure: "unauthorized", status: 401, reason: "token_not_trusted" });
+    expect(error.message).toMatch(/admin/);
+    expect(error.message).toMatch(/will not help/);
   });
 
   it("retries a read after 503 (honouring Retry-After) but never resends a create", async () => {
