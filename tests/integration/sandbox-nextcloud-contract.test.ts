@@ -286,3 +286,25 @@ describe("table 2: WebDAV (sabre/dav) as Nextcloud 32 answers", () => {
     }
   });
 });
+
+describe("demo data", () => {
+  it("a seeded account starts with realistic notes and files, and the sandbox labels itself", async () => {
+    const demo = await startSandbox({ issuer: issuer.issuer, seedUsers: ["demo"] });
+    try {
+      const token = await tokenFor("d-0001", { preferred_username: "demo" });
+      const notes = await send("GET", NOTES, { token, headers: OCS, at: demo });
+      expect((notes.json as unknown as { title: string }[]).map((n) => n.title)).toEqual(expect.arrayContaining(["Shopping list", "Project Atlas kickoff"]));
+      const files = await send("PROPFIND", dav("demo"), { token, headers: propfind, at: demo });
+      expect(files.text).toContain("Readme.md");
+      expect(files.text).toContain("Documents/");
+      const readme = await send("GET", dav("demo", "Readme.md"), { token, at: demo });
+      expect(readme.text).toMatch(/sandbox/i);
+      expect(readme.headers.get("x-nextcloud-sandbox")).toBe("true");
+      // Someone else starts empty.
+      expect((await send("GET", NOTES, { token: await tokenFor("d-other"), headers: OCS, at: demo })).json).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
+});
+
