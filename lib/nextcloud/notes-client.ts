@@ -16,6 +16,8 @@
  * answers every bearer request 401 "CORS requires basic auth".
  */
 import { z } from "zod";
+import { classifyRefusal } from "./classify-refusal";
+import { nextcloudErrorForStatus } from "./nextcloud-error-for-status";
 import { NextcloudRequestError } from "./nextcloud-request";
 import { jsonBody, sendNextcloudRequest, type NextcloudConnection } from "./send-nextcloud-request";
 
@@ -105,12 +107,44 @@ export async function createNote(connection: NextcloudConnection, fields: NoteFi
   return parseNote(jsonBody(response));
 }
 
-/** Updates the given fields; with `etag`, only if the note is still at that version (412 → conflict). */
+/**
+ * Updates the given fields; with `etag`, only if the note is still at that
+ * version. A stale etag is 412 with the current note as the body (measured
+ * on Notes 5.0.2): the error then names the note's current etag, so the
+ * caller can reapply its change without another read. A 412 without a note
+ * (Nextcloud's CSRF refusal) is explained as such.
+ */
 export async function updateNote(connection: NextcloudConnection, id: number, fields: NoteFields, options: { etag?: string } = {}): Promise<Note> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.etag !== undefined) headers["if-match"] = quoteEtag(options.etag);
-  const response = await sendNextcloudRequest(connection, { api: "app", method: "PUT", path: notePath(id), headers, body: JSON.stringify(fields), context: { subject: `Note ${id}` } });
-  return parseNote(jsonBody(response));
+  const subject = `Note ${id}`;
+  const response = await sendNextcloudRequest(connection, { api: "app", method: "PUT", path: notePath(id), headers, body: JSON.stringify(fields), context: { subject }, acceptStatuses: [412] });
+  if (response.status !== 412) return parseNote(jsonBody(response));
+  const text = new TextDecoder().decode(response.body);
+  let current: Note | undefined;
+  try {
+    const parsed = noteSchema.safeParse(JSON.parse(text));
+    current = parsed.success ? parsed.data : undefined;
+  } catch {
+    current = undefined;
+  }
+  if (!current) throw nextcloudErrorForStatus(412, { subject }, undefined, { refusal: classifyRefusal(412, text) });
+  throw new NoteConflictError(id, current);
+}
+
+/** A stale etag: the note changed since it was read. `current` is the note as it is now. */
+export class NoteConflictError extends NextcloudRequestError {
+  constructor(
+    id: number,
+    readonly current: Note,
+  ) {
+    super(
+      "conflict",
+      `Note ${id} changed in Nextcloud since you read it (its etag no longer matches), so nothing was changed. It is now "${current.title}" with etag ${current.etag}; reapply your change to the current content and pass that etag.`,
+      412,
+    );
+    this.name = "NoteConflictError";
+  }
 }
 
 export async function deleteNote(connection: NextcloudConnection, id: number): Promise<void> {

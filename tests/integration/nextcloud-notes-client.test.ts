@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sessionNextcloudToken } from "@/lib/broker/token-types";
-import { createNote, deleteNote, getNote, listNotes, updateNote } from "@/lib/nextcloud/notes-client";
+import { createNote, deleteNote, getNote, listNotes, NoteConflictError, updateNote } from "@/lib/nextcloud/notes-client";
 import { connectionFor } from "../helpers/nextcloud-connection";
 import { requestFailure, useNextcloudSandbox } from "../helpers/sandbox-fixture";
 
@@ -32,6 +32,10 @@ describe("notes client against the sandbox Notes app", () => {
     expect(stale.failure).toBe("conflict");
     expect(stale.status).toBe(412);
     expect(stale.message).toMatch(/changed .* since you read it/);
+    // Nextcloud sends the current note with the 412: the error carries it, and names its etag.
+    expect(stale).toBeInstanceOf(NoteConflictError);
+    expect((stale as NoteConflictError).current).toMatchObject({ id: created.id, etag: updated.etag, content: "# Groceries\nmilk\neggs" });
+    expect(stale.message).toContain(updated.etag);
     expect((await getNote(alice, created.id)).content).toBe("# Groceries\nmilk\neggs");
 
     // An update without an etag always applies, and the etag changes every time.
