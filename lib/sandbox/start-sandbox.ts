@@ -60,7 +60,8 @@ export interface Sandbox {
 }
 
 export const SEEN_PATH = "/__sandbox/seen";
-export const SANDBOX_VERSION = "30.0.0 (sandbox)";
+// The version whose behaviour the sandbox reproduces (measured: Nextcloud 32.0.1 + user_oidc 8.10.1, issue 13).
+export const SANDBOX_VERSION = "32.0.1 (sandbox)";
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
@@ -155,7 +156,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         installed: true,
         maintenance: false,
         needsDbUpgrade: false,
-        version: "30.0.0.0",
+        version: "32.0.1.2",
         versionstring: SANDBOX_VERSION,
         edition: "",
         productname: "Nextcloud sandbox",
