@@ -17,7 +17,7 @@
  */
 import { getConfig } from "@/lib/config";
 import { generateSigningKeys, parseStoredKeySet, serializeKeySet, SIGNING_KEYS_SETTING, SigningKeyError, type PrivateJwk } from "./keys";
-import { readSealedSetting, writeSealedSetting } from "./sealed-settings";
+import { getOrCreateSealedSetting, writeSealedSetting } from "./sealed-settings";
 import { describeSchedule, type Activation, type ScheduledKey } from "./signing-key-schedule";
 
 async function storedKeySet(): Promise<{ keys: PrivateJwk[]; activation: Activation }> {
@@ -26,8 +26,10 @@ async function storedKeySet(): Promise<{ keys: PrivateJwk[]; activation: Activat
       "OIDC_SIGNING_KEYS is set: rotate by editing that variable — add the new key at the END (published, not signing), restart, wait longer than Nextcloud's JWKS cache (one hour), then move it first and restart again; remove the old key once its tokens expired.",
     );
   }
-  const json = await readSealedSetting(SIGNING_KEYS_SETTING);
-  return json ? parseStoredKeySet(json) : { keys: generateSigningKeys(), activation: {} };
+  // Before the app ever started there is no stored set: create it now, as the app would, so that what
+  // --list shows is what the app will use.
+  const json = await getOrCreateSealedSetting(SIGNING_KEYS_SETTING, () => JSON.stringify({ keys: generateSigningKeys() }));
+  return parseStoredKeySet(json);
 }
 
 export interface RotationResult {
