@@ -33,7 +33,7 @@ const privateJwk = z
 
 const jwkSet = z.object({ keys: z.array(privateJwk).min(1, "must hold at least one key") });
 /** The stored set also records when staged keys start signing (signing-key-schedule.ts). */
-const storedSet = jwkSet.extend({ activation: z.record(z.string(), z.number()).default({}) });
+const storedSet = jwkSet.extend({ activation: z.record(z.string(), z.number()).default({}), published: z.record(z.string(), z.number()).default({}) });
 
 export type PrivateJwk = z.infer<typeof privateJwk> & { kid: string };
 export interface SigningKeys {
@@ -77,16 +77,25 @@ export function generateSigningKeys(): PrivateJwk[] {
   ];
 }
 
-/** The stored key set and its activation times. */
-export function parseStoredKeySet(json: string): { keys: PrivateJwk[]; activation: Activation } {
-  const keys = parseJwks(json, "The stored signing key set");
-  const parsed = storedSet.safeParse(JSON.parse(json));
-  return { keys, activation: parsed.success ? parsed.data.activation : {} };
+export interface StoredKeySet {
+  keys: PrivateJwk[];
+  /** When each staged key starts signing (ms since the epoch). */
+  activation: Activation;
+  /** When each rotated-in key was first published (ms since the epoch). */
+  published: Activation;
 }
 
-export function serializeKeySet(keys: readonly PrivateJwk[], activation: Activation): string {
-  const known = new Set(keys.map((k) => k.kid));
-  return JSON.stringify({ keys, activation: Object.fromEntries(Object.entries(activation).filter(([kid]) => known.has(kid))) });
+/** The stored key set with its activation and publication times. */
+export function parseStoredKeySet(json: string): StoredKeySet {
+  const keys = parseJwks(json, "The stored signing key set");
+  const parsed = storedSet.safeParse(JSON.parse(json));
+  return { keys, activation: parsed.success ? parsed.data.activation : {}, published: parsed.success ? parsed.data.published : {} };
+}
+
+export function serializeKeySet(set: StoredKeySet): string {
+  const known = new Set(set.keys.map((k) => k.kid));
+  const only = (times: Activation) => Object.fromEntries(Object.entries(times).filter(([kid]) => known.has(kid)));
+  return JSON.stringify({ keys: set.keys, activation: only(set.activation), published: only(set.published) });
 }
 
 export async function loadSigningKeys(now = Date.now()): Promise<SigningKeys> {

@@ -16,11 +16,11 @@
  * (provider.ts), so neither publishing nor activation needs a restart.
  */
 import { getConfig } from "@/lib/config";
-import { generateSigningKeys, parseStoredKeySet, serializeKeySet, SIGNING_KEYS_SETTING, SigningKeyError, type PrivateJwk } from "./keys";
-import { getOrCreateSealedSetting, writeSealedSetting } from "./sealed-settings";
-import { describeSchedule, type Activation, type ScheduledKey } from "./signing-key-schedule";
+import { generateSigningKeys, parseStoredKeySet, serializeKeySet, SIGNING_KEYS_SETTING, SigningKeyError, type StoredKeySet } from "./keys";
+import { getOrCreateSealedSetting, readSealedSetting, writeSealedSetting } from "./sealed-settings";
+import { describeSchedule, type ScheduledKey } from "./signing-key-schedule";
 
-async function storedKeySet(): Promise<{ keys: PrivateJwk[]; activation: Activation }> {
+async function storedKeySet(): Promise<StoredKeySet> {
   if (getConfig().OIDC_SIGNING_KEYS) {
     throw new SigningKeyError(
       "OIDC_SIGNING_KEYS is set: rotate by editing that variable — add the new key at the END (published, not signing), restart, wait longer than Nextcloud's JWKS cache (one hour), then move it first and restart again; remove the old key once its tokens expired.",
@@ -41,13 +41,17 @@ export interface RotationResult {
 
 export async function rotateSigningKeys(options: { immediate?: boolean; publishAheadSeconds?: number; now?: number } = {}): Promise<RotationResult> {
   const now = options.now ?? Date.now();
-  const { keys, activation } = await storedKeySet();
+  const { keys, activation, published } = await storedKeySet();
   const fresh = generateSigningKeys();
   const ahead = options.publishAheadSeconds ?? getConfig().OIDC_KEY_PUBLISH_AHEAD;
   const activatesAt = options.immediate ? now : now + ahead * 1000;
-  const next: Record<string, number> = { ...activation };
-  for (const key of fresh) next[key.kid] = activatesAt;
-  await writeSealedSetting(SIGNING_KEYS_SETTING, serializeKeySet([...fresh, ...keys], next));
+  const nextActivation: Record<string, number> = { ...activation };
+  const nextPublished: Record<string, number> = { ...published };
+  for (const key of fresh) {
+    nextActivation[key.kid] = activatesAt;
+    nextPublished[key.kid] = now;
+  }
+  await writeSealedSetting(SIGNING_KEYS_SETTING, serializeKeySet({ keys: [...fresh, ...keys], activation: nextActivation, published: nextPublished }));
   return { added: fresh.map((k) => k.kid), kept: keys.map((k) => k.kid), activatesAt: options.immediate ? null : activatesAt };
 }
 
@@ -57,11 +61,25 @@ export async function listSigningKeys(now = Date.now()): Promise<ScheduledKey[]>
 }
 
 export async function retireSigningKey(kid: string, now = Date.now()): Promise<{ remaining: string[] }> {
-  const { keys, activation } = await storedKeySet();
+  const { keys, activation, published } = await storedKeySet();
   const target = describeSchedule(keys, activation, now).find((k) => k.kid === kid);
   if (!target) throw new SigningKeyError(`no signing key has the id ${kid} (known: ${keys.map((k) => k.kid).join(", ")})`);
   if (target.state === "signing") throw new SigningKeyError(`${kid} is the key currently signing ${target.kty} tokens; rotate first, then retire it`);
   const remaining = keys.filter((k) => k.kid !== kid);
-  await writeSealedSetting(SIGNING_KEYS_SETTING, serializeKeySet(remaining, activation));
+  await writeSealedSetting(SIGNING_KEYS_SETTING, serializeKeySet({ keys: remaining, activation, published }));
   return { remaining: remaining.map((k) => k.kid) };
+}
+
+/**
+ * When the stored key `kid` was published and started signing (ms since
+ * the epoch; null when unknown: a key older than staging,
+ * OIDC_SIGNING_KEYS). Read only to explain a Nextcloud 401
+ * (lib/mcp/diagnose-nextcloud-refusal.ts).
+ */
+export async function signingKeyTimes(kid: string): Promise<{ publishedAt: number | null; activatedAt: number | null }> {
+  if (getConfig().OIDC_SIGNING_KEYS) return { publishedAt: null, activatedAt: null };
+  const json = await readSealedSetting(SIGNING_KEYS_SETTING);
+  if (!json) return { publishedAt: null, activatedAt: null };
+  const set = parseStoredKeySet(json);
+  return { publishedAt: set.published[kid] ?? null, activatedAt: set.activation[kid] ?? null };
 }

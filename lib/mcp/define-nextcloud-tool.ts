@@ -11,6 +11,7 @@ import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
 import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
@@ -41,7 +42,8 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
         return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
         if (error instanceof NextcloudRequestError) {
-          return fromNextcloud(errorResult(`${spec.name} failed: ${error.message}${error.retryable ? " This is temporary; try again in a moment." : ""}`));
+          const explained = await diagnoseNextcloudRefusal(error, guard.token);
+          return fromNextcloud(errorResult(`${spec.name} failed: ${explained.message}${explained.retryable ? " This is temporary; try again in a moment." : ""}`));
         }
         throw error;
       }
