@@ -11,6 +11,7 @@ import { startTestIssuer, type TestIssuer } from "../helpers/test-issuer";
 
 const USER = "/ocs/v2.php/cloud/user?format=json";
 const NOTES = "/index.php/apps/notes/api/v1/notes";
+const SETTINGS = "/index.php/apps/notes/api/v1/settings";
 const OCS = { "OCS-APIRequest": "true" };
 let issuer: TestIssuer;
 let sandbox: Sandbox;
@@ -80,7 +81,7 @@ describe("table 1: bearer requests (Nextcloud 32.0.1 + user_oidc 8.10.1 + Notes 
     }
   });
 
-  it("Notes API with OCS-APIRequest: list, create, get, PUT with If-Match, DELETE answer 200", async () => {
+  it("Notes API with OCS-APIRequest: list, create, get, PUT with If-Match, DELETE, settings answer 200", async () => {
     const token = await tokenFor("c-notes");
     const json = { ...OCS, "content-type": "application/json" };
     expect((await send("GET", NOTES, { token, headers: OCS })).status).toBe(200);
@@ -91,6 +92,11 @@ describe("table 1: bearer requests (Nextcloud 32.0.1 + user_oidc 8.10.1 + Notes 
     const updated = await send("PUT", `${NOTES}/${id}`, { token, headers: { ...json, "if-match": `"${etag}"` }, body: JSON.stringify({ content: "# A\nnew" }) });
     expect(updated.status).toBe(200);
     expect((await send("DELETE", `${NOTES}/${id}`, { token, headers: OCS })).status).toBe(200);
+    const settings = await send("GET", SETTINGS, { token, headers: OCS });
+    expect(settings).toMatchObject({ status: 200, json: { notesPath: "Notes", fileSuffix: ".md" } });
+    const changed = await send("PUT", SETTINGS, { token, headers: json, body: JSON.stringify({ fileSuffix: ".txt" }) });
+    expect(changed).toMatchObject({ status: 200, json: { fileSuffix: ".txt" } });
+    expect((await send("GET", SETTINGS, { token })).status).toBe(401); // #[CORS] too
   });
 
   it("Notes API: a stale If-Match is 412 with the current note as the body", async () => {
