@@ -1,36 +1,94 @@
-// `npm run keys:rotate-signing`: signing-key rotation of the built-in IdP.
-//
-//   npm run keys:rotate-signing              add a new ES256 + RS256 pair; it signs from the next start
-//   npm run keys:rotate-signing -- --list    show the keys and which ones sign
-//   npm run keys:rotate-signing -- --retire <kid>   drop an old key from the JWKS (after its tokens expired)
-//
-// Old keys stay published until retired, so tokens they signed keep verifying.
-// Restart the app (every instance) after a change. On the embedded database
-// (PGlite, one process at a time) stop the app first: the command refuses
-// while the app holds the database.
+// `npm run keys:rotate-signing`: signing-key rotation of the built-in IdP (lib/idp/rotate-signing-keys.ts).
+// Run with --help for the usage. On the embedded database (PGlite, one
+// process at a time) stop the app first: the command refuses while the app
+// holds the database.
 import { parseArgs } from "node:util";
-import { ConfigError } from "../lib/config";
+import { ConfigError, getConfig } from "../lib/config";
 import { closeDatabase } from "../lib/db";
 import { DatabaseInUseError } from "../lib/db/directory-lock";
-import { listSigningKeys, retireSigningKey, rotateSigningKeys, SigningKeyError } from "../lib/idp/keys";
+import { SigningKeyError } from "../lib/idp/keys";
+import { listSigningKeys, retireSigningKey, rotateSigningKeys } from "../lib/idp/rotate-signing-keys";
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { retire: { type: "string" }, list: { type: "boolean" } }, strict: true });
+const USAGE = `Usage: npm run keys:rotate-signing -- [--stage] [--publish-ahead SECONDS] | --immediate | --list | --retire KID | --help
+
+  (no flag), --stage   Add a new ES256 + RS256 key pair. It is published in the JWKS at once and starts
+                       signing after the publish-ahead period (OIDC_KEY_PUBLISH_AHEAD, default 4500 s), so a
+                       Nextcloud that caches the JWKS for an hour (user_oidc) knows it before any token uses it.
+                       The running app picks up the change within a minute; no restart is needed.
+  --publish-ahead S    Override the publish-ahead period for this rotation (seconds).
+  --immediate          The new pair signs at once. Nextcloud refuses its tokens (401) until its JWKS cache
+                       expires (up to an hour) or the admin re-saves the user_oidc provider. For a key compromise.
+  --list               Each key: id, algorithm, state (signing / pending / verify-only), when it starts signing.
+  --retire KID         Remove an old key from the JWKS once the tokens it signed expired (a pending key can be
+                       retired too: that cancels its staging). The key signing for its type cannot be retired.
+  --help               This text.`;
+
+function when(ms: number | null): string {
+  return ms === null ? "" : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        stage: { type: "boolean" },
+        immediate: { type: "boolean" },
+        "publish-ahead": { type: "string" },
+        retire: { type: "string" },
+        list: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const modes = [values.stage || values["publish-ahead"] !== undefined, values.immediate, values.list, values.retire !== undefined].filter(Boolean).length;
+  if (modes > 1) {
+    console.error(`Choose one of --stage, --immediate, --list, --retire.\n${USAGE}`);
+    return 2;
+  }
+  let ahead: number | undefined;
+  if (values["publish-ahead"] !== undefined) {
+    ahead = Number(values["publish-ahead"]);
+    if (!Number.isInteger(ahead) || ahead < 0) {
+      console.error(`--publish-ahead must be a whole number of seconds, got ${values["publish-ahead"]}\n${USAGE}`);
+      return 2;
+    }
+  }
+
   if (values.list) {
-    for (const k of await listSigningKeys()) console.log(`${k.kid}\t${k.alg ?? k.kty}\t${k.signing ? "signing" : "verify only"}`);
+    for (const k of await listSigningKeys()) {
+      const detail = k.state === "pending" ? `starts signing at ${when(k.activatesAt)}` : k.activatesAt !== null ? `since ${when(k.activatesAt)}` : "";
+      console.log([k.kid, k.alg ?? k.kty, k.state, detail].join("\t").trimEnd());
+    }
   } else if (values.retire) {
     const { remaining } = await retireSigningKey(values.retire);
-    console.log(`Retired ${values.retire}. Published keys: ${remaining.join(", ")}. Restart the app to apply.`);
+    console.log(`Retired ${values.retire}. Published keys: ${remaining.join(", ")}. The running app drops it within a minute.`);
   } else {
-    const { added, kept } = await rotateSigningKeys();
-    console.log(`New signing keys: ${added.join(", ")} (they sign after the next start).`);
+    const { added, kept, activatesAt } = await rotateSigningKeys({ immediate: values.immediate, publishAheadSeconds: ahead });
+    if (activatesAt === null) {
+      console.log(`New signing keys: ${added.join(", ")}; they sign at once.`);
+      console.log("Nextcloud (user_oidc) refuses their tokens until its JWKS cache expires (up to an hour) or its provider is saved again.");
+    } else {
+      const wait = Math.round((activatesAt - Date.now()) / 1000);
+      console.log(`New signing keys: ${added.join(", ")}; published now, signing from ${when(activatesAt)} (in ${wait} s, OIDC_KEY_PUBLISH_AHEAD=${ahead ?? getConfig().OIDC_KEY_PUBLISH_AHEAD}).`);
+    }
     console.log(`Still published for verification: ${kept.join(", ") || "(none)"}. Retire them with --retire <kid> once their tokens expired.`);
   }
+  return 0;
 }
 
 try {
-  await main();
+  const code = await main();
   await closeDatabase();
+  process.exit(code);
 } catch (error) {
   const known = error instanceof ConfigError || error instanceof SigningKeyError || error instanceof DatabaseInUseError;
   const message = error instanceof Error ? error.message : String(error);

@@ -2,13 +2,22 @@
 // Starts the Nextcloud sandbox (lib/sandbox): a stand-in Nextcloud for tests
 // and demos, used when NEXTCLOUD_URL is unset. It trusts tokens from the
 // configured issuer (ISSUER: OIDC_ISSUER or the built-in IdP at
-// ${APP_URL}/api/oidc) for NEXTCLOUD_AUDIENCE; flags override both.
-// Runs until SIGINT/SIGTERM.
+// ${APP_URL}/api/oidc) for NEXTCLOUD_AUDIENCE; flags override both. The
+// user_oidc-like flags (--mapping-uid, --unique-uid) and the JWKS cache
+// lifetime mirror a real Nextcloud's provider settings (docs/nextcloud-setup.md);
+// --seed names the users who start with demo notes and files (default: the
+// demo account). Runs until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { ConfigError, getConfig } from "../lib/config";
+import { DEFAULT_UID_MAPPING } from "../lib/sandbox/sandbox-users";
 import { startSandbox } from "../lib/sandbox/start-sandbox";
 
-const USAGE = `Usage: npm run sandbox -- [--port 3100] [--host 127.0.0.1] [--issuer URL] [--jwks-url URL] [--audience nextcloud] [--record-tokens]`;
+/** The demo account's user name (lib/accounts/ensure-demo-account.ts DEMO_USERNAME; not imported: that module loads the database). */
+const DEMO_USERNAME = "demo";
+
+const USAGE =
+  "Usage: npm run sandbox -- [--port 3100] [--host 127.0.0.1] [--issuer URL] [--jwks-url URL] [--audience nextcloud] [--record-tokens]\n" +
+  `         [--mapping-uid "${DEFAULT_UID_MAPPING}"] [--unique-uid 0|1] [--jwks-cache-seconds 3600] [--seed demo,alice]`;
 
 async function main(): Promise<void> {
   let args;
@@ -21,6 +30,10 @@ async function main(): Promise<void> {
         "jwks-url": { type: "string" },
         audience: { type: "string" },
         "record-tokens": { type: "boolean", default: false },
+        "mapping-uid": { type: "string", default: DEFAULT_UID_MAPPING },
+        "unique-uid": { type: "string", default: "0" },
+        "jwks-cache-seconds": { type: "string", default: "3600" },
+        seed: { type: "string", default: DEMO_USERNAME },
         help: { type: "boolean", default: false },
       },
     }).values;
@@ -46,6 +59,17 @@ async function main(): Promise<void> {
     }
   }
 
+  const cacheSeconds = Number(args["jwks-cache-seconds"]);
+  if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0) {
+    console.error(`--jwks-cache-seconds must be a whole number of seconds, got ${args["jwks-cache-seconds"]}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args["unique-uid"] !== "0" && args["unique-uid"] !== "1") {
+    console.error(`--unique-uid must be 0 or 1, got ${args["unique-uid"]}\n${USAGE}`);
+    process.exit(2);
+  }
+  const seedUsers = args.seed.split(",").map((s) => s.trim()).filter(Boolean);
+
   const sandbox = await startSandbox({
     port,
     host: args.host,
@@ -53,10 +77,15 @@ async function main(): Promise<void> {
     jwksUrl: args["jwks-url"],
     audience: args.audience ?? config.NEXTCLOUD_AUDIENCE,
     recordTokens: args["record-tokens"],
+    jwksCacheTtlMs: cacheSeconds * 1000,
+    userMapping: { uidMapping: args["mapping-uid"], uniqueUid: args["unique-uid"] === "1" },
+    seedUsers,
   });
   console.log(
     `Nextcloud SANDBOX (test and demo data, not a real Nextcloud) on ${sandbox.url}\n` +
       `  trusts tokens from ${sandbox.issuer} with audience "${sandbox.audience}"` +
+      `\n  maps users from "${args["mapping-uid"]}"${args["unique-uid"] === "1" ? " (hashed, unique uid)" : ""}; caches the IdP's keys ${cacheSeconds} s` +
+      (seedUsers.length ? `\n  demo notes and files for: ${seedUsers.join(", ")}` : "") +
       (args["record-tokens"] ? `\n  records accepted tokens' claims at ${sandbox.url}/__sandbox/seen (test mode)` : ""),
   );
   // A signal may arrive twice (the process group and tsx relaying it): stop once, ignore the rest.

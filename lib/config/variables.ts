@@ -129,6 +129,15 @@ export const variables = {
     description: "Built-in IdP signing keys as a private JWK Set (first key signs). Unset: generated once, stored encrypted in the database, rotated with `npm run keys:rotate-signing`.",
     secret: true,
   },
+  OIDC_KEY_PUBLISH_AHEAD: {
+    schema: seconds(0, 30 * 86_400),
+    // user_oidc caches the JWKS for one hour and does not refetch it for an unknown kid: a new key
+    // must be in the published JWKS longer than that (plus this server's own Cache-Control) before it signs.
+    default: "4500",
+    example: "7200",
+    description:
+      "How long a signing key staged with `npm run keys:rotate-signing -- --stage` is published in the JWKS before the built-in IdP signs with it, in seconds. At least Nextcloud's JWKS cache (one hour in user_oidc) plus a margin.",
+  },
   OIDC_COOKIE_KEYS: {
     schema: list.optional(),
     example: "long-random-key-1,long-random-key-2",
@@ -165,9 +174,14 @@ export const variables = {
   },
   EXCHANGE_TOKEN_TTL: {
     schema: seconds(10, 3_600),
-    default: "300",
-    example: "120",
-    description: "Upper bound on the lifetime of exchanged Nextcloud tokens (RFC 8693), in seconds; never past the subject token's expiry.",
+    // Nextcloud validates these JWTs offline (user_oidc checks signature and exp, never asks the IdP):
+    // a token captured just before revocation stays usable at Nextcloud for its remaining lifetime.
+    // 120 s bounds that exposure while leaving room for a slow tool call and small clock drift
+    // (Nextcloud allows no exp leeway). docs/nextcloud-setup.md explains the trade-off.
+    default: "120",
+    example: "60",
+    description:
+      "Upper bound on the lifetime of exchanged Nextcloud tokens (RFC 8693), in seconds; never past the subject token's expiry. Nextcloud validates them offline, so this is also how long a captured token outlives a revocation.",
   },
   ENABLE_DCR: {
     schema: bool,

@@ -5,16 +5,18 @@
  * ES256 key (MCP access tokens, ID tokens) and an RS256 key (Nextcloud tokens:
  * RS256 is what every Nextcloud `user_oidc` version accepts) are generated
  * once and stored sealed in InstanceSetting. oidc-provider signs with the
- * first key of the wanted algorithm, so rotation puts new keys first and keeps
- * the old ones published in the JWKS (tokens they signed keep verifying) until
- * they are retired (scripts/keys-rotate-signing.ts).
+ * first key of the wanted algorithm; a rotated-in key is published first and
+ * signs only after OIDC_KEY_PUBLISH_AHEAD (signing-key-schedule.ts), old keys
+ * stay published (tokens they signed keep verifying) until they are retired
+ * (rotate-signing-keys.ts, scripts/keys-rotate-signing.ts).
  *
  * Cookie keys: OIDC_COOKIE_KEYS, or one generated and stored sealed.
  */
 import { createPublicKey, generateKeyPairSync, randomBytes, type JsonWebKey } from "node:crypto";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
-import { getOrCreateSealedSetting, readSealedSetting, writeSealedSetting } from "./sealed-settings";
+import { getOrCreateSealedSetting } from "./sealed-settings";
+import { arrangeSigningKeys, type Activation } from "./signing-key-schedule";
 
 export const SIGNING_KEYS_SETTING = "idp.signing-keys";
 export const COOKIE_KEYS_SETTING = "idp.cookie-keys";
@@ -30,11 +32,16 @@ const privateJwk = z
   .passthrough();
 
 const jwkSet = z.object({ keys: z.array(privateJwk).min(1, "must hold at least one key") });
+/** The stored set also records when staged keys start signing (signing-key-schedule.ts). */
+const storedSet = jwkSet.extend({ activation: z.record(z.string(), z.number()).default({}), published: z.record(z.string(), z.number()).default({}) });
 
 export type PrivateJwk = z.infer<typeof privateJwk> & { kid: string };
 export interface SigningKeys {
+  /** In signing order (signing-key-schedule.ts arrangeSigningKeys). */
   keys: PrivateJwk[];
   source: "env" | "database";
+  /** When a staged key starts signing (ms since the epoch): the key order changes then. */
+  nextChangeAt: number | null;
 }
 
 export class SigningKeyError extends Error {
@@ -70,11 +77,34 @@ export function generateSigningKeys(): PrivateJwk[] {
   ];
 }
 
-export async function loadSigningKeys(): Promise<SigningKeys> {
+export interface StoredKeySet {
+  keys: PrivateJwk[];
+  /** When each staged key starts signing (ms since the epoch). */
+  activation: Activation;
+  /** When each rotated-in key was first published (ms since the epoch). */
+  published: Activation;
+}
+
+/** The stored key set with its activation and publication times. */
+export function parseStoredKeySet(json: string): StoredKeySet {
+  const keys = parseJwks(json, "The stored signing key set");
+  const parsed = storedSet.safeParse(JSON.parse(json));
+  return { keys, activation: parsed.success ? parsed.data.activation : {}, published: parsed.success ? parsed.data.published : {} };
+}
+
+export function serializeKeySet(set: StoredKeySet): string {
+  const known = new Set(set.keys.map((k) => k.kid));
+  const only = (times: Activation) => Object.fromEntries(Object.entries(times).filter(([kid]) => known.has(kid)));
+  return JSON.stringify({ keys: set.keys, activation: only(set.activation), published: only(set.published) });
+}
+
+export async function loadSigningKeys(now = Date.now()): Promise<SigningKeys> {
   const fromEnv = getConfig().OIDC_SIGNING_KEYS;
-  if (fromEnv) return { keys: parseJwks(fromEnv, "OIDC_SIGNING_KEYS"), source: "env" };
+  if (fromEnv) return { keys: parseJwks(fromEnv, "OIDC_SIGNING_KEYS"), source: "env", nextChangeAt: null };
   const json = await getOrCreateSealedSetting(SIGNING_KEYS_SETTING, () => JSON.stringify({ keys: generateSigningKeys() }));
-  return { keys: parseJwks(json, "The stored signing key set"), source: "database" };
+  const { keys, activation } = parseStoredKeySet(json);
+  const arranged = arrangeSigningKeys(keys, activation, now);
+  return { keys: arranged.keys, source: "database", nextChangeAt: arranged.nextChangeAt };
 }
 
 /** The public half of each key, for verifying our own tokens (and what /jwks publishes). */
@@ -104,39 +134,4 @@ export async function loadCookieKeys(): Promise<string[]> {
   const keys = z.array(z.string().min(16)).min(1).safeParse(JSON.parse(json));
   if (!keys.success) throw new SigningKeyError("the stored cookie keys are damaged");
   return keys.data;
-}
-
-// ── Rotation (scripts/keys-rotate-signing.ts) ───────────────────────────────
-
-async function storedKeys(): Promise<PrivateJwk[]> {
-  if (getConfig().OIDC_SIGNING_KEYS) {
-    throw new SigningKeyError("OIDC_SIGNING_KEYS is set: rotate by editing that variable (put the new key first, keep the old one until its tokens expired).");
-  }
-  const json = (await readSealedSetting(SIGNING_KEYS_SETTING)) ?? JSON.stringify({ keys: generateSigningKeys() });
-  return parseJwks(json, "The stored signing key set");
-}
-
-/** Puts a new ES256 + RS256 pair first (they sign from the next start); the old keys stay published. */
-export async function rotateSigningKeys(): Promise<{ added: string[]; kept: string[] }> {
-  const old = await storedKeys();
-  const fresh = generateSigningKeys();
-  await writeSealedSetting(SIGNING_KEYS_SETTING, JSON.stringify({ keys: [...fresh, ...old] }));
-  return { added: fresh.map((k) => k.kid), kept: old.map((k) => k.kid) };
-}
-
-/** Removes an old key from the JWKS; the key currently signing for its type cannot be retired. */
-export async function retireSigningKey(kid: string): Promise<{ remaining: string[] }> {
-  const keys = await storedKeys();
-  const target = keys.find((k) => k.kid === kid);
-  if (!target) throw new SigningKeyError(`no signing key has the id ${kid} (known: ${keys.map((k) => k.kid).join(", ")})`);
-  const current = keys.find((k) => k.kty === target.kty);
-  if (current === target) throw new SigningKeyError(`${kid} is the key currently signing ${target.kty} tokens; rotate first, then retire it`);
-  const remaining = keys.filter((k) => k !== target);
-  await writeSealedSetting(SIGNING_KEYS_SETTING, JSON.stringify({ keys: remaining }));
-  return { remaining: remaining.map((k) => k.kid) };
-}
-
-export async function listSigningKeys(): Promise<{ kid: string; kty: string; alg?: string; signing: boolean }[]> {
-  const keys = await storedKeys();
-  return keys.map((k) => ({ kid: k.kid, kty: k.kty, alg: k.alg, signing: keys.find((x) => x.kty === k.kty) === k }));
 }

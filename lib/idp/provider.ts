@@ -13,6 +13,7 @@ import { buildConfiguration } from "./configuration";
 import { TOKEN_EXCHANGE_DUPLICATES, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from "./grants/token-exchange";
 import { loadCookieKeys, loadSigningKeys, publicJwks, signingAlgorithms } from "./keys";
 import { purgeExpiredPayloads } from "./prisma-adapter";
+import { activationPassed, KEY_RECHECK_MS, signingKeysDigest, type KeyWatch } from "./signing-key-watch";
 import { internalClientMetadata, internalClientSecret, preregisteredClientMetadata, recordStaticClients } from "./static-clients";
 
 export const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -27,7 +28,12 @@ export class IdpDisabledError extends Error {
 type KoaContext = Parameters<Parameters<Provider["use"]>[0]>[0];
 
 const KEY = Symbol.for("nextcloud-mcp.idp");
-type Holder = { [KEY]?: Promise<Provider> };
+interface ProviderEntry {
+  provider: Promise<Provider>;
+  /** Set once the provider is built (signing-key-watch.ts). */
+  watch?: KeyWatch;
+}
+type Holder = { [KEY]?: ProviderEntry };
 
 /** OIDC Core §11: offline_access needs an explicit consent prompt, or oidc-provider drops it silently. */
 function requireConsentForOfflineAccess(ctx: KoaContext): void {
@@ -53,10 +59,12 @@ function allowRegistrationFromBrowsers(ctx: KoaContext): boolean {
   return true;
 }
 
-async function createProvider(): Promise<Provider> {
+async function createProvider(entry: ProviderEntry): Promise<Provider> {
   const config = getConfig();
   if (!config.BUILTIN_IDP) throw new IdpDisabledError();
+  const digest = await signingKeysDigest();
   const [signing, cookieKeys, secret] = await Promise.all([loadSigningKeys(), loadCookieKeys(), internalClientSecret()]);
+  entry.watch = { digest, rebuildAt: signing.nextChangeAt, checkedAt: Date.now() };
   const algorithms = signingAlgorithms(signing.keys);
   const staticClients: ClientMetadata[] = [internalClientMetadata(secret), ...preregisteredClientMetadata()];
 
@@ -117,14 +125,46 @@ function startPurging(): void {
   holder[PURGE_KEY].unref();
 }
 
-/** The process's provider; a failed creation is retried on the next call. */
+/**
+ * The process's provider; a failed creation is retried on the next call. It is
+ * built again when a staged signing key's activation time passed, or when the
+ * stored key set changed (a rotation or retirement by the CLI; checked in the
+ * background at most every KEY_RECHECK_MS), so rotation needs no restart.
+ */
 export function getProvider(): Promise<Provider> {
   const holder = globalThis as Holder;
+  const current = holder[KEY];
+  if (current?.watch && activationPassed(current.watch)) delete holder[KEY];
+  else if (current?.watch && Date.now() - current.watch.checkedAt >= KEY_RECHECK_MS) {
+    const watch = current.watch;
+    watch.checkedAt = Date.now();
+    void signingKeysDigest().then(
+      (digest) => {
+        if (digest !== watch.digest && holder[KEY] === current) delete holder[KEY];
+      },
+      (error: unknown) => log.warn("could not check the stored signing keys", { reason: error instanceof Error ? error.message : String(error) }),
+    );
+  }
   if (!holder[KEY]) {
-    holder[KEY] = createProvider().catch((error: unknown) => {
-      delete holder[KEY];
+    const entry: ProviderEntry = { provider: Promise.resolve(undefined as never) };
+    entry.provider = createProvider(entry).catch((error: unknown) => {
+      if (holder[KEY] === entry) delete holder[KEY];
       throw error;
     });
+    holder[KEY] = entry;
   }
-  return holder[KEY];
+  return holder[KEY].provider;
+}
+
+/**
+ * Checks the stored signing keys now rather than within KEY_RECHECK_MS, and
+ * drops the provider when they changed: for a rotation made in this process
+ * (tests, an admin tool calling lib/idp/rotate-signing-keys.ts directly).
+ */
+export async function checkSigningKeysNow(): Promise<void> {
+  const holder = globalThis as Holder;
+  const current = holder[KEY];
+  if (!current?.watch) return;
+  const digest = await signingKeysDigest();
+  if (digest !== current.watch.digest && holder[KEY] === current) delete holder[KEY];
 }

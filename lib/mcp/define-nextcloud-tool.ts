@@ -9,7 +9,10 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
+import { markSandboxOrigin } from "./mark-sandbox-origin";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
 import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
 
@@ -33,12 +36,14 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
       const input = spec.input.parse(args ?? {});
       const guard = await requireProvisioning({ caller: context.caller, authInfo: context.authInfo, tool: spec.name, scopes });
       if (!guard.ok) return guard.result;
+      const fromNextcloud = (result: CallToolResult) => (usesSandbox() ? markSandboxOrigin(result) : result);
       try {
         const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
-        return outcomeResult(outcome);
+        return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
         if (error instanceof NextcloudRequestError) {
-          return errorResult(`${spec.name} failed: ${error.message}${error.retryable ? " This is temporary; try again in a moment." : ""}`);
+          const explained = await diagnoseNextcloudRefusal(error, guard.token);
+          return fromNextcloud(errorResult(`${spec.name} failed: ${explained.message}${explained.retryable ? " This is temporary; try again in a moment." : ""}`));
         }
         throw error;
       }

@@ -1,11 +1,18 @@
 /**
- * The OCS provisioning API's current user (`GET /ocs/v2.php/cloud/user`,
- * header `OCS-APIRequest: true`, which Nextcloud requires of API clients as
- * its CSRF guard): id, display name, email, quota and groups.
+ * The OCS provisioning API's current user (`GET /ocs/v2.php/cloud/user`, an
+ * "ocs" request: nextcloud-api.ts adds `OCS-APIRequest: true`): id, display
+ * name, email, quota and groups.
+ *
+ * Quota: `quota.quota` is the limit in bytes, or one of Nextcloud's special
+ * values (lib/public/Files/FileInfo.php): -1 not computed, -2 unknown,
+ * -3 unlimited (measured: a user without a quota gets -3).
  */
 import { z } from "zod";
 import type { NextcloudToken } from "@/lib/broker/token-types";
-import { NextcloudRequestError, requestNextcloudJson } from "./nextcloud-request";
+import { NextcloudRequestError } from "./nextcloud-request";
+import { jsonBody, sendNextcloudRequest } from "./send-nextcloud-request";
+
+export const SPACE_UNLIMITED = -3;
 
 const quotaNumber = z.union([z.number(), z.string().transform((s) => Number(s))]).pipe(z.number().finite());
 
@@ -36,20 +43,28 @@ export interface NextcloudUser {
   displayName: string;
   email: string | null;
   groups: string[];
-  quota: { usedBytes: number | null; freeBytes: number | null; totalBytes: number | null; relativePercent: number | null };
+  quota: { usedBytes: number | null; freeBytes: number | null; totalBytes: number | null; relativePercent: number | null; unlimited: boolean };
 }
 
-export async function getCurrentUser(token: NextcloudToken, signal?: AbortSignal): Promise<NextcloudUser> {
-  const body = await requestNextcloudJson({ token, path: "/ocs/v2.php/cloud/user?format=json", headers: { "OCS-APIRequest": "true" }, signal });
-  const parsed = ocsUser.safeParse(body);
+export async function getCurrentUser(token: NextcloudToken, signal?: AbortSignal, baseUrl?: string): Promise<NextcloudUser> {
+  const response = await sendNextcloudRequest({ token, signal, baseUrl }, { api: "ocs", method: "GET", path: "/ocs/v2.php/cloud/user?format=json", context: { subject: "Your Nextcloud account" } });
+  const parsed = ocsUser.safeParse(jsonBody(response));
   if (!parsed.success) throw new NextcloudRequestError("unexpected", "Nextcloud's user information was not in the expected format.");
   const data = parsed.data.ocs.data;
   const num = (v: number | undefined) => (typeof v === "number" && v >= 0 ? v : null);
+  const unlimited = data.quota.quota === SPACE_UNLIMITED;
   return {
     id: data.id,
     displayName: data.displayname ?? data["display-name"] ?? data.id,
     email: data.email ? data.email : null,
     groups: data.groups,
-    quota: { usedBytes: num(data.quota.used), freeBytes: num(data.quota.free), totalBytes: num(data.quota.total), relativePercent: num(data.quota.relative) },
+    // Unlimited: "free" and "total" describe the disk, not a limit of this user.
+    quota: {
+      usedBytes: num(data.quota.used),
+      freeBytes: unlimited ? null : num(data.quota.free),
+      totalBytes: unlimited ? null : num(data.quota.total),
+      relativePercent: unlimited ? null : num(data.quota.relative),
+      unlimited,
+    },
   };
 }

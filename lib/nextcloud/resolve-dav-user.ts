@@ -53,6 +53,7 @@ export async function resolveDavUser(connection: NextcloudConnection): Promise<s
   if (hit && hit.expiresAt > now) return hit.userId;
 
   const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
     method: "PROPFIND",
     path: "/remote.php/dav/",
     headers: { depth: "0", "content-type": "application/xml; charset=utf-8" },

@@ -41,6 +41,7 @@ export async function searchFiles(connection: NextcloudConnection, options: { qu
   // The scope is relative to the DAV root: /files/{user}/<folder>.
   const scopeHref = davFilesUrlPath(userId, segments).replace(/^\/remote\.php\/dav/, "").replace(/\/$/, "");
   const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
     method: "SEARCH",
     path: "/remote.php/dav/",
     headers: { "content-type": "text/xml; charset=utf-8" },

@@ -8,7 +8,10 @@
  * the token elsewhere.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { bearerHeader, type NextcloudToken } from "@/lib/broker/token-types";
+import { decodeJwt } from "jose";
+import { bearerHeader, isExpired, type NextcloudToken } from "@/lib/broker/token-types";
+import { classifyRefusal } from "./classify-refusal";
+import { headersForApi, type NextcloudApi } from "./nextcloud-api";
 import { nextcloudBaseUrl } from "./nextcloud-base-url";
 import { nextcloudErrorForStatus, type StatusContext } from "./nextcloud-error-for-status";
 import { NextcloudRequestError } from "./nextcloud-request";
@@ -26,6 +29,8 @@ export interface NextcloudConnection {
 }
 
 export interface NextcloudHttpRequest {
+  /** Which kind of Nextcloud API: decides the headers every such request carries (nextcloud-api.ts). */
+  api: NextcloudApi;
   method: string;
   /** Absolute path (already percent-encoded) and query under the base URL. */
   path: string;
@@ -49,6 +54,28 @@ export interface NextcloudHttpResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Enough of a refusal's body to tell its reason (classify-refusal.ts); the rest is never read. */
+const REFUSAL_SNIPPET_BYTES = 4 * 1024;
+
+/** The token's own `exp` when it is a JWT (the broker's expiresAt is the exchange's expires_in). */
+function tokenExpired(token: NextcloudToken): boolean {
+  try {
+    const { exp } = decodeJwt(token.accessToken);
+    if (typeof exp === "number") return exp * 1000 <= Date.now();
+  } catch {
+    // An opaque token: fall back to what the broker recorded.
+  }
+  return isExpired(token, 0);
+}
+
+async function refusalSnippet(response: Response): Promise<string> {
+  try {
+    const { body } = await readBody(response, REFUSAL_SNIPPET_BYTES, true);
+    return new TextDecoder().decode(body);
+  } catch {
+    return "";
+  }
+}
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export function resolveNextcloudUrl(baseUrl: string, path: string): URL {
@@ -96,7 +123,7 @@ export async function sendNextcloudRequest(connection: NextcloudConnection, requ
   const method = request.method.toUpperCase();
   const policy = connection.retry ?? DEFAULT_RETRY_POLICY;
   const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const headers = { ...request.headers, authorization: bearerHeader(connection.token) };
+  const headers = { ...headersForApi(request.api), ...request.headers, authorization: bearerHeader(connection.token) };
   const body: BodyInit | undefined = typeof request.body === "string" || request.body === undefined ? request.body : new Uint8Array(request.body).buffer;
 
   for (let attempt = 1; ; attempt++) {
@@ -122,6 +149,7 @@ export async function sendNextcloudRequest(connection: NextcloudConnection, requ
       const { body, truncated } = await readBody(response, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, request.truncateResponse ?? false);
       return { status: response.status, headers: response.headers, body, truncated };
     }
+    const refusalBody = response.status === 401 || response.status === 412 ? await refusalSnippet(response) : "";
     await response.body?.cancel().catch(() => undefined);
     const decision = decideRetry({ method, attempt, status: response.status, retryAfter: response.headers.get("retry-after"), policy });
     if (decision.retry) {
@@ -132,7 +160,10 @@ export async function sendNextcloudRequest(connection: NextcloudConnection, requ
     if (response.status >= 300 && response.status < 400) {
       throw new NextcloudRequestError("unexpected", `Nextcloud answered with a redirect (HTTP ${response.status}); check NEXTCLOUD_URL.`, response.status);
     }
-    throw nextcloudErrorForStatus(response.status, request.context, decision.waitMs);
+    throw nextcloudErrorForStatus(response.status, request.context, decision.waitMs, {
+      refusal: classifyRefusal(response.status, refusalBody),
+      tokenExpired: response.status === 401 && tokenExpired(connection.token),
+    });
   }
 }
 

@@ -25,6 +25,7 @@ async function target(connection: NextcloudConnection, path: string) {
 
 async function propfind(connection: NextcloudConnection, userId: string, segments: string[], depth: 0 | 1, subject: string): Promise<DavEntry[]> {
   const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
     method: "PROPFIND",
     path: davFilesUrlPath(userId, segments),
     headers: { ...PROPFIND_HEADERS, depth: String(depth) },
@@ -71,12 +72,18 @@ export async function readFile(connection: NextcloudConnection, path: string, ma
   const { segments, userId, display } = await target(connection, path);
   if (segments.length === 0) throw new NextcloudRequestError("invalid", "The root is a folder; give a file path.");
   const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
     method: "GET",
     path: davFilesUrlPath(userId, segments),
     context: { subject: display },
     maxResponseBytes: maxBytes,
     truncateResponse: true,
   });
+  // sabre answers GET on a folder with 200, an empty text/html body and no ETag (measured on
+  // Nextcloud 32); a file always has an ETag. That answer is a folder, not an empty file.
+  if (response.body.byteLength === 0 && !response.headers.get("etag") && /^text\/html/i.test(response.headers.get("content-type") ?? "")) {
+    throw new NextcloudRequestError("invalid", `${display} is a folder, not a file; list it instead.`);
+  }
   const length = Number(response.headers.get("content-length") ?? response.headers.get("oc-size") ?? Number.NaN);
   return {
     path: display,
@@ -103,6 +110,7 @@ export async function writeFile(connection: NextcloudConnection, path: string, b
   if (options.etag !== undefined) headers["if-match"] = quoteEtag(options.etag);
   if (options.createOnly) headers["if-none-match"] = "*";
   const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
     method: "PUT",
     path: davFilesUrlPath(userId, segments),
     headers,
@@ -110,11 +118,13 @@ export async function writeFile(connection: NextcloudConnection, path: string, b
     context: {
       subject: display,
       overrides: {
-        409: { failure: "conflict", message: `The folder that should contain ${display} does not exist; create it first. Nothing was written.` },
+        // Measured on Nextcloud 32 (sabre/dav): a missing parent folder is 404, a folder at the path 409
+        // ("PUT is not allowed on non-files").
+        404: { failure: "not_found", message: `The folder that should contain ${display} does not exist; create it first. Nothing was written.` },
+        409: { failure: "conflict", message: `${display} is a folder; nothing was written.` },
         ...(options.createOnly && options.etag === undefined
           ? { 412: { failure: "conflict" as const, message: `${display} already exists; nothing was written. Pass its etag to overwrite it.` } }
           : {}),
-        405: { failure: "conflict", message: `${display} is a folder; nothing was written.` },
       },
     },
   });
@@ -125,6 +135,7 @@ export async function createDirectory(connection: NextcloudConnection, path: str
   const { segments, userId, display } = await target(connection, path);
   if (segments.length === 0) throw new NextcloudRequestError("conflict", "The root folder always exists.");
   await sendNextcloudRequest(connection, {
+    api: "webdav",
     method: "MKCOL",
     path: davFilesUrlPath(userId, segments, true),
     context: {
@@ -139,12 +150,21 @@ export async function createDirectory(connection: NextcloudConnection, path: str
   return { path: display };
 }
 
-export async function deleteItem(connection: NextcloudConnection, path: string, options: { etag?: string } = {}): Promise<{ path: string }> {
+/**
+ * Deletes a file or folder. `etag` (If-Match) is for files only: sabre/dav
+ * compares If-Match against files' ETags, so a folder with `If-Match: <its
+ * getetag>` is always 412 on Nextcloud (measured), and a folder is deleted
+ * with no precondition.
+ */
+export async function deleteItem(connection: NextcloudConnection, path: string, options: { etag?: string; directory?: boolean } = {}): Promise<{ path: string }> {
   const { segments, userId, display } = await target(connection, path);
   if (segments.length === 0) throw new NextcloudRequestError("invalid", "Refusing to delete your whole root folder.");
+  if (options.directory && options.etag !== undefined) {
+    throw new NextcloudRequestError("invalid", `${display} is a folder: Nextcloud checks etags on files only, so a folder cannot be deleted "only at this version". Delete it without an etag.`);
+  }
   const headers: Record<string, string> = {};
   if (options.etag !== undefined) headers["if-match"] = quoteEtag(options.etag);
-  await sendNextcloudRequest(connection, { method: "DELETE", path: davFilesUrlPath(userId, segments), headers, context: { subject: display } });
+  await sendNextcloudRequest(connection, { api: "webdav", method: "DELETE", path: davFilesUrlPath(userId, segments), headers, context: { subject: display } });
   return { path: display };
 }
 
@@ -166,6 +186,7 @@ export async function transferItem(
   const destinationUrl = resolveNextcloudUrl(connection.baseUrl ?? nextcloudBaseUrl(), davFilesUrlPath(source.userId, destination)).href;
   const overwrite = options.overwrite ?? false;
   const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
     method,
     path: davFilesUrlPath(source.userId, source.segments),
     headers: { destination: destinationUrl, overwrite: overwrite ? "T" : "F" },

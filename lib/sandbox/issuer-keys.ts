@@ -1,21 +1,25 @@
 /**
  * The identity provider's signing keys, as Nextcloud's user_oidc app gets
- * them: discover the issuer's metadata, fetch its `jwks_uri`, cache the key
- * set, and fetch it again when a token names a key id the cache lacks (the
- * IdP rotated its keys) — at most once per cool-down, so a flood of tokens
- * with made-up key ids cannot turn the sandbox into a JWKS request amplifier.
+ * them (user_oidc lib/Service/DiscoveryService.php, obtainJWK): discover the
+ * issuer's metadata, fetch its `jwks_uri`, and keep the key set for a fixed
+ * lifetime — one hour in user_oidc (INVALIDATE_JWKS_CACHE_AFTER_SECONDS) —
+ * with **no refetch when a token names an unknown key id**: such a token is
+ * refused until the cache expires or the admin re-saves the provider
+ * (`occ user_oidc:provider` clears the cache; here: invalidate()). Measured on
+ * user_oidc 8.10.1 (issue 13). This is the rule the built-in IdP's staged key
+ * rotation (lib/idp/keys.ts) is tested against.
  *
  * Discovery is lazy (first token) and a failure is not cached: the IdP may
  * start after the sandbox (`npm run dev` starts both).
  */
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
+import { createLocalJWKSet, type JSONWebKeySet, type JWTHeaderParameters, type FlattenedJWSInput } from "jose";
 
 export interface IssuerKeysOptions {
   issuer: string;
   /** Skip discovery and use this JWKS URL. */
   jwksUrl?: string;
-  /** Least time between two fetches triggered by an unknown key id (default 30 s). */
-  refetchCooldownMs?: number;
+  /** How long a fetched key set is used before it is fetched again (default one hour, as user_oidc). */
+  cacheTtlMs?: number;
   fetchTimeoutMs?: number;
 }
 
@@ -79,7 +83,8 @@ function asKeySet(value: unknown, url: string): JSONWebKeySet {
 export class IssuerKeys {
   readonly issuer: string;
   private jwksUrl: string | undefined;
-  private readonly cooldownMs: number;
+  private readonly configuredJwksUrl: string | undefined;
+  private readonly cacheTtlMs: number;
   private readonly timeoutMs: number;
   private keySet: ReturnType<typeof createLocalJWKSet> | undefined;
   private fetchedAt = 0;
@@ -90,14 +95,16 @@ export class IssuerKeys {
   constructor(options: IssuerKeysOptions) {
     this.issuer = options.issuer;
     this.jwksUrl = options.jwksUrl;
-    this.cooldownMs = options.refetchCooldownMs ?? 30_000;
+    this.configuredJwksUrl = options.jwksUrl;
+    this.cacheTtlMs = options.cacheTtlMs ?? 3_600_000;
     this.timeoutMs = options.fetchTimeoutMs ?? 5_000;
   }
 
   private refresh(): Promise<void> {
     this.inFlight ??= (async () => {
       try {
-        this.jwksUrl ??= await discoverJwksUri(this.issuer, this.timeoutMs);
+        // user_oidc reads the discovery document again whenever it refetches the key set.
+        this.jwksUrl = this.configuredJwksUrl ?? (await discoverJwksUri(this.issuer, this.timeoutMs));
         const set = asKeySet(await fetchJson(this.jwksUrl, this.timeoutMs), this.jwksUrl);
         this.keySet = createLocalJWKSet(set);
         this.fetchedAt = Date.now();
@@ -109,16 +116,16 @@ export class IssuerKeys {
     return this.inFlight;
   }
 
-  /** A jose key resolver: the cached key for the token's `kid`, refetching once on a miss. */
+  /** Forget the cached key set (what re-saving the provider in user_oidc does). */
+  invalidate(): void {
+    this.keySet = undefined;
+    this.fetchedAt = 0;
+    this.jwksUrl = this.configuredJwksUrl;
+  }
+
+  /** A jose key resolver: the cached key for the token's `kid`; an unknown kid is refused, not refetched. */
   readonly resolve = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
-    if (!this.keySet) await this.refresh();
-    try {
-      return await this.keySet!(header, token);
-    } catch (error) {
-      const unknownKey = error instanceof errors.JWKSNoMatchingKey;
-      if (!unknownKey || Date.now() - this.fetchedAt < this.cooldownMs) throw error;
-      await this.refresh();
-      return this.keySet!(header, token);
-    }
+    if (!this.keySet || Date.now() - this.fetchedAt >= this.cacheTtlMs) await this.refresh();
+    return this.keySet!(header, token);
   };
 }

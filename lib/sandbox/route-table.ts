@@ -1,7 +1,8 @@
 /**
  * The sandbox's APIs as a table: each route names its path (exact or a
- * prefix), the scopes each HTTP method needs, whether it is an OCS route
- * (which needs `OCS-APIRequest: true`), how its errors look, and its handler.
+ * prefix), the scopes each HTTP method needs, which kind of Nextcloud API
+ * it is (that decides Nextcloud's CSRF/CORS rules, see start-sandbox.ts),
+ * how its errors look, and its handler.
  * The front (start-sandbox.ts) does the bearer and scope checks before a
  * handler runs, so an API added later (Notes, WebDAV) only declares its
  * scopes and never sees an unauthenticated request.
@@ -34,8 +35,13 @@ export interface SandboxRoute {
   match: "exact" | "prefix";
   /** Scopes per HTTP method; a method that is not listed gets 405. */
   scopes: Readonly<Partial<Record<string, readonly string[]>>>;
-  /** Nextcloud's CSRF rule for API calls: OCS requests must carry `OCS-APIRequest: true`. */
-  requireOcsHeader?: boolean;
+  /**
+   * `ocs`: Nextcloud's CSRF check (412 unless `OCS-APIRequest: true` or a
+   * correctly spelled `Bearer`); `app`: a `#[CORS]` app API (401 "CORS
+   * requires basic auth" without `OCS-APIRequest: true`); `webdav`: sabre
+   * (401 with a Basic challenge).
+   */
+  api: "ocs" | "app" | "webdav";
   /** Renders an error in this API's own format (OCS envelope, JSON, WebDAV XML). */
   sendError(req: IncomingMessage, res: ServerResponse, url: URL, error: ErrorReply): void;
   handle(request: SandboxRequest): Promise<void> | void;

@@ -17,10 +17,11 @@ import { FaultInjector } from "./fault-injection";
 import { IssuerKeys } from "./issuer-keys";
 import { nextcloudAppRoutes } from "./nextcloud-app-routes";
 import { sendOcsError } from "./ocs-response";
+import { csrfRefusal, unauthenticatedHeaders } from "./nextcloud-request-rules";
 import { matchRoute, type SandboxRoute } from "./route-table";
 import { getCurrentUserRoute } from "./routes/get-current-user";
 import { renderBanner } from "./render-banner";
-import { SandboxUsers } from "./sandbox-users";
+import { SandboxUsers, UnmappableTokenError, type UserMappingOptions } from "./sandbox-users";
 import { TokenLog } from "./token-log";
 import { BearerTokenError, verifyBearerToken } from "./verify-bearer-token";
 
@@ -36,7 +37,12 @@ export interface SandboxOptions {
   jwksUrl?: string;
   /** Test only: keep accepted tokens' claims and serve them at /__sandbox/seen. */
   recordTokens?: boolean;
-  jwksRefetchCooldownMs?: number;
+  /** How long the IdP's key set is cached, with no refetch on an unknown kid (default one hour, as user_oidc). */
+  jwksCacheTtlMs?: number;
+  /** user_oidc's provider settings: uid mapping, unique uid, quota of new users (sandbox-users.ts). */
+  userMapping?: UserMappingOptions;
+  /** Users (uids) who start with demo notes and files (demo-data.ts). */
+  seedUsers?: readonly string[];
   /** More APIs (the files issue adds Notes and WebDAV). */
   routes?: readonly SandboxRoute[];
 }
@@ -54,7 +60,8 @@ export interface Sandbox {
 }
 
 export const SEEN_PATH = "/__sandbox/seen";
-export const SANDBOX_VERSION = "30.0.0 (sandbox)";
+// The version whose behaviour the sandbox reproduces (measured: Nextcloud 32.0.1 + user_oidc 8.10.1, issue 13).
+export const SANDBOX_VERSION = "32.0.1 (sandbox)";
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
@@ -66,25 +73,23 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
   res.end(text);
 }
 
-/** RFC 6750 §3: the challenge; without credentials the error attribute is left out (§3.1). */
-function challenge(error?: { code: string; description?: string; scope?: string }): string {
-  const parts = ['Bearer realm="Nextcloud sandbox"'];
-  if (error) {
-    parts.push(`error="${error.code}"`);
-    if (error.description) parts.push(`error_description="${error.description.replace(/["\\]/g, "")}"`);
-    if (error.scope) parts.push(`scope="${error.scope}"`);
-  }
+/** RFC 6750 §3.1: the insufficient_scope challenge (a sandbox addition: Nextcloud checks no scopes). */
+function scopeChallenge(error: { code: string; description?: string; scope?: string }): string {
+  const parts = ['Bearer realm="Nextcloud sandbox"', `error="${error.code}"`];
+  if (error.scope) parts.push(`scope="${error.scope}"`);
   return parts.join(", ");
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const audience = options.audience ?? "nextcloud";
   const host = options.host ?? "127.0.0.1";
-  const keys = new IssuerKeys({ issuer: options.issuer, jwksUrl: options.jwksUrl, refetchCooldownMs: options.jwksRefetchCooldownMs });
-  const users = new SandboxUsers();
+  const keys = new IssuerKeys({ issuer: options.issuer, jwksUrl: options.jwksUrl, cacheTtlMs: options.jwksCacheTtlMs });
+  const users = new SandboxUsers(options.userMapping);
   const seen = new TokenLog();
   const faults = new FaultInjector();
-  const routes: SandboxRoute[] = [getCurrentUserRoute, ...nextcloudAppRoutes(users), ...(options.routes ?? [])];
+  const apps = nextcloudAppRoutes(users);
+  const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...(options.routes ?? [])];
+  await apps.seed(options.seedUsers ?? []);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
@@ -103,22 +108,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     let token;
     try {
       token = await verifyBearerToken(req.headers.authorization, { keys, audience });
+      // A token without the uid mapping's claim names no user: user_oidc refuses it.
+      users.userIdOf(token);
     } catch (error) {
-      if (!(error instanceof BearerTokenError)) throw error;
-      const sent = Boolean(req.headers.authorization);
-      if (error.status === 503) return route.sendError(req, res, url, { status: 503, message: `Nextcloud sandbox: ${error.message}` });
-      return route.sendError(req, res, url, {
-        status: 401,
-        message: `Current user is not logged in: ${error.message}`,
-        headers: { "www-authenticate": challenge(sent ? { code: "invalid_token", description: error.message } : undefined) },
-      });
+      if (!(error instanceof BearerTokenError) && !(error instanceof UnmappableTokenError)) throw error;
+      if (error instanceof BearerTokenError && error.status === 503) return route.sendError(req, res, url, { status: 503, message: `Nextcloud sandbox: ${error.message}` });
+      return route.sendError(req, res, url, { status: 401, message: `Current user is not logged in: ${error.message}`, headers: unauthenticatedHeaders(route, req, error.message) });
     }
 
     const where = { method, path: url.pathname };
-    if (route.requireOcsHeader && req.headers["ocs-apirequest"] !== "true") {
-      if (options.recordTokens) seen.record(token, where, "missing_ocs_header");
-      // Nextcloud refuses API calls without this header as a CSRF risk.
-      return route.sendError(req, res, url, { status: 401, message: "CSRF check failed: send the header OCS-APIRequest: true" });
+    const refusal = csrfRefusal(route, req);
+    if (refusal) {
+      if (options.recordTokens) seen.record(token, where, refusal.outcome);
+      return sendJson(res, refusal.status, { message: refusal.message });
     }
     const missing = missingScopes(needed, token.scopes);
     if (missing.length > 0) {
@@ -126,12 +128,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return route.sendError(req, res, url, {
         status: 403,
         message: `This token lacks the scope ${formatScope(missing)}, which ${method} ${url.pathname} needs (it has: ${formatScope(token.scopes) || "none"})`,
-        headers: { "www-authenticate": challenge({ code: "insufficient_scope", scope: formatScope(needed) }) },
+        headers: { "www-authenticate": scopeChallenge({ code: "insufficient_scope", scope: formatScope(needed) }) },
       });
     }
     if (options.recordTokens) seen.record(token, where, "served");
-    const user = users.fromToken(token);
-    await route.handle({ req, res, url, subpath, user, token, users });
+    await route.handle({ req, res, url, subpath, user: users.fromToken(token), token, users });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -155,7 +156,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         installed: true,
         maintenance: false,
         needsDbUpgrade: false,
-        version: "30.0.0.0",
+        version: "32.0.1.2",
         versionstring: SANDBOX_VERSION,
         edition: "",
         productname: "Nextcloud sandbox",

@@ -7,7 +7,7 @@
  */
 import type { AcceptedToken } from "./verify-bearer-token";
 
-export type SeenOutcome = "served" | "insufficient_scope" | "missing_ocs_header";
+export type SeenOutcome = "served" | "insufficient_scope" | "cors_requires_basic_auth" | "csrf_check_failed";
 
 export interface SeenToken {
   at: string;

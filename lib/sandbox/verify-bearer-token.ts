@@ -1,26 +1,33 @@
 /**
- * The bearer check of Nextcloud's user_oidc app, as the sandbox applies it:
+ * The bearer check of Nextcloud's user_oidc app (SelfEncodedValidator, as
+ * measured on user_oidc 8.10.1), as the sandbox applies it:
  *
- * - `Authorization: Bearer <jwt>` (RFC 6750 §2.1), nothing else.
- * - JWS signature against the issuer's published keys, asymmetric algorithms
- *   only: `none` and HMAC (`HS*`, the "public key as shared secret"
- *   confusion) are refused before any key is looked at (RFC 8725 §3.1, §2.1).
- * - `iss` = the configured issuer, `aud` contains the Nextcloud audience
+ * - `Authorization: Bearer <jwt>` (RFC 6750 §2.1; the scheme is matched
+ *   case-insensitively here, Nextcloud's CSRF rule is not: start-sandbox.ts).
+ * - A `kid` in the header (user_oidc refuses a token without one), and a JWS
+ *   signature against the issuer's key set as user_oidc caches it
+ *   (issuer-keys.ts: one hour, no refetch on an unknown kid); asymmetric
+ *   algorithms only: `none` and HMAC are refused before any key is looked at
+ *   (RFC 8725 §3.1, §2.1).
+ * - `iss` = the configured issuer; `aud` equal to (or, as an array,
+ *   containing) the provider's client id, which is the Nextcloud audience
  *   (RFC 7519 §4.1.1, §4.1.3): a token minted for the MCP server is refused.
- * - `exp` required and in the future, `nbf` honoured, both with a small skew
- *   (RFC 7519 §4.1.4, §4.1.5); `sub` required (it becomes the user id).
- * - `typ` is not required (user_oidc does not check it, and external IdPs
- *   such as Keycloak send "JWT"): the audience check is what keeps ID tokens
- *   and MCP access tokens out.
+ * - `exp` required and checked with **no leeway** (user_oidc compares
+ *   `exp < time()` itself after decoding); `nbf`/`iat` with the 60 s leeway
+ *   its JWT library gets (RFC 7519 §4.1.4, §4.1.5).
+ * - `typ` is not required (user_oidc does not check it).
  *
- * The scope an API needs is checked by the caller (route table).
+ * Who the user is comes from a claim mapping (sandbox-users.ts); the scope
+ * an API needs is checked by the caller (route table) — a sandbox addition
+ * that Nextcloud does not make, kept so least privilege is testable.
  */
-import { errors, jwtVerify, type JWTPayload } from "jose";
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { parseScope } from "@/lib/auth/scopes";
 import { IssuerUnavailableError, type IssuerKeys } from "./issuer-keys";
 
 export const ACCEPTED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
-const CLOCK_SKEW_SECONDS = 30;
+/** user_oidc sets JWT::$leeway = 60 for nbf/iat; exp is compared without it. */
+const NBF_IAT_LEEWAY_SECONDS = 60;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
 export interface AcceptedToken {
@@ -69,17 +76,23 @@ export async function verifyBearerToken(
   if (token.length > MAX_TOKEN_LENGTH) throw new BearerTokenError("the token is malformed");
   let payload: AcceptedToken["claims"];
   try {
+    const header = decodeProtectedHeader(token);
+    if (typeof header.alg !== "string" || !ACCEPTED_ALGORITHMS.includes(header.alg)) throw new BearerTokenError("the token's signing algorithm is not accepted");
+    if (!header.kid) throw new BearerTokenError("the token names no signing key (kid)");
     ({ payload } = await jwtVerify(token, options.keys.resolve, {
       algorithms: ACCEPTED_ALGORITHMS,
       issuer: options.keys.issuer,
       audience: options.audience,
       requiredClaims: ["exp", "sub"],
-      clockTolerance: CLOCK_SKEW_SECONDS,
+      clockTolerance: NBF_IAT_LEEWAY_SECONDS,
     }));
   } catch (error) {
+    if (error instanceof BearerTokenError) throw error;
     if (error instanceof IssuerUnavailableError) throw new BearerTokenError("the identity provider's keys could not be fetched", 503);
     throw new BearerTokenError(describe(error));
   }
+  // No leeway on exp, as user_oidc (`$payload->exp < time()`).
+  if (typeof payload.exp !== "number" || payload.exp < Math.floor(Date.now() / 1000)) throw new BearerTokenError("the token has expired");
   if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 255) {
     throw new BearerTokenError("the token's sub claim is invalid");
   }

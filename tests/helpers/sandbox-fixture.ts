@@ -27,7 +27,7 @@ export function useNextcloudSandbox(): NextcloudSandboxFixture {
   let sandbox: Sandbox | undefined;
   beforeAll(async () => {
     issuer = await startTestIssuer();
-    sandbox = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud", jwksRefetchCooldownMs: 0 });
+    sandbox = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud", jwksCacheTtlMs: 0 });
   });
   afterAll(async () => {
     await sandbox?.close();

@@ -86,7 +86,7 @@ describe(`built-in IdP persistence on ${kind}`, () => {
     expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 
-  it("rotates signing keys: the new key signs, old tokens keep verifying until the old key is retired", async () => {
+  it("rotates signing keys (--immediate): the new key signs, old tokens keep verifying until the old key is retired", async () => {
     const rp = await relyingParty(app, clientId);
     const request = await authorizationRequest(rp, { redirect_uri: REDIRECT, scope: "notes.read", resource: `${app.url}/api/mcp` });
     const result = await authorizeWithLogin({ authorizationUrl: request.url, username: ALICE.username, password: ALICE.password });
@@ -94,7 +94,8 @@ describe(`built-in IdP persistence on ${kind}`, () => {
     const oldKid = decodeProtectedHeader(old.access_token).kid!;
 
     await app.stop();
-    const rotated = await rotateCli(database);
+    // Immediate: the new key signs at once (the staged default is tested in keys-rotate-signing-nextcloud.test.ts).
+    const rotated = await rotateCli(database, ["--immediate"]);
     expect(rotated.output).toContain("New signing keys");
     expect(rotated.code).toBe(0);
     app = await startAppOnPort(idpEnv(database), port);

@@ -6,12 +6,15 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_LABEL, SANDBOX_META_KEY } from "@/lib/mcp/mark-sandbox-origin";
 import { testDbKind } from "../helpers/databases";
 import { ALICE, BOB, linkIn, openProvisioningLink, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 type Structured = Record<string, unknown>;
 const data = (r: CallToolResult) => r.structuredContent as Structured;
+/** The tool's own text: every answer from the sandbox starts with its label (asserted below). */
+const said = (r: CallToolResult) => textOf(r).replace(`${SANDBOX_LABEL} `, "");
 
 describe(`notes and files tools end-to-end on ${kind}`, () => {
   let stack: ProvisioningStack;
@@ -94,7 +97,11 @@ describe(`notes and files tools end-to-end on ${kind}`, () => {
   it("files: mkdir, write, list, read, move, copy, search, delete; large reads truncate; traversal is refused", async () => {
     const first = await alice.call("nc_webdav_create_directory", { path: "/Work" });
     await provisionThrough(first);
-    expect(textOf(await alice.call("nc_webdav_create_directory", { path: "/Work" }))).toBe("Created the folder /Work.");
+    const made = await alice.call("nc_webdav_create_directory", { path: "/Work" });
+    // An answer from the sandbox says so, in its text and in _meta.
+    expect(textOf(made).startsWith(SANDBOX_LABEL)).toBe(true);
+    expect(made._meta?.[SANDBOX_META_KEY]).toBe(true);
+    expect(said(made)).toBe("Created the folder /Work.");
     // Listing needs files.read, which the grant does not hold yet: incremental again.
     await provisionThrough(await alice.call("nc_webdav_list_directory", { path: "/" }));
 
@@ -102,9 +109,13 @@ describe(`notes and files tools end-to-end on ${kind}`, () => {
     expect(data(written)).toMatchObject({ path: "/Work/plan.md", created: true, bytes: 7 });
     const listed = await alice.call("nc_webdav_list_directory", { path: "Work" });
     expect((data(listed).entries as Structured[]).map((e) => e.name)).toEqual(["plan.md"]);
-    expect(textOf(await alice.call("nc_webdav_read_file", { path: "/Work/plan.md" }))).toBe("/Work/plan.md:\n\n# Plan\n");
+    expect(said(await alice.call("nc_webdav_read_file", { path: "/Work/plan.md" }))).toBe("/Work/plan.md:\n\n# Plan\n");
+    // A folder read as a file is an error (Nextcloud answers it 200 with an empty body), not empty text.
+    const folderRead = await alice.call("nc_webdav_read_file", { path: "/Work" });
+    expect(folderRead.isError).toBe(true);
+    expect(said(folderRead)).toMatch(/is a folder/);
 
-    expect(textOf(await alice.call("nc_webdav_move", { source: "/Work/plan.md", destination: "/Work/plan-v1.md" }))).toBe("Moved /Work/plan.md to /Work/plan-v1.md. /Work/plan.md no longer exists.");
+    expect(said(await alice.call("nc_webdav_move", { source: "/Work/plan.md", destination: "/Work/plan-v1.md" }))).toBe("Moved /Work/plan.md to /Work/plan-v1.md. /Work/plan.md no longer exists.");
     expect(data(await alice.call("nc_webdav_copy", { source: "/Work/plan-v1.md", destination: "/Work/plan-v2.md" }))).toMatchObject({ replaced_existing: false });
     const blocked = await alice.call("nc_webdav_copy", { source: "/Work/plan-v1.md", destination: "/Work/plan-v2.md" });
     expect(blocked.isError).toBe(true);
@@ -131,8 +142,8 @@ describe(`notes and files tools end-to-end on ${kind}`, () => {
     }
 
     const removed = await alice.call("nc_webdav_delete", { path: "/Work" });
-    expect(textOf(removed)).toMatch(/^Deleted the folder \/Work and everything in it/);
-    expect(textOf(await alice.call("nc_webdav_list_directory", { path: "/" }))).toBe("/ is empty.");
+    expect(said(removed)).toMatch(/^Deleted the folder \/Work and everything in it/);
+    expect(said(await alice.call("nc_webdav_list_directory", { path: "/" }))).toBe("/ is empty.");
   });
 
   it("Bob never sees Alice's notes or files", async () => {

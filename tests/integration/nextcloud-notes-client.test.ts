@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sessionNextcloudToken } from "@/lib/broker/token-types";
-import { createNote, deleteNote, getNote, listNotes, updateNote } from "@/lib/nextcloud/notes-client";
+import { createNote, deleteNote, getNote, listNotes, NoteConflictError, updateNote } from "@/lib/nextcloud/notes-client";
 import { connectionFor } from "../helpers/nextcloud-connection";
 import { requestFailure, useNextcloudSandbox } from "../helpers/sandbox-fixture";
 
@@ -32,6 +32,10 @@ describe("notes client against the sandbox Notes app", () => {
     expect(stale.failure).toBe("conflict");
     expect(stale.status).toBe(412);
     expect(stale.message).toMatch(/changed .* since you read it/);
+    // Nextcloud sends the current note with the 412: the error carries it, and names its etag.
+    expect(stale).toBeInstanceOf(NoteConflictError);
+    expect((stale as NoteConflictError).current).toMatchObject({ id: created.id, etag: updated.etag, content: "# Groceries\nmilk\neggs" });
+    expect(stale.message).toContain(updated.etag);
     expect((await getNote(alice, created.id)).content).toBe("# Groceries\nmilk\neggs");
 
     // An update without an etag always applies, and the etag changes every time.
@@ -94,14 +98,24 @@ describe("notes client against the sandbox Notes app", () => {
     expect((await requestFailure(listNotes(filesOnly))).failure).toBe("forbidden");
   });
 
-  it("maps an expired token to 'provision again'", async () => {
+  it("says an expired token is to be retried, never 'provision again'", async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await nc.issuer.mint({ sub: "dave-expired", scope: RW.join(" "), iat: now - 600, exp: now - 300 });
     const expired = { token: sessionNextcloudToken({ accessToken: token, audience: "nextcloud", scopes: RW, expiresAt: new Date() }), baseUrl: nc.sandbox.url };
     const error = await requestFailure(listNotes(expired));
-    expect(error.failure).toBe("unauthorized");
-    expect(error.message).toMatch(/Provision Nextcloud access again/);
+    expect(error).toMatchObject({ failure: "unauthorized", status: 401, reason: "token_expired" });
+    expect(error.message).not.toMatch(/provision/i);
     expect(error.message).not.toContain(token);
+  });
+
+  it("says a valid token Nextcloud does not trust (unknown signing key) is for the admin, not 'provision again'", async () => {
+    const unpublished = await nc.issuer.addKey({ publish: false });
+    const token = await nc.issuer.mint({ sub: "dave-newkey", scope: RW.join(" ") }, { key: unpublished });
+    const connection = { token: sessionNextcloudToken({ accessToken: token, audience: "nextcloud", scopes: RW, expiresAt: new Date(Date.now() + 300_000) }), baseUrl: nc.sandbox.url };
+    const error = await requestFailure(listNotes(connection));
+    expect(error).toMatchObject({ failure: "unauthorized", status: 401, reason: "token_not_trusted" });
+    expect(error.message).toMatch(/admin/);
+    expect(error.message).toMatch(/will not help/);
   });
 
   it("retries a read after 503 (honouring Retry-After) but never resends a create", async () => {

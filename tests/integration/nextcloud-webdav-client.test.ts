@@ -5,7 +5,8 @@
  * and conditional writes, move/copy with Overwrite, SEARCH, isolation of
  * users, traversal attempts, truncated reads, and retries.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { parseMultistatus } from "@/lib/nextcloud/parse-multistatus";
 import { searchFiles } from "@/lib/nextcloud/search-files";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { createDirectory, deleteItem, listDirectory, readFile, statItem, transferItem, writeFile } from "@/lib/nextcloud/webdav-client";
@@ -51,8 +52,11 @@ describe("WebDAV client against the sandbox", () => {
     expect(read).toMatchObject({ truncated: false, size: 9, etag: written.etag });
   });
 
-  it("changes the etag on every write, refuses a stale If-Match and If-None-Match on an existing file", async () => {
+  it("keeps a file's etag within the same second (Nextcloud is second-precise), refuses a stale If-Match and If-None-Match on an existing file", async () => {
     const first = await writeFile(alice, "/etag.txt", "v1");
+    // Wait for the next second: only then does Nextcloud give the file a new etag.
+    const second0 = Math.floor(Date.now() / 1000);
+    await vi.waitUntil(() => Math.floor(Date.now() / 1000) > second0, { timeout: 2_000, interval: 20 });
     const second = await writeFile(alice, "/etag.txt", "v2", { etag: first.etag! });
     expect(second.created).toBe(false);
     expect(second.etag).not.toBe(first.etag);
@@ -62,8 +66,21 @@ describe("WebDAV client against the sandbox", () => {
     expect(exists.message).toBe("/etag.txt already exists; nothing was written. Pass its etag to overwrite it.");
     expect(text((await readFile(alice, "/etag.txt", 100)).bytes)).toBe("v2");
     const missingParent = await requestFailure(writeFile(alice, "/nowhere/x.txt", "x"));
+    expect(missingParent).toMatchObject({ failure: "not_found", status: 404 });
     expect(missingParent.message).toMatch(/does not exist; create it first/);
+    const ontoFolder = await requestFailure(writeFile(alice, "/Projects", "x"));
+    expect(ontoFolder).toMatchObject({ failure: "conflict", status: 409 });
+    expect(ontoFolder.message).toMatch(/is a folder/);
     expect((await requestFailure(createDirectory(alice, "/Projects"))).message).toBe("/Projects already exists; nothing was created.");
+  });
+
+  it("reads a folder as an error, not as an empty file; deletes a folder without a file precondition", async () => {
+    await createDirectory(alice, "/Folder-to-read");
+    expect(await requestFailure(readFile(alice, "/Folder-to-read", 100))).toMatchObject({ failure: "invalid" });
+    const refused = await requestFailure(deleteItem(alice, "/Folder-to-read", { directory: true, etag: "abc" }));
+    expect(refused.failure).toBe("invalid");
+    await deleteItem(alice, "/Folder-to-read", { directory: true });
+    expect((await requestFailure(statItem(alice, "/Folder-to-read"))).failure).toBe("not_found");
   });
 
   it("moves (keeping the file id) and copies (new file id), with Overwrite handling", async () => {
@@ -110,7 +127,11 @@ describe("WebDAV client against the sandbox", () => {
     expect((await requestFailure(readFile(bob, "/secret.txt", 100))).failure).toBe("not_found");
     // Raw requests at Alice's tree with Bob's token.
     expect((await raw(bob, "GET", "/remote.php/dav/files/alice/secret.txt")).status).toBe(404);
-    expect((await raw(bob, "PROPFIND", "/remote.php/dav/files/alice/", { depth: "1" })).status).toBe(404);
+    // Alice's root answers Bob with an empty collection stub, as Nextcloud does: nothing of hers is listed.
+    const stub = await raw(bob, "PROPFIND", "/remote.php/dav/files/alice/", { depth: "1" });
+    expect(stub.status).toBe(207);
+    expect(stub.body).not.toContain("secret.txt");
+    expect(parseMultistatus(stub.body, "alice")).toHaveLength(1);
     expect((await raw(bob, "PUT", "/remote.php/dav/files/alice/secret.txt", {}, "bob was here")).status).toBe(404);
     expect((await raw(bob, "GET", "/remote.php/dav/files/bob/../alice/secret.txt")).status).toBe(404);
     expect((await raw(bob, "GET", "/remote.php/dav/files/bob/%2e%2e/alice/secret.txt")).status).toBe(404);

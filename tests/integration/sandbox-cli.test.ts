@@ -21,7 +21,7 @@ afterAll(async () => issuer?.close());
 describe("npm run sandbox", () => {
   it("starts standalone, serves the token's user, and stops on SIGTERM", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/sandbox.ts", "--port", String(port), "--issuer", issuer.issuer, "--record-tokens"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/sandbox.ts", "--port", String(port), "--issuer", issuer.issuer, "--record-tokens", "--seed", "dora"], {
       cwd: ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -41,8 +41,13 @@ describe("npm run sandbox", () => {
       });
       expect(r.status).toBe(200);
       expect((await r.json()).ocs.data.id).toBe("dora");
+      // --seed: dora starts with the demo notes.
+      const notes = await fetch(`http://127.0.0.1:${port}/index.php/apps/notes/api/v1/notes`, {
+        headers: { authorization: `Bearer ${await issuer.mint({ sub: "dora", scope: "notes.read" })}`, "OCS-APIRequest": "true" },
+      });
+      expect(((await notes.json()) as unknown[]).length).toBeGreaterThan(0);
       const seen = await (await fetch(`http://127.0.0.1:${port}/__sandbox/seen`)).json();
-      expect(seen.tokens.map((t: { sub: string }) => t.sub)).toEqual(["dora"]);
+      expect(seen.tokens.map((t: { sub: string }) => t.sub)).toEqual(["dora", "dora"]);
     } finally {
       try {
         process.kill(-child.pid!, "SIGTERM");

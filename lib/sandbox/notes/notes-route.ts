@@ -12,10 +12,11 @@ import { z } from "zod";
 import type { SandboxRoute } from "../route-table";
 import type { SandboxUsers } from "../sandbox-users";
 import { BodyTooLargeError, readRequestBody } from "../read-request-body";
-import { NotesStore, type StoredNote } from "./notes-store";
+import type { NotesStore, StoredNote } from "./notes-store";
 
 export const NOTES_API_PATH = "/index.php/apps/notes/api/v1/notes";
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const NOTE_NOT_FOUND = "OCA\\Notes\\Service\\NoteDoesNotExistException";
 const ATTRIBUTES = ["id", "etag", "readonly", "content", "title", "category", "favorite", "modified"] as const;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -52,14 +53,15 @@ function ifMatchSatisfied(header: string, etag: string): boolean {
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "").replace(/^"|"$/g, "") === etag);
 }
 
-export function notesRoute(users: SandboxUsers, allocateId: () => number): SandboxRoute {
-  const store = new NotesStore(allocateId);
+export function notesRoute(users: SandboxUsers, store: NotesStore): SandboxRoute {
   users.addUsageProvider((userId) => store.usedBytes(userId));
 
   return {
     name: "Notes API v1",
     path: NOTES_API_PATH,
     match: "prefix",
+    // Notes' controllers are #[CORS]: a bearer request needs OCS-APIRequest: true (nextcloud-request-rules.ts).
+    api: "app",
     scopes: { GET: ["notes.read"], POST: ["notes.write"], PUT: ["notes.write"], DELETE: ["notes.write"] },
     sendError: sendNotesError,
     async handle({ req, res, url, subpath, user }) {
@@ -67,7 +69,9 @@ export function notesRoute(users: SandboxUsers, allocateId: () => number): Sandb
       const error = (status: number, message: string, headers?: Record<string, string>) => sendNotesError(req, res, url, { status, message, headers });
       const idMatch = /^\/(\d{1,15})\/?$/.exec(subpath);
       const isCollection = subpath === "" || subpath === "/";
-      if (!isCollection && !idMatch) return error(404, "Note not found");
+      // Notes 5 answers an unknown id with its exception's class name (measured on Notes 5.0.2).
+      const noteNotFound = () => sendJson(res, 404, { errorType: NOTE_NOT_FOUND });
+      if (!isCollection && !idMatch) return noteNotFound();
 
       let input: z.output<typeof noteInput> = {};
       if (method === "POST" || method === "PUT") {
@@ -83,7 +87,7 @@ export function notesRoute(users: SandboxUsers, allocateId: () => number): Sandb
         if (!parsed.success) return error(400, `Invalid note: ${parsed.error.issues.map((i) => i.path.join(".") || "body").join(", ")}`);
         input = parsed.data;
         const added = Buffer.byteLength(input.content ?? "");
-        if (users.usedBytes(user.id) + added > user.quotaBytes) return error(507, "Insufficient storage");
+        if (user.quotaBytes !== null && users.usedBytes(user.id) + added > user.quotaBytes) return error(507, "Insufficient storage");
       }
 
       if (isCollection) {
@@ -117,7 +121,7 @@ export function notesRoute(users: SandboxUsers, allocateId: () => number): Sandb
 
       const id = Number(idMatch![1]);
       const current = store.get(user.id, id);
-      if (!current) return error(404, "Note not found");
+      if (!current) return noteNotFound();
       if (method === "GET") return sendJson(res, 200, present(current), { etag: `"${current.etag}"` });
       const ifMatch = req.headers["if-match"];
       // RFC 9110 §13.1.1: a stale If-Match fails with 412; the Notes app sends the current note along.

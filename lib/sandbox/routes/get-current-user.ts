@@ -4,13 +4,19 @@
  * token's user. Needs `account.read`.
  */
 import type { SandboxUser } from "../sandbox-users";
+
+const SPACE_UNLIMITED = -3;
+/** What an unlimited user's "free" shows: the (pretend) disk's free space. */
+export const SANDBOX_DISK_FREE_BYTES = 100 * 1024 ** 3;
 import { ocsFormat, sendOcs, sendOcsError } from "../ocs-response";
 import type { SandboxRoute } from "../route-table";
 
 export function currentUserData(user: SandboxUser, usedBytes: number) {
-  const quota = user.quotaBytes;
-  const used = Math.min(usedBytes, quota);
-  const free = Math.max(quota - used, 0);
+  // No quota: Nextcloud reports quota -3 (FileInfo::SPACE_UNLIMITED, measured on 32.0.1) and the
+  // disk's free space as "free".
+  const quota = user.quotaBytes ?? SPACE_UNLIMITED;
+  const used = user.quotaBytes === null ? usedBytes : Math.min(usedBytes, user.quotaBytes);
+  const free = user.quotaBytes === null ? SANDBOX_DISK_FREE_BYTES : Math.max(user.quotaBytes - used, 0);
   const total = free + used;
   return {
     enabled: true,
@@ -55,7 +61,7 @@ export const getCurrentUserRoute: SandboxRoute = {
   path: "/ocs/v2.php/cloud/user",
   match: "exact",
   scopes: { GET: ["account.read"] },
-  requireOcsHeader: true,
+  api: "ocs",
   sendError: sendOcsError,
   handle({ req, res, url, user, users }) {
     sendOcs(res, ocsFormat(url, req), { httpStatus: 200, statuscode: 200, data: currentUserData(user, users.usedBytes(user.id)) });

@@ -25,6 +25,7 @@ export function davRootRoute(servers: UserFileServers): SandboxRoute {
     name: "WebDAV root (current user, search)",
     path: DAV_ROOT_PATH,
     match: "prefix",
+    api: "webdav",
     // Who the caller is (current-user-principal) is no file data: any valid token may ask, as in Nextcloud.
     scopes: { PROPFIND: [], SEARCH: ["files.read"] },
     sendError: sendSabreError,

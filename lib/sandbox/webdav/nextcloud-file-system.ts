@@ -4,8 +4,10 @@
  *
  * - a file id per item (oc:fileid, oc:id) that survives a move, and is new
  *   for a copy;
- * - an etag that changes on every write and propagates to the parent
- *   folders, as Nextcloud's does (the stock etag hashes a millisecond date);
+ * - a file's etag derived from its file id and its modification time in
+ *   whole seconds: a rewrite within the same second keeps the etag (measured
+ *   on Nextcloud 32, so conflict detection on files is second-precise there
+ *   too); a folder's etag is new on every change below it (propagation);
  * - Nextcloud's live properties in its namespaces — oc:size (a folder's is
  *   the tree's size), oc:permissions, oc:owner-id, nc:has-preview — which
  *   PROPPATCH cannot change (403), and oc:favorite ("0"/"1"), which it can.
@@ -17,7 +19,7 @@
  * the route (serve-user-files.ts) rewrites the oc:/nc: namespace URIs of
  * request bodies to "oc:"/"nc:" so requested names match.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { v2 } from "webdav-server";
 
 /** Property-name prefixes (see the file comment) and the namespaces they stand for. */
@@ -56,6 +58,8 @@ function textOf(value: unknown): string {
 }
 
 const newEtag = () => `"${randomBytes(12).toString("hex")}"`;
+/** Same file, same second: same etag. */
+const fileEtag = (fileId: number, mtimeMs: number) => `"${createHash("md5").update(`${INSTANCE_ID}:${fileId}:${Math.floor(mtimeMs / 1000)}`).digest("hex")}"`;
 const LIVE = new Set([`${OC}fileid`, `${OC}id`, `${OC}size`, `${OC}permissions`, `${OC}owner-id`, `${NC}has-preview`]);
 
 export class NextcloudFileSystem extends v2.VirtualFileSystem {
@@ -78,12 +82,14 @@ export class NextcloudFileSystem extends v2.VirtualFileSystem {
     return meta;
   }
 
-  /** A new etag for `path` and every folder above it (Nextcloud's etag propagation). */
+  /** A new etag for `path` (second-granular for a file) and every folder above it (Nextcloud's etag propagation). */
   touch(path: string): void {
     const segments = path.split("/").filter(Boolean);
     for (let n = segments.length; n >= 0; n--) {
       const resource = this.resources[`/${segments.slice(0, n).join("/")}`];
-      if (resource) this.stamp(resource).etag = newEtag();
+      if (!resource) continue;
+      const meta = this.stamp(resource);
+      meta.etag = resource.type.isFile ? fileEtag(meta.fileId, Date.now()) : newEtag();
     }
   }
 

@@ -15,7 +15,7 @@ import type { UserFiles } from "./user-file-servers";
 export class SearchRequestError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 403 = 400,
+    readonly status: 400 | 403 | 404 = 400,
   ) {
     super(message);
     this.name = "SearchRequestError";
@@ -135,6 +135,8 @@ export async function searchUserFiles(files: UserFiles, userId: string, body: st
     throw new SearchRequestError("the search scope must be inside your own files", 403);
   }
   const scopePath = `/${segments.slice(2).join("/")}`;
+  // A scope folder that does not exist is 404 (measured on Nextcloud 32), not an empty result.
+  if (!files.fs.describe(scopePath)?.isDirectory) throw new SearchRequestError(`the search scope ${scopePath} does not exist`, 404);
   const depthText = childNamed(scope, DAV_NS, "depth")?.text.trim().toLowerCase() ?? "infinity";
   const depth = depthText === "infinity" ? Number.POSITIVE_INFINITY : Number(depthText);
   if (!Number.isInteger(depth) && depth !== Number.POSITIVE_INFINITY) throw new SearchRequestError("the scope depth must be 0, 1 or infinity");

@@ -18,6 +18,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { escapeXmlText } from "@/lib/nextcloud/parse-xml";
 import type { SandboxRoute } from "../route-table";
 import type { SandboxUsers } from "../sandbox-users";
 import { BodyTooLargeError, readRequestBody } from "../read-request-body";
@@ -40,11 +41,18 @@ function decodeSegments(raw: string): string[] | undefined {
   }
 }
 
-function ifMatchFails(header: string | undefined, etag: string | undefined): boolean {
+/**
+ * RFC 9110 §13.1.1 as sabre/dav applies it: "*" matches anything that
+ * exists; a list of etags matches files only — a folder has no ETag for
+ * sabre, so `If-Match: <its getetag>` on a folder always fails (412,
+ * measured on Nextcloud 32).
+ */
+function ifMatchFails(header: string | undefined, current: { etag: string; isDirectory: boolean } | undefined): boolean {
   if (header === undefined) return false;
-  if (etag === undefined) return true;
+  if (current === undefined) return true;
   if (header.trim() === "*") return false;
-  const bare = etag.replace(/^"|"$/g, "");
+  if (current.isDirectory) return true;
+  const bare = current.etag.replace(/^"|"$/g, "");
   return !header.split(",").some((t) => t.trim().replace(/^W\//, "").replace(/^"|"$/g, "") === bare);
 }
 
@@ -63,6 +71,7 @@ export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): S
     name: "WebDAV files",
     path: DAV_FILES_PATH,
     match: "prefix",
+    api: "webdav",
     scopes: {
       OPTIONS: READ, GET: READ, HEAD: READ, PROPFIND: READ,
       PUT: WRITE, MKCOL: WRITE, DELETE: WRITE, MOVE: WRITE, COPY: WRITE, PROPPATCH: WRITE, LOCK: WRITE, UNLOCK: WRITE,
@@ -76,8 +85,12 @@ export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): S
       if (!decoded || owner === undefined) return fail(404, "File not found");
       // An encoded separator or dot segment ("..%2f", "%2e%2e") is never a name.
       if (decoded.some((s) => s === "." || s === ".." || s.includes("/") || s.includes("\\"))) return fail(400, "Invalid path");
-      // Another user's files do not exist for this caller (Nextcloud shows nothing there either).
-      if (decodeSegments(owner)?.[0] !== user.id) return fail(404, `File with name ${decoded.join("/")} could not be located`);
+      // Another user's files do not exist for this caller; only their root answers PROPFIND, with an
+      // empty collection stub, as Nextcloud does (measured: 207, no children, no properties of theirs).
+      if (decodeSegments(owner)?.[0] !== user.id) {
+        if (method === "PROPFIND" && decoded.length === 0) return sendForeignRootStub(res, owner);
+        return fail(404, `File with name ${decoded.join("/")} could not be located`);
+      }
       const files = servers.get(user.id);
       const targetPath = `/${decoded.join("/")}`;
       const rootPath = `${DAV_FILES_PATH}/${user.id}`;
@@ -106,16 +119,26 @@ export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): S
       // The front authenticated the bearer token; webdav-server would read it as failed Basic auth.
       delete req.headers.authorization;
       const run = async () => {
+        const current = files.fs.describe(targetPath);
+        // sabre answers GET on a folder with 200, an empty text/html body and no ETag (measured).
+        if ((method === "GET" || method === "HEAD") && current?.isDirectory) {
+          res.writeHead(200, { "content-type": "text/html; charset=UTF-8", "content-length": "0" });
+          return void res.end();
+        }
+        if (method === "PUT") {
+          if (current?.isDirectory) return fail(409, "PUT is not allowed on non-files.");
+          const parent = files.fs.describe(`/${decoded.slice(0, -1).join("/")}`);
+          if (!parent?.isDirectory) return fail(404, `File with name ${decoded.slice(0, -1).join("/")} could not be located`);
+        }
         if (WRITES.has(method)) {
-          const current = files.fs.describe(targetPath);
-          if (ifMatchFails(req.headers["if-match"], current?.etag)) return fail(412, "An If-Match header was specified, but none of the specified ETags matched");
+          if (ifMatchFails(req.headers["if-match"], current)) return fail(412, "An If-Match header was specified, but none of the specified ETags matched");
           if (req.headers["if-none-match"]?.trim() === "*" && current) return fail(412, "An If-None-Match header was specified and the resource exists");
         }
         if (method === "PUT") {
           const length = Number(req.headers["content-length"] ?? 0);
           if (length > MAX_UPLOAD_BYTES) return fail(413, `Files larger than ${MAX_UPLOAD_BYTES} bytes are not accepted by the sandbox`);
           const replaced = files.fs.describe(targetPath)?.size ?? 0;
-          if (users.usedBytes(user.id) - replaced + length > user.quotaBytes) return fail(507, "Insufficient space in your quota");
+          if (user.quotaBytes !== null && users.usedBytes(user.id) - replaced + length > user.quotaBytes) return fail(507, "Insufficient space in your quota");
         }
         let request: IncomingMessage = req;
         if (method === "PROPFIND" || method === "PROPPATCH") {
@@ -141,6 +164,13 @@ export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): S
   };
 }
 
+function sendForeignRootStub(res: ServerResponse, owner: string): void {
+  res.writeHead(207, { "content-type": "application/xml; charset=utf-8" });
+  res.end(`<?xml version="1.0"?>
+<d:multistatus xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns"><d:response><d:href>${escapeXmlText(`${DAV_FILES_PATH}/${owner}/`)}</d:href><d:propstat><d:prop><d:resourcetype><d:collection/></d:resourcetype></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>
+`);
+}
+
 /** Runs webdav-server on the request and resolves once the answer is sent. */
 function execute(files: UserFiles, req: IncomingMessage, res: ServerResponse, rootPath: string, method: string, resultPath: string): Promise<void> {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
@@ -154,12 +184,12 @@ function execute(files: UserFiles, req: IncomingMessage, res: ServerResponse, ro
         res.setHeader("oc-etag", meta.etag);
         res.setHeader("oc-fileid", `${String(meta.fileId).padStart(8, "0")}ocsandbox`);
       }
-      // Nextcloud answers an overwriting PUT with 204 No Content.
-      if (method === "PUT" && code === 200) {
-        code = 204;
-        res.statusMessage = "No Content";
-        res.removeHeader("content-length");
-      }
+    }
+    // Nextcloud answers an overwriting PUT, and a DELETE, with 204 No Content.
+    if ((method === "PUT" || method === "DELETE") && code === 200) {
+      code = 204;
+      res.statusMessage = "No Content";
+      res.removeHeader("content-length");
     }
     return writeHead(code, ...args);
   };

@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { cachedDocumentPath, serveCachedDocument } from "@/lib/idp/cached-documents";
 import { getProvider } from "@/lib/idp/provider";
 
 export const config = { api: { bodyParser: false, externalResolver: true } };
@@ -31,16 +32,26 @@ export default async function oidcRoute(req: MountedRequest, res: ServerResponse
   if (url !== MOUNT_PATH && !url.startsWith(`${MOUNT_PATH}/`) && !url.startsWith(`${MOUNT_PATH}?`)) {
     return unavailable(res, 404, "not_found", "unknown endpoint");
   }
-  let callback;
+  let provider;
   try {
-    callback = (await getProvider()).callback();
+    provider = await getProvider();
   } catch (error) {
     log.error("the identity provider could not start", { reason: error instanceof Error ? error.message : String(error) });
     return unavailable(res, 503, "temporarily_unavailable", "the identity provider is starting or unavailable; try again shortly");
   }
+  const inner = url.slice(MOUNT_PATH.length) || "/";
+  // Discovery and JWKS: from memory, with cache headers (Nextcloud reads them on nearly every call).
+  const cached = cachedDocumentPath(req.method, inner);
+  if (cached) {
+    try {
+      return await serveCachedDocument(provider, req, res, cached);
+    } catch (error) {
+      log.error("the identity provider could not serve a document", { path: cached, reason: error instanceof Error ? error.message : String(error) });
+      return unavailable(res, 503, "temporarily_unavailable", "the identity provider is unavailable; try again shortly");
+    }
+  }
   req.originalUrl = url;
   req.baseUrl = MOUNT_PATH;
-  req.url = url.slice(MOUNT_PATH.length) || "/";
-  if (req.url.startsWith("?")) req.url = `/${req.url}`;
-  callback(req, res);
+  req.url = inner.startsWith("?") ? `/${inner}` : inner;
+  provider.callback()(req, res);
 }

@@ -4,7 +4,6 @@ import { nextcloudErrorForStatus } from "@/lib/nextcloud/nextcloud-error-for-sta
 describe("nextcloudErrorForStatus", () => {
   it.each([
     [400, "invalid", false, /invalid/],
-    [401, "unauthorized", false, /expired or was revoked\. Provision Nextcloud access again/],
     [403, "forbidden", false, /lacks the permission/],
     [404, "not_found", false, /^Note 7 does not exist/],
     [409, "conflict", false, /conflicts/],
@@ -24,6 +23,25 @@ describe("nextcloudErrorForStatus", () => {
     expect(error.status).toBe(status);
     expect(error.retryable).toBe(retryable);
     expect(error.message).toMatch(message);
+  });
+
+  it("explains a 401 by what is known, never as 'provision again'", () => {
+    const untrusted = nextcloudErrorForStatus(401, {}, undefined, { refusal: "not_logged_in" });
+    expect(untrusted).toMatchObject({ failure: "unauthorized", status: 401, reason: "token_not_trusted" });
+    expect(untrusted.message).toMatch(/signing key.*client id.*--check-bearer/s);
+    const expired = nextcloudErrorForStatus(401, {}, undefined, { refusal: "not_logged_in", tokenExpired: true });
+    expect(expired.reason).toBe("token_expired");
+    const cors = nextcloudErrorForStatus(401, {}, undefined, { refusal: "cors_requires_basic_auth", tokenExpired: true });
+    expect(cors.reason).toBe("cors_requires_basic_auth");
+    expect(cors.message).toMatch(/OCS-APIRequest: true/);
+    for (const error of [untrusted, expired, cors]) expect(error.message).not.toMatch(/provision Nextcloud access again/i);
+    // An override never hides the reason of a 401.
+    expect(nextcloudErrorForStatus(401, { overrides: { 401: { failure: "conflict", message: "x" } } }).reason).toBe("token_not_trusted");
+  });
+
+  it("tells a CSRF refusal (412) apart from a stale etag (412)", () => {
+    expect(nextcloudErrorForStatus(412, { subject: "Note 7" }, undefined, { refusal: "csrf_check_failed" })).toMatchObject({ failure: "unauthorized", reason: "csrf_check_failed" });
+    expect(nextcloudErrorForStatus(412, { subject: "Note 7" })).toMatchObject({ failure: "conflict", reason: undefined });
   });
 
   it("uses an operation's own meaning of a status", () => {

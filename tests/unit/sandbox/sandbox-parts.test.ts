@@ -10,6 +10,7 @@ const route = (path: string, match: "exact" | "prefix"): SandboxRoute => ({
   name: path,
   path,
   match,
+  api: "ocs",
   scopes: { GET: [] },
   sendError: () => {},
   handle: () => {},

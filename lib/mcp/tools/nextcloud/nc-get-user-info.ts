@@ -33,7 +33,13 @@ export const ncGetUserInfo = defineNextcloudTool({
     display_name: z.string(),
     email: z.string().nullable(),
     groups: z.array(z.string()),
-    quota: z.object({ used_bytes: bytes, free_bytes: bytes, total_bytes: bytes, relative_percent: z.number().nullable() }),
+    quota: z.object({
+      used_bytes: bytes,
+      free_bytes: bytes,
+      total_bytes: bytes,
+      relative_percent: z.number().nullable(),
+      unlimited: z.boolean().describe("True when Nextcloud sets no storage limit for you."),
+    }),
     sandbox: z.boolean().describe("True when this server talks to its Nextcloud sandbox (test and demo data), not a real Nextcloud."),
   }),
   annotations: { title: "Nextcloud account", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -47,14 +53,22 @@ export const ncGetUserInfo = defineNextcloudTool({
         display_name: user.displayName,
         email: user.email,
         groups: user.groups,
-        quota: { used_bytes: user.quota.usedBytes, free_bytes: user.quota.freeBytes, total_bytes: user.quota.totalBytes, relative_percent: user.quota.relativePercent },
+        quota: {
+          used_bytes: user.quota.usedBytes,
+          free_bytes: user.quota.freeBytes,
+          total_bytes: user.quota.totalBytes,
+          relative_percent: user.quota.relativePercent,
+          unlimited: user.quota.unlimited,
+        },
         sandbox,
       },
       text:
-        `${sandbox ? "[Nextcloud sandbox] " : ""}Nextcloud user ${user.id} (${user.displayName})` +
+        `Nextcloud user ${user.id} (${user.displayName})` +
         `${user.email ? `, email ${user.email}` : ""}. ` +
-        `Storage: ${formatBytes(user.quota.usedBytes)} used of ${formatBytes(user.quota.totalBytes)}` +
-        `${user.quota.relativePercent !== null ? ` (${user.quota.relativePercent}%)` : ""}. ` +
+        (user.quota.unlimited
+          ? `Storage: ${formatBytes(user.quota.usedBytes)} used, unlimited quota. `
+          : `Storage: ${formatBytes(user.quota.usedBytes)} used of ${formatBytes(user.quota.totalBytes)}` +
+            `${user.quota.relativePercent !== null ? ` (${user.quota.relativePercent}%)` : ""}. `) +
         `Groups: ${user.groups.join(", ") || "none"}.`,
     };
   },
