@@ -41,7 +41,7 @@ export interface SandboxOptions {
   jwksCacheTtlMs?: number;
   /** user_oidc's provider settings: uid mapping, unique uid, quota of new users (sandbox-users.ts). */
   userMapping?: UserMappingOptions;
-  /** Users (uids) who start with demo notes and files (demo-data.ts). */
+  /** Users (uids) who start with demo notes and files (demo-data.ts); "*": every user, on first sight. */
   seedUsers?: readonly string[];
   /** More APIs (the files issue adds Notes and WebDAV). */
   routes?: readonly SandboxRoute[];
@@ -89,7 +89,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector();
   const apps = nextcloudAppRoutes(users);
   const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...(options.routes ?? [])];
-  await apps.seed(options.seedUsers ?? []);
+  const seedEveryone = options.seedUsers?.includes("*") ?? false;
+  await apps.seed((options.seedUsers ?? []).filter((id) => id !== "*"));
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
@@ -132,6 +133,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     }
     if (options.recordTokens) seen.record(token, where, "served");
+    // "*": a user seen for the first time gets the demo data before their first request is answered.
+    if (seedEveryone && !users.get(users.userIdOf(token))) await apps.seed([users.userIdOf(token)]);
     await route.handle({ req, res, url, subpath, user: users.fromToken(token), token, users });
   }
 
