@@ -6,8 +6,12 @@
  *
  * Every API request passes the same front before its handler runs:
  * route → method → bearer token (verify-bearer-token.ts, as user_oidc) →
- * `OCS-APIRequest` for OCS routes → the scopes the route needs for the
- * method. Errors come in the API's own format (route.sendError).
+ * uid mapping (sandbox-users.ts) → Nextcloud's CSRF/CORS rules for the
+ * route's API kind (nextcloud-request-rules.ts) → the scopes the route needs
+ * for the method. Errors come in the API's own format (route.sendError).
+ * What it does is pinned, fact by fact, by
+ * tests/integration/sandbox-nextcloud-contract.test.ts (measured on
+ * Nextcloud 32.0.1 + user_oidc 8.10.1 + Notes 5.0.2).
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
