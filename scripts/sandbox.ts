@@ -5,19 +5,16 @@
 // ${APP_URL}/api/oidc) for NEXTCLOUD_AUDIENCE; flags override both. The
 // user_oidc-like flags (--mapping-uid, --unique-uid) and the JWKS cache
 // lifetime mirror a real Nextcloud's provider settings (docs/nextcloud-setup.md);
-// --seed names the users who start with demo notes and files (default: the
-// demo account). Runs until SIGINT/SIGTERM.
+// --seed names the users who start with demo notes and files (default "*":
+// every user, on their first request — it is a demo). Runs until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { ConfigError, getConfig } from "../lib/config";
 import { DEFAULT_UID_MAPPING } from "../lib/sandbox/sandbox-users";
 import { startSandbox } from "../lib/sandbox/start-sandbox";
 
-/** The demo account's user name (lib/accounts/ensure-demo-account.ts DEMO_USERNAME; not imported: that module loads the database). */
-const DEMO_USERNAME = "demo";
-
 const USAGE =
   "Usage: npm run sandbox -- [--port 3100] [--host 127.0.0.1] [--issuer URL] [--jwks-url URL] [--audience nextcloud] [--record-tokens]\n" +
-  `         [--mapping-uid "${DEFAULT_UID_MAPPING}"] [--unique-uid 0|1] [--jwks-cache-seconds 3600] [--seed demo,alice]`;
+  `         [--mapping-uid "${DEFAULT_UID_MAPPING}"] [--unique-uid 0|1] [--jwks-cache-seconds 3600] [--seed "*" | --seed demo,alice | --seed ""]`;
 
 async function main(): Promise<void> {
   let args;
@@ -33,7 +30,7 @@ async function main(): Promise<void> {
         "mapping-uid": { type: "string", default: DEFAULT_UID_MAPPING },
         "unique-uid": { type: "string", default: "0" },
         "jwks-cache-seconds": { type: "string", default: "3600" },
-        seed: { type: "string", default: DEMO_USERNAME },
+        seed: { type: "string", default: "*" },
         help: { type: "boolean", default: false },
       },
     }).values;
@@ -85,7 +82,7 @@ async function main(): Promise<void> {
     `Nextcloud SANDBOX (test and demo data, not a real Nextcloud) on ${sandbox.url}\n` +
       `  trusts tokens from ${sandbox.issuer} with audience "${sandbox.audience}"` +
       `\n  maps users from "${args["mapping-uid"]}"${args["unique-uid"] === "1" ? " (hashed, unique uid)" : ""}; caches the IdP's keys ${cacheSeconds} s` +
-      (seedUsers.length ? `\n  demo notes and files for: ${seedUsers.join(", ")}` : "") +
+      (seedUsers.length ? `\n  demo notes and files for: ${seedUsers.includes("*") ? "every user, on first sight" : seedUsers.join(", ")}` : "") +
       (args["record-tokens"] ? `\n  records accepted tokens' claims at ${sandbox.url}/__sandbox/seen (test mode)` : ""),
   );
   // A signal may arrive twice (the process group and tsx relaying it): stop once, ignore the rest.

@@ -6,8 +6,12 @@
  *
  * Every API request passes the same front before its handler runs:
  * route → method → bearer token (verify-bearer-token.ts, as user_oidc) →
- * `OCS-APIRequest` for OCS routes → the scopes the route needs for the
- * method. Errors come in the API's own format (route.sendError).
+ * uid mapping (sandbox-users.ts) → Nextcloud's CSRF/CORS rules for the
+ * route's API kind (nextcloud-request-rules.ts) → the scopes the route needs
+ * for the method. Errors come in the API's own format (route.sendError).
+ * What it does is pinned, fact by fact, by
+ * tests/integration/sandbox-nextcloud-contract.test.ts (measured on
+ * Nextcloud 32.0.1 + user_oidc 8.10.1 + Notes 5.0.2).
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,7 +45,7 @@ export interface SandboxOptions {
   jwksCacheTtlMs?: number;
   /** user_oidc's provider settings: uid mapping, unique uid, quota of new users (sandbox-users.ts). */
   userMapping?: UserMappingOptions;
-  /** Users (uids) who start with demo notes and files (demo-data.ts). */
+  /** Users (uids) who start with demo notes and files (demo-data.ts); "*": every user, on first sight. */
   seedUsers?: readonly string[];
   /** More APIs (the files issue adds Notes and WebDAV). */
   routes?: readonly SandboxRoute[];
@@ -89,7 +93,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector();
   const apps = nextcloudAppRoutes(users);
   const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...(options.routes ?? [])];
-  await apps.seed(options.seedUsers ?? []);
+  const seedEveryone = options.seedUsers?.includes("*") ?? false;
+  await apps.seed((options.seedUsers ?? []).filter((id) => id !== "*"));
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
@@ -132,6 +137,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     }
     if (options.recordTokens) seen.record(token, where, "served");
+    // "*": a user seen for the first time gets the demo data before their first request is answered.
+    if (seedEveryone && !users.get(users.userIdOf(token))) await apps.seed([users.userIdOf(token)]);
     await route.handle({ req, res, url, subpath, user: users.fromToken(token), token, users });
   }
 

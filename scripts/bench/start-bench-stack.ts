@@ -59,7 +59,8 @@ async function freshDatabase(kind: TestDbKind): Promise<TestDatabase> {
 /** The sandbox as its own process (`npm run sandbox`), stopped by process group. */
 async function startSandboxProcess(issuer: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/sandbox.ts", "--port", String(port), "--issuer", issuer, "--audience", "nextcloud"], {
+  // --seed "": no demo data, so the numbers stay comparable with earlier runs (empty accounts).
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/sandbox.ts", "--port", String(port), "--issuer", issuer, "--audience", "nextcloud", "--seed", ""], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -324,5 +324,19 @@ describe("demo data", () => {
       await demo.close();
     }
   });
+
+  it('with "*" every user gets the demo data on their first request, once', async () => {
+    const everyone = await startSandbox({ issuer: issuer.issuer, seedUsers: ["*"] });
+    try {
+      const token = await tokenFor("d-new", { preferred_username: "newcomer" });
+      const first = (await send("GET", NOTES, { token, headers: OCS, at: everyone })).json as unknown as unknown[];
+      expect(first.length).toBeGreaterThan(0);
+      const again = (await send("GET", NOTES, { token, headers: OCS, at: everyone })).json as unknown as unknown[];
+      expect(again).toHaveLength(first.length);
+      expect((await send("GET", dav("newcomer", "Readme.md"), { token, at: everyone })).status).toBe(200);
+    } finally {
+      await everyone.close();
+    }
+  });
 });
 
