@@ -30,8 +30,21 @@ const nextConfig = {
   // (`request=`), Flow 2's `code` and `state`, and whatever token a client put there. (Next.js
   // logs incoming requests in development only; `next start` logs none either way.)
   logging: { incomingRequests: false, fetches: { fullUrl: false } },
-  // forbidden() → HTTP 403 for the dashboard's admin pages and actions.
-  experimental: { authInterrupts: true },
+  experimental: {
+    // forbidden() → HTTP 403 for the dashboard's admin pages and actions.
+    authInterrupts: true,
+    // `npm run dev` must survive a restart (issue 12). With Turbopack's
+    // persistent dev cache (on by default since Next 16.1), a restart over an
+    // existing build folder sometimes left the IdP's consent page reloading
+    // itself forever: every load of a page first built in the new session
+    // ended in an HMR update ("✓ Compiled in 2 ms", then GET /interaction/…
+    // again), and a form post during it was answered 200 without reaching its
+    // route handler; only deleting the folder (the restored cache) helped.
+    // Reproduced 2 times in 6 restarts here, never on a cold cache. Dev starts
+    // from a cold cache instead (slower first compile after a restart);
+    // tests/integration/dev-server-restart.test.ts restarts dev and signs in.
+    turbopackFileSystemCacheForDev: false,
+  },
   // Native/wasm or ESM-only server packages that must not be bundled.
   // openid-client: one module instance per process, or a Configuration cached on globalThis by
   // one bundle fails another bundle's `instanceof Configuration` check (server actions).

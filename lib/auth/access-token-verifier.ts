@@ -105,6 +105,8 @@ export interface VerifiedAccessToken {
   jti?: string;
   /** The IdP grant the token was issued under (built-in IdP: the `gid` claim). */
   grantId?: string;
+  /** `iat`, seconds since the epoch, when present. */
+  issuedAt?: number;
 }
 
 export interface VerifierOptions {
@@ -119,7 +121,7 @@ export interface VerifierOptions {
    * only the scopes both hold, so narrowing a grant takes effect on the next
    * request, not when the token expires.
    */
-  checkGrant?: (grantId: string) => Promise<boolean | { scopes: ReadonlySet<string> }>;
+  checkGrant?: (grantId: string, issuedAt?: number) => Promise<boolean | { scopes: ReadonlySet<string> }>;
   clockToleranceSeconds?: number;
   maxTokenLength?: number;
   cache?: { maxEntries: number; maxAgeMs: number };
@@ -206,6 +208,7 @@ function accessTokenClaims(payload: JWTPayload, atJwt: boolean): VerifiedAccessT
     audience: Array.isArray(payload.aud) ? payload.aud : payload.aud ? [payload.aud] : [],
     jti: typeof payload.jti === "string" ? payload.jti : undefined,
     grantId: typeof payload.gid === "string" && payload.gid ? payload.gid : undefined,
+    issuedAt: typeof payload.iat === "number" ? payload.iat : undefined,
   };
 }
 
@@ -236,7 +239,7 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
       if (!claims.grantId) throw new InvalidAccessTokenError("grant_revoked", "no grant id");
       let grant: boolean | { scopes: ReadonlySet<string> };
       try {
-        grant = await options.checkGrant(claims.grantId);
+        grant = await options.checkGrant(claims.grantId, claims.issuedAt);
       } catch (error) {
         throw new VerifierUnavailableError(error);
       }

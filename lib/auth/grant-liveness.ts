@@ -8,18 +8,24 @@
  *   dashboard) rewrites the grant's scopes for the MCP resource: the token
  *   keeps only the scopes the grant still holds (the verifier intersects,
  *   RFC 9068 §4 leaves authorization decisions to the resource server).
- * Answers are cached for GRANT_CHECK_CACHE_MS; a writer in this process calls
- * forgetGrant so that its change applies on the very next request.
+ * Answers are cached for GRANT_CHECK_CACHE_MS; every grant saved or destroyed
+ * by this process's IdP is forgotten at once (lib/idp/provider.ts), so a
+ * change applies on the very next request. A token issued after the cached
+ * answer was read (a step-up elsewhere widened the grant) never meets that
+ * older answer: it is read again, so a fresh token is not cut down to a
+ * stale grant.
  */
 import { createTtlCache } from "@/lib/cache/ttl-cache";
+import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
-import { mcpResourceIndicator } from "@/lib/idp/resources";
 import { processWide } from "@/lib/process-wide";
 
 export const GRANT_CHECK_CACHE_MS = 3_000;
 
 /** false: the grant is gone or expired; otherwise the scopes it currently grants an MCP token. */
 export type GrantState = false | { scopes: ReadonlySet<string> };
+
+type CachedState = false | { scopes: ReadonlySet<string>; readAt: number };
 
 interface GrantPayload {
   openid?: { scope?: string };
@@ -39,19 +45,27 @@ export function grantedMcpScopes(payload: unknown, resource: string): Set<string
   return new Set([...words(grant.resources?.[resource]), ...words(grant.openid?.scope)].filter((s) => !rejected.has(s)));
 }
 
-async function load(grantId: string): Promise<GrantState> {
+async function load(grantId: string): Promise<CachedState> {
+  const readAt = Date.now();
   const prisma = await db();
   const row = await prisma.oidcPayload.findUnique({ where: { model_id: { model: "Grant", id: grantId } }, select: { expiresAt: true, payload: true } });
   if (row === null || (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now())) return false;
-  return { scopes: grantedMcpScopes(row.payload, mcpResourceIndicator()) };
+  // The MCP resource indicator is the MCP audience (lib/idp/resources.ts).
+  return { scopes: grantedMcpScopes(row.payload, getConfig().MCP_AUDIENCE), readAt };
 }
 
-const cache = () => processWide("cache.grant-liveness", () => createTtlCache({ ttlMs: GRANT_CHECK_CACHE_MS, maxEntries: 10_000, load }));
+const cache = () => processWide("cache.grant-liveness", () => createTtlCache<string, CachedState>({ ttlMs: GRANT_CHECK_CACHE_MS, maxEntries: 10_000, load }));
 
 export function forgetGrant(grantId: string): void {
   cache().forget(grantId);
 }
 
-export function currentGrant(grantId: string): Promise<GrantState> {
-  return cache().get(grantId);
+/** `issuedAt`: the token's `iat` (seconds); an answer read before (or within) that second is read again. */
+export async function currentGrant(grantId: string, issuedAt?: number): Promise<GrantState> {
+  const state = await cache().get(grantId);
+  if (state && issuedAt !== undefined && state.readAt < (issuedAt + 1) * 1000) {
+    cache().forget(grantId);
+    return cache().get(grantId);
+  }
+  return state;
 }

@@ -6,6 +6,7 @@
  */
 import Provider, { type ClientMetadata, type KoaContextWithOIDC } from "oidc-provider";
 import { checkClient, recordClient } from "@/lib/auth/client-registry";
+import { forgetGrant } from "@/lib/auth/grant-liveness";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { TOKEN_EXCHANGE_GRANT } from "./client-metadata-policy";
@@ -104,6 +105,9 @@ async function createProvider(entry: ProviderEntry): Promise<Provider> {
     log.error("identity provider error", { route: ctx?.oidc?.route, clientId: ctx?.oidc?.client?.clientId, reason: error.message });
   });
   provider.on("grant.revoked", (_ctx: unknown, grantId: string) => log.info("grant revoked", { grantId }));
+  // A grant changed here (consent, step-up, narrowing, revocation): the MCP verifier's cached view of it goes.
+  provider.on("grant.saved", (grant: { jti: string }) => forgetGrant(grant.jti));
+  provider.on("grant.destroyed", (grant: { jti: string }) => forgetGrant(grant.jti));
 
   await recordStaticClients(staticClients);
   startPurging();

@@ -18,6 +18,8 @@ export const users = JSON.parse(readFileSync(new URL("./users.json", import.meta
 export const alice = users.find((u) => u.username === "e2e-alice")!;
 export const bob = users.find((u) => u.username === "e2e-bob")!;
 export const admin = users.find((u) => u.admin)!;
+/** Signs in nowhere else, so her first dashboard sign-in is asked for consent (the Deny test). */
+export const dora = users.find((u) => u.username === "e2e-dora")!;
 
 /** From a page that shows the IdP's sign-in form: signs in and allows the consent if it is asked. */
 export async function answerIdp(page: Page, user: E2eUser): Promise<void> {

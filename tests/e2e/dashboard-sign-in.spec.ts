@@ -3,7 +3,7 @@
  * state, nonce) and out again (RP-initiated logout ends the IdP session too).
  */
 import { expect, test } from "@playwright/test";
-import { alice, answerIdp, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { alice, answerIdp, dora, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
 
 test("a protected page sends to sign-in and back; the session is an httpOnly cookie", async ({ page, context }) => {
   await page.goto("/dashboard/activity");
@@ -70,6 +70,23 @@ test("sign-out ends the dashboard session and the IdP session", async ({ page })
   // The IdP session is gone: it asks for the password again.
   await page.getByRole("button", { name: "Continue to sign-in" }).click();
   await expect(page.getByLabel("Password")).toBeVisible();
+});
+
+test("Deny on the first dashboard sign-in shows the cancelled-or-refused message", async ({ page }) => {
+  await page.goto("/dashboard");
+  await page.getByRole("button", { name: "Continue to sign-in" }).click();
+  await page.getByLabel("Username").fill(dora.username);
+  await page.getByLabel("Password").fill(dora.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const deny = page.getByRole("button", { name: "Deny" });
+  const dashboard = page.getByRole("navigation", { name: "Dashboard" });
+  await expect(deny.or(dashboard)).toBeVisible();
+  // This server's own client may be approved without asking (first-party); then there is nothing to deny.
+  test.skip(await dashboard.isVisible(), "the identity provider did not ask for consent");
+  await deny.click();
+  await expect(page).toHaveURL(/\/dashboard\/sign-in\?error=AccessDenied/);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("cancelled or refused");
+  await expectAccessible(page);
 });
 
 test("a sign-in refused at the identity provider shows the cancelled-or-refused message", async ({ page }) => {

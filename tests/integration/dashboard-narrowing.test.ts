@@ -16,9 +16,10 @@ import { listConnections } from "@/lib/dashboard/list-connections";
 import { narrowConnection, narrowConnectionGroup } from "@/lib/dashboard/narrow-connection";
 import { revokeConnectionGroup } from "@/lib/dashboard/revoke-connection";
 import { getProvider } from "@/lib/idp/provider";
+import { nextcloudResourceIndicator } from "@/lib/idp/resources";
 import { handleMcpPost } from "@/lib/mcp/handle-mcp-request";
 import { testDbKind } from "../helpers/databases";
-import { startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
+import { SERVER_SECRET, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 import { LATEST_PROTOCOL, rpc } from "../helpers/mcp-client";
 
 const kind = testDbKind();
@@ -149,6 +150,42 @@ describe(`narrowing a connected client (${kind})`, () => {
     const audit = await idp.db.prisma.auditEvent.findFirstOrThrow({ where: { userId: alice, event: "scopes_removed", clientId: tokens.clientId } });
     expect(audit.scopes).toEqual(["notes.write"]);
     expect(JSON.stringify(audit.detail)).not.toContain(tokens.access.slice(0, 20));
+  });
+
+  it("the IdP refuses a token exchange for a removed scope, even with a token issued before the narrowing", async () => {
+    const tokens = await connect(alice);
+    // Alice's Flow 2 consent: this server may use notes.read and notes.write in Nextcloud.
+    const provider = await getProvider();
+    const flow2 = new provider.Grant({ accountId: alice, clientId: getConfig().OIDC_CLIENT_ID });
+    flow2.addResourceScope(nextcloudResourceIndicator(), "notes.read notes.write");
+    await flow2.save();
+    const exchange = (scope: string) =>
+      fetch(`${idp.url}/api/oidc/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${getConfig().OIDC_CLIENT_ID}:${SERVER_SECRET}`).toString("base64")}` },
+        body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:token-exchange", subject_token_type: "urn:ietf:params:oauth:token-type:access_token", subject_token: tokens.access, audience: getConfig().NEXTCLOUD_AUDIENCE, scope }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { error?: string } }));
+    expect((await exchange("notes.write")).status).toBe(200);
+    await narrowConnection({ userId: alice, clientId: tokens.clientId, keep: ["notes.read", "files.read"] });
+    expect(await exchange("notes.write")).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
+    expect((await exchange("notes.read")).status).toBe(200);
+  });
+
+  it("a widened grant (step-up consent, here or in another instance) is seen at once by a token issued after it", async () => {
+    const tokens = await connect(alice, ["notes.read"]);
+    expect(await toolNames(tokens.access)).not.toContain("nc_notes_create"); // the grant's answer is now cached
+    const provider = await getProvider();
+    const grantId = (await idp.db.prisma.oidcPayload.findFirstOrThrow({ where: { model: "Grant", accountId: alice, clientId: tokens.clientId } })).id;
+    // Another instance widens the grant (a step-up consent there): a write this process's cache never hears of.
+    const row = await idp.db.prisma.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: "Grant", id: grantId } } });
+    const payload = row.payload as { resources: Record<string, string> };
+    payload.resources[getConfig().MCP_AUDIENCE] = "notes.read notes.write";
+    await idp.db.prisma.oidcPayload.update({ where: { model_id: { model: "Grant", id: grantId } }, data: { payload } });
+    await new Promise((r) => setTimeout(r, 1_100)); // the new token's iat is a later second than the cached read
+    const client = (await provider.Client.find(tokens.clientId))!;
+    const at = new provider.AccessToken({ accountId: alice, client, grantId, gty: "authorization_code", scope: "notes.read notes.write" } as never);
+    at.resourceServer = new provider.ResourceServer(getConfig().MCP_AUDIENCE, { scope: "notes.read notes.write", audience: getConfig().MCP_AUDIENCE, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } } as never);
+    expect(await toolNames(await at.save())).toContain("nc_notes_create");
   });
 
   it("nobody else can narrow the client, and widening or unknown scopes change nothing", async () => {

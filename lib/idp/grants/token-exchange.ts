@@ -13,7 +13,8 @@
  * 4. The subject token is a JWT access token of this IdP: signature against our
  *    own keys, iss, aud = the MCP resource, typ at+jwt, not expired; its grant
  *    (`gid`) still exists (revocation-aware) and its client is not disabled.
- * 5. scope ⊆ subject scope ∩ the user's consented Nextcloud grant to this
+ * 5. scope ⊆ subject scope (as the subject's grant still holds it: narrowing
+ *    on the dashboard applies to tokens issued before) ∩ the user's consented Nextcloud grant to this
  *    server (Flow 2; in hybrid mode also the subject's own grant). No grant →
  *    invalid_grant naming provisioning; missing scopes → invalid_scope.
  * 6. Lifetime ≤ EXCHANGE_TOKEN_TTL and never past the subject's exp; `act`
@@ -33,7 +34,7 @@ import { formatScope, parseScope, resourceScopes } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
 import { findAccountClaims } from "../account-claims";
 import { findGrantPayloads } from "../prisma-adapter";
-import { nextcloudResourceIndicator } from "../resources";
+import { mcpResourceIndicator, nextcloudResourceIndicator } from "../resources";
 import { TOKEN_EXCHANGE_GRANT } from "../client-metadata-policy";
 
 export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -165,7 +166,10 @@ export function tokenExchangeHandler(keys: ExchangeKeys) {
     if (!check.allowed) throw new ExchangeRefused("the client of subject_token is not allowed");
 
     const nextcloudScopes = new Set(resourceScopes("nextcloud"));
-    const subjectScopes = new Set(parseScope(typeof subject.scope === "string" ? subject.scope : ""));
+    // The subject's scopes as its grant holds them now: a client the person narrowed on the
+    // dashboard gets no exchange for a removed scope, even with a token issued before.
+    const stillGranted = new Set(parseScope(subjectGrant.getResourceScope(mcpResourceIndicator())));
+    const subjectScopes = new Set(parseScope(typeof subject.scope === "string" ? subject.scope : "").filter((s) => stillGranted.has(s)));
     const requested = params.scope !== undefined ? parseScope(params.scope) : [...subjectScopes].filter((s) => nextcloudScopes.has(s));
     if (requested.length === 0) throw new errors.InvalidScope("no Nextcloud scope requested", params.scope ?? "");
     const foreign = requested.filter((s) => !nextcloudScopes.has(s));

@@ -1,0 +1,197 @@
+/**
+ * Restarting `npm run dev` never breaks sign-in (issue 12). Seen on two
+ * machines: after a restart over an existing build folder, the IdP's sign-in
+ * or consent page reloaded itself in a loop (`✓ Compiled …`, then
+ * `GET /interaction/…` again and again) until the folder was deleted.
+ *
+ * What a person does, in Chromium: a client sends the browser to the IdP,
+ * the person signs in and consents, the client gets its code — then the dev
+ * server is stopped and started again over its own build folder and data,
+ * and the same browser (its IdP cookies included) does it again, once with a
+ * page left open across the restart. Every page of the flow must load a
+ * bounded number of times (a reload loop fails here, not only by timeout).
+ *
+ * Runs once (the embedded database is what `npm run dev` uses); its own
+ * build folder (NEXT_DIST_DIR), so a developer's running `npm run dev`
+ * (which locks .next) does not collide with it.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir, testDbKind } from "../helpers/databases";
+import { freePort } from "../helpers/ports";
+import { descendantsOf, stopProcesses } from "../helpers/process-tree.mjs";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const DIST = ".next-dev-restart";
+const REDIRECT = "http://127.0.0.1:9/callback";
+/** A page of the flow may load twice (e.g. once before the dev server restarted); a loop loads it many times. */
+const MAX_LOADS_PER_PAGE = 3;
+
+interface DevServer {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own build folder", () => {
+  let port: number;
+  let base: string;
+  let dataDir: string;
+  let server: DevServer | undefined;
+  let browser: Browser;
+  let password: string;
+
+  function start(): DevServer {
+    const child = spawn(process.execPath, ["scripts/start.mjs", "dev"], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "development",
+        NEXT_DIST_DIR: DIST,
+        PORT: String(port),
+        APP_URL: base,
+        DATA_DIR: dataDir,
+        // No sandbox process: sign-in never calls Nextcloud.
+        NEXTCLOUD_URL: "http://127.0.0.1:9",
+      },
+    });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    return { child, output: () => out, exited };
+  }
+
+  async function stop(): Promise<void> {
+    if (!server?.child.pid) return;
+    const s = server;
+    server = undefined;
+    await stopProcesses([s.child.pid!, ...descendantsOf(s.child.pid!)], s.exited);
+  }
+
+  async function waitUntilReady(s: DevServer): Promise<void> {
+    const deadline = Date.now() + 170_000;
+    while (Date.now() < deadline) {
+      if (s.child.exitCode !== null) throw new Error(`npm run dev exited:\n${s.output().slice(-3000)}`);
+      const ok = await fetch(`${base}/api/oidc/.well-known/openid-configuration`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`npm run dev did not answer:\n${s.output().slice(-3000)}`);
+  }
+
+  /** A client's authorization request (RFC 7591 registration, PKCE S256, RFC 8707 resource). */
+  async function authorizationUrl(): Promise<string> {
+    const reg = await fetch(`${base}/api/oidc/reg`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ client_name: "Dev restart client", redirect_uris: [REDIRECT], token_endpoint_auth_method: "none" }),
+    });
+    expect(reg.status).toBe(201);
+    const clientId = ((await reg.json()) as { client_id: string }).client_id;
+    const url = new URL(`${base}/api/oidc/auth`);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: "code",
+      redirect_uri: REDIRECT,
+      scope: "openid notes.read",
+      resource: `${base}/api/mcp`,
+      state: randomBytes(8).toString("hex"),
+      code_challenge: createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url"),
+      code_challenge_method: "S256",
+    }).toString();
+    return url.toString();
+  }
+
+  /** Loads of each IdP page of a browser page (full document loads: a reload loop multiplies them). */
+  function countLoads(page: Page): Map<string, number> {
+    // A dev server compiles each route on its first request: minutes on a loaded 2-core machine.
+    page.setDefaultTimeout(150_000);
+    page.setDefaultNavigationTimeout(150_000);
+    const loads = new Map<string, number>();
+    page.on("request", (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame() && request.method() === "GET") {
+        const { pathname } = new URL(request.url());
+        if (pathname.startsWith("/interaction/")) loads.set(pathname, (loads.get(pathname) ?? 0) + 1);
+      }
+    });
+    return loads;
+  }
+
+  /** Sign-in and consent as a person does them; resolves with the code delivered to the client's redirect URI. */
+  async function signIn(page: Page, options: { openAt?: string } = {}): Promise<string> {
+    let code: string | undefined;
+    await page.route(`${REDIRECT}**`, async (route) => {
+      code = new URL(route.request().url()).searchParams.get("code") ?? undefined;
+      await route.fulfill({ status: 200, contentType: "text/plain", body: "client received the answer" });
+    });
+    if (options.openAt) await page.goto(options.openAt, { timeout: 150_000 });
+    const username = page.getByLabel("Username");
+    const allow = page.getByRole("button", { name: "Allow" });
+    await expect.poll(async () => (await username.isVisible()) || (await allow.isVisible()) || code !== undefined, { timeout: 150_000 }).toBe(true);
+    if (await username.isVisible()) {
+      await username.fill("demo");
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+    }
+    await expect.poll(async () => (await allow.isVisible()) || code !== undefined, { timeout: 150_000 }).toBe(true);
+    if (code === undefined) await allow.click();
+    await expect.poll(() => code, { timeout: 150_000 }).toBeTruthy();
+    return code!;
+  }
+
+  beforeAll(async () => {
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    dataDir = tempDir("dev-restart");
+    rmSync(path.join(ROOT, DIST), { recursive: true, force: true });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"] });
+    server = start();
+    await waitUntilReady(server);
+    // The demo account `npm run dev` creates on first start (development only).
+    const match = /Password:\s+(\S+)/.exec(server.output());
+    expect(match, server.output().slice(-2000)).toBeTruthy();
+    password = match![1]!;
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop();
+    rmSync(path.join(ROOT, DIST), { recursive: true, force: true });
+  });
+
+  it("signs in before and after a restart, with no page reloading itself in a loop", { timeout: 600_000 }, async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    const firstLoads = countLoads(first);
+    expect(await signIn(first, { openAt: await authorizationUrl() })).toBeTruthy();
+
+    // A sign-in left open on the consent page while the server restarts (a fresh context: asked again).
+    const open = await (await browser.newContext()).newPage();
+    const openLoads = countLoads(open);
+    await open.goto(await authorizationUrl(), { timeout: 150_000 });
+    await open.getByLabel("Username").waitFor({ state: "visible", timeout: 150_000 });
+
+    await stop();
+    server = start();
+    await waitUntilReady(server);
+
+    // The page left open, then a new sign-in in the same browser as before (its IdP session cookie kept).
+    expect(await signIn(open)).toBeTruthy();
+    const again = await context.newPage();
+    const againLoads = countLoads(again);
+    expect(await signIn(again, { openAt: await authorizationUrl() })).toBeTruthy();
+
+    for (const loads of [firstLoads, openLoads, againLoads]) {
+      for (const [page, count] of loads) expect(count, `${page} loaded ${count} times`).toBeLessThanOrEqual(MAX_LOADS_PER_PAGE);
+    }
+  });
+});
