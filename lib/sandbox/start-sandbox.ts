@@ -13,6 +13,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatScope, missingScopes } from "@/lib/auth/scopes";
 import { log } from "@/lib/log";
+import { DavBackend, type DavBackendOptions } from "./dav/dav-backend";
 import { FaultInjector } from "./fault-injection";
 import { IssuerKeys } from "./issuer-keys";
 import { nextcloudAppRoutes } from "./nextcloud-app-routes";
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   jwksRefetchCooldownMs?: number;
   /** More APIs (the files issue adds Notes and WebDAV). */
   routes?: readonly SandboxRoute[];
+  /** Calendars and contacts (Radicale, started on first use; lib/sandbox/dav). */
+  dav?: DavBackendOptions;
 }
 
 export interface Sandbox {
@@ -84,7 +87,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const users = new SandboxUsers();
   const seen = new TokenLog();
   const faults = new FaultInjector();
-  const routes: SandboxRoute[] = [getCurrentUserRoute, ...nextcloudAppRoutes(users), ...(options.routes ?? [])];
+  const dav = new DavBackend(options.dav);
+  const routes: SandboxRoute[] = [getCurrentUserRoute, ...nextcloudAppRoutes(users), ...dav.routes(), ...(options.routes ?? [])];
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
@@ -201,6 +205,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      }).finally(() => dav.close()),
   };
 }
