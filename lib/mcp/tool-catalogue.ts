@@ -21,7 +21,9 @@ import { ncWebdavReadFile } from "@/lib/mcp/tools/files/nc-webdav-read-file";
 import { ncWebdavSearchFiles } from "@/lib/mcp/tools/files/nc-webdav-search-files";
 import { ncWebdavWriteFile } from "@/lib/mcp/tools/files/nc-webdav-write-file";
 import { ncWebdavCopy, ncWebdavMove } from "@/lib/mcp/tools/files/transfer-tool";
+import { CALENDAR_TOOLS } from "@/lib/mcp/tools/calendar/calendar-tools";
 
 export const TOOL_CATALOGUE: readonly CatalogueTool[] = [provisionNextcloudAccess, checkProvisioningStatus, revokeNextcloudAccess, whoami, ncGetUserInfo,
   ncNotesSearch, ncNotesGet, ncNotesCreate, ncNotesUpdate, ncNotesAppend, ncNotesDelete,
-  ncWebdavListDirectory, ncWebdavReadFile, ncWebdavWriteFile, ncWebdavCreateDirectory, ncWebdavDelete, ncWebdavMove, ncWebdavCopy, ncWebdavSearchFiles];
+  ncWebdavListDirectory, ncWebdavReadFile, ncWebdavWriteFile, ncWebdavCreateDirectory, ncWebdavDelete, ncWebdavMove, ncWebdavCopy, ncWebdavSearchFiles,
+  ...CALENDAR_TOOLS];

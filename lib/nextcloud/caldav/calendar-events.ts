@@ -41,6 +41,8 @@ export interface EventOccurrence {
   attendees: Attendee[];
   /** Minutes before the start of each display reminder (VALARM with a relative trigger). */
   reminders_minutes_before: number[];
+  /** Blocks time (TRANSP, RFC 5545 §3.8.2.7: OPAQUE by default; all-day events only when marked OPAQUE, as calendar apps treat them). */
+  busy: boolean;
   /** Instants for sorting and free-time arithmetic (not in tool output). */
   startMs: number;
   endMs: number;
@@ -98,6 +100,8 @@ function occurrence(base: Omit<EventOccurrence, "start" | "end" | "startMs" | "e
 
 function baseOf(vevent: ICAL.Component, item: DavItem, calendar: string, recurring: boolean): Omit<EventOccurrence, "start" | "end" | "startMs" | "endMs" | "recurrence_id" | "all_day"> {
   const rrule = vevent.getFirstPropertyValue("rrule");
+  const transp = textValue(vevent, "transp").toUpperCase();
+  const allDay = Boolean((vevent.getFirstPropertyValue("dtstart") as ICAL.Time | null)?.isDate);
   const organizer = vevent.getFirstPropertyValue("organizer");
   return {
     calendar,
@@ -114,7 +118,20 @@ function baseOf(vevent: ICAL.Component, item: DavItem, calendar: string, recurri
     organizer: organizer ? mailto(String(organizer)) : null,
     attendees: attendeesOf(vevent),
     reminders_minutes_before: remindersOf(vevent),
+    busy: transp === "OPAQUE" || (transp === "" && !allDay),
   };
+}
+
+/** The object's event as a whole (a series: its first occurrence, with its rule), for reading or changing it. */
+export function describeObject(item: DavItem, calendar: string, displayZone?: string): EventOccurrence {
+  const vcalendar = parseComponent(item.data, "vcalendar", `the calendar item "${item.id}"`);
+  const vevents = vcalendar.getAllSubcomponents("vevent");
+  const master = vevents.find((v) => !v.hasProperty("recurrence-id")) ?? vevents[0];
+  if (!master) throw new UnreadableItemError(`the calendar item "${item.id}" (it holds no event)`);
+  const event = new ICAL.Event(master);
+  const tzid = tzidOf(master, "dtstart");
+  const zone = displayZone ?? ianaNameOf(tzid) ?? "UTC";
+  return occurrence(baseOf(master, item, calendar, event.isRecurring()), event.startDate, event.endDate, tzid, zone, event.recurrenceId ?? null);
 }
 
 /** Occurrences of one calendar object overlapping the range. */
