@@ -16,6 +16,7 @@ import { deleteCard, getCard, listAddressBooks, listCards, putCard } from "@/lib
 import { buildContact, contactMatches, readContact, updateContact } from "@/lib/nextcloud/carddav/vcard-contact";
 import { zonedToUtcMs } from "@/lib/nextcloud/caldav/zoned-time";
 import { mondayOfWeek } from "@/lib/sandbox/dav/seed-data";
+import { startSandbox } from "@/lib/sandbox/start-sandbox";
 import { requestFailure, useNextcloudSandbox } from "../helpers/sandbox-fixture";
 
 const nc = useNextcloudSandbox();
@@ -130,6 +131,20 @@ describe("CardDAV client", () => {
     expect(readContact(fresh, "contacts").phones).toEqual([{ value: "+46 8 555 0100", type: "cell" }]);
     await deleteCard(alice, "contacts", "greta.vcf", fresh.etag);
     expect((await requestFailure(getCard(alice, "contacts", "greta.vcf"))).failure).toBe("not_found");
+  });
+});
+
+describe("a sandbox without Radicale", () => {
+  it("fails calendar calls with an error that says how to install it", async () => {
+    const bare = await startSandbox({ issuer: nc.issuer.issuer, audience: "nextcloud", dav: { enabled: false } });
+    try {
+      const connection = { ...(await nc.connect("alice", ["calendar.read"])), baseUrl: bare.url };
+      const error = await requestFailure(listCalendars(connection));
+      expect(error.failure).toBe("unavailable");
+      expect(error.message).toMatch(/apt-get install .*radicale/);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

@@ -48,7 +48,7 @@ function parseRrule(value: string): ICAL.Recur {
   } catch {
     throw invalid(`rrule "${value.slice(0, 80)}" is not an iCalendar RRULE (e.g. FREQ=WEEKLY;BYDAY=MO,WE or FREQ=MONTHLY;COUNT=6).`);
   }
-  if (!recur.freq) throw invalid("rrule needs FREQ (e.g. FREQ=WEEKLY).");
+  if (!recur.freq) throw invalid(`rrule "${value.slice(0, 80)}" has no FREQ: give an iCalendar RRULE such as FREQ=WEEKLY;BYDAY=MO.`);
   return recur;
 }
 
