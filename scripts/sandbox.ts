@@ -6,6 +6,7 @@
 // Runs until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { ConfigError, getConfig } from "../lib/config";
+import { RADICALE_INSTALL_HINT, radicaleInstalled } from "../lib/sandbox/dav/radicale-process";
 import { startSandbox } from "../lib/sandbox/start-sandbox";
 
 const USAGE = `Usage: npm run sandbox -- [--port 3100] [--host 127.0.0.1] [--issuer URL] [--jwks-url URL] [--audience nextcloud] [--record-tokens]`;
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   console.log(
     `Nextcloud SANDBOX (test and demo data, not a real Nextcloud) on ${sandbox.url}\n` +
       `  trusts tokens from ${sandbox.issuer} with audience "${sandbox.audience}"` +
-      (args["record-tokens"] ? `\n  records accepted tokens' claims at ${sandbox.url}/__sandbox/seen (test mode)` : ""),
+      (args["record-tokens"] ? `\n  records accepted tokens' claims at ${sandbox.url}/__sandbox/seen (test mode)` : "") +
+      (radicaleInstalled() ? "\n  calendars and contacts: Radicale, started with the first CalDAV/CardDAV request" : `\n  calendars and contacts: UNAVAILABLE, Radicale is not installed (${RADICALE_INSTALL_HINT})`),
   );
   // A signal may arrive twice (the process group and tsx relaying it): stop once, ignore the rest.
   let stopping = false;
