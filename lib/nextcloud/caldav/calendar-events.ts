@@ -8,7 +8,7 @@
 import ICAL from "ical.js";
 import type { DavItem } from "./dav-store";
 import { icalDate, icalInstant, ianaNameOf } from "./ical-time";
-import { parseComponent, textValue, UnreadableItemError } from "./parse-icalendar";
+import { parseCalendarForReading, textValue, UnreadableItemError } from "./parse-icalendar";
 import { formatInZone } from "./zoned-time";
 
 export interface Attendee {
@@ -124,7 +124,7 @@ function baseOf(vevent: ICAL.Component, item: DavItem, calendar: string, recurri
 
 /** The object's event as a whole (a series: its first occurrence, with its rule), for reading or changing it. */
 export function describeObject(item: DavItem, calendar: string, displayZone?: string): EventOccurrence {
-  const vcalendar = parseComponent(item.data, "vcalendar", `the calendar item "${item.id}"`);
+  const vcalendar = parseCalendarForReading(item.data, `the calendar item "${item.id}"`);
   const vevents = vcalendar.getAllSubcomponents("vevent");
   const master = vevents.find((v) => !v.hasProperty("recurrence-id")) ?? vevents[0];
   if (!master) throw new UnreadableItemError(`the calendar item "${item.id}" (it holds no event)`);
@@ -136,7 +136,7 @@ export function describeObject(item: DavItem, calendar: string, displayZone?: st
 
 /** Occurrences of one calendar object overlapping the range. */
 export function expandItem(item: DavItem, options: ExpandOptions): EventOccurrence[] {
-  const vcalendar = parseComponent(item.data, "vcalendar", `the calendar item "${item.id}"`);
+  const vcalendar = parseCalendarForReading(item.data, `the calendar item "${item.id}"`);
   const vevents = vcalendar.getAllSubcomponents("vevent");
   if (vevents.length === 0) return [];
   const master = vevents.find((v) => !v.hasProperty("recurrence-id"));

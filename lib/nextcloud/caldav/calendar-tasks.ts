@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import ICAL from "ical.js";
 import type { DavItem } from "./dav-store";
 import { checkZone, ensureVtimezone, icalDate, icalDateOf, icalInstant, icalTimeAt, ianaNameOf, inputInstant, invalid, parseInputTime } from "./ical-time";
-import { parseComponent, textValue } from "./parse-icalendar";
+import { parseCalendarForReading, parseComponent, textValue } from "./parse-icalendar";
 import { formatInZone, localTimeAt } from "./zoned-time";
 
 export interface Task {
@@ -41,7 +41,7 @@ export interface TaskFields {
 }
 
 export function readTask(item: DavItem, calendar: string, displayZone?: string): Task | undefined {
-  const vcalendar = parseComponent(item.data, "vcalendar", `the task "${item.id}"`);
+  const vcalendar = parseCalendarForReading(item.data, `the task "${item.id}"`);
   const vtodo = vcalendar.getFirstSubcomponent("vtodo");
   if (!vtodo) return undefined;
   const dueProp = vtodo.getFirstProperty("due");

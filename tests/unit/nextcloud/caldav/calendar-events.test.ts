@@ -15,6 +15,14 @@ describe("expandItem", () => {
     expect(events.every((e) => e.recurring && e.rrule?.includes("WEEKLY"))).toBe(true);
   });
 
+  it("uses the object's VTIMEZONE for a zone name the tz database does not know (Windows names)", () => {
+    const windows = BERLIN_VTIMEZONE.map((l) => (l === "TZID:Europe/Berlin" ? "TZID:W. Europe Standard Time" : l));
+    const data = ics([...windows, "BEGIN:VEVENT", "UID:o", "DTSTAMP:20260101T000000Z", "SUMMARY:Outlook", "DTSTART;TZID=W. Europe Standard Time:20260316T093000", "DTEND;TZID=W. Europe Standard Time:20260316T100000", "RRULE:FREQ=WEEKLY;COUNT=3", "END:VEVENT"]);
+    const events = expandItem(item("o.ics", data), { ...range("2026-03-01T00:00:00Z", "2026-05-01T00:00:00Z"), displayZone: "Europe/Berlin" });
+    expect(events.map((e) => new Date(e.startMs).toISOString())).toEqual(["2026-03-16T08:30:00.000Z", "2026-03-23T08:30:00.000Z", "2026-03-30T07:30:00.000Z"]);
+    expect(events[0]!.time_zone).toBeNull();
+  });
+
   it("honours EXDATE and an overridden instance (RECURRENCE-ID)", () => {
     const data = ics([
       ...BERLIN_VTIMEZONE,
