@@ -107,6 +107,29 @@ describe("sandbox CalDAV/CardDAV (Radicale)", () => {
     expect(started.filter(alive)).toEqual([]);
   });
 
+  it("answers 503 when Radicale dies, then starts a fresh one with seeded data", async () => {
+    const own = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud" });
+    try {
+      const before = new Set(descendantsOf(process.pid));
+      const token = await issuer.mint({ sub: "gina", scope: "calendar.read" });
+      const propfind = () => fetch(`${own.url}/remote.php/dav/calendars/gina/`, { method: "PROPFIND", headers: { authorization: `Bearer ${token}`, depth: "1" } });
+      expect((await propfind()).status).toBe(207);
+      // The new descendants are Radicale (the `ps` that lists them is gone by now).
+      const radicale = descendantsOf(process.pid).filter((p) => !before.has(p) && alive(p));
+      expect(radicale.length).toBeGreaterThan(0);
+      for (const pid of radicale) process.kill(pid, "SIGKILL");
+      while (radicale.some(alive)) await new Promise((r) => setTimeout(r, 20));
+      const down = await propfind();
+      expect(down.status).toBe(503);
+      expect(await down.text()).toContain("ServiceUnavailable");
+      const again = await propfind();
+      expect(again.status).toBe(207);
+      expect(await again.text()).toContain("/remote.php/dav/calendars/gina/personal/");
+    } finally {
+      await own.close();
+    }
+  });
+
   it("without Radicale, calendar paths answer 501 with the install command and the rest of the sandbox works", async () => {
     const own = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud", dav: { enabled: false } });
     try {

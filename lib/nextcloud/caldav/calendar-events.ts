@@ -141,7 +141,8 @@ export function expandItem(item: DavItem, options: ExpandOptions): EventOccurren
   if (vevents.length === 0) return [];
   const master = vevents.find((v) => !v.hasProperty("recurrence-id"));
   const out: EventOccurrence[] = [];
-  const inRange = (o: EventOccurrence) => o.endMs > options.rangeStartMs && o.startMs < options.rangeEndMs || (o.startMs === o.endMs && o.startMs >= options.rangeStartMs && o.startMs < options.rangeEndMs);
+  // Overlap (RFC 4791 §9.9); an event without duration counts when its instant lies in the range.
+  const inRange = (o: EventOccurrence) => (o.endMs > options.rangeStartMs && o.startMs < options.rangeEndMs) || (o.startMs === o.endMs && o.startMs >= options.rangeStartMs && o.startMs < options.rangeEndMs);
   if (!master) {
     // Only overridden instances (an invitation to one occurrence): each is an event of its own.
     for (const v of vevents) {

@@ -80,6 +80,14 @@ export class DavBackend {
     }
   }
 
+  /** Stops a Radicale that no longer answers; the next request starts (and seeds) a new one. */
+  async reset(): Promise<void> {
+    const radicale = this.radicale;
+    this.radicale = undefined;
+    this.seeded.clear();
+    if (radicale) await (await radicale.catch(() => undefined))?.stop();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const radicale = this.radicale;

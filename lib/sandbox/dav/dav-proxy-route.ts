@@ -67,7 +67,14 @@ async function forward(backend: DavBackend, req: IncomingMessage, res: ServerRes
   }
   const method = req.method ?? "GET";
   const forwardedBody = body.length === 0 ? undefined : isXml(headers["content-type"] ?? null) || method === "REPORT" ? rewriteHrefs(body.toString("utf8"), nextcloudHrefToRadicale) : new Uint8Array(body);
-  const response = await fetch(`${server.url}${radicalePath}${url.search}`, { method, headers, body: forwardedBody, redirect: "manual", signal: AbortSignal.timeout(30_000) });
+  let response: Response;
+  try {
+    response = await fetch(`${server.url}${radicalePath}${url.search}`, { method, headers, body: forwardedBody, redirect: "manual", signal: AbortSignal.timeout(30_000) });
+  } catch {
+    // Radicale stopped or hangs: answer as Nextcloud does when a backend is down, and start afresh next time.
+    await backend.reset();
+    return fail(503, "The calendar and contacts store is unavailable right now");
+  }
 
   if (response.status >= 400) {
     await response.body?.cancel();
