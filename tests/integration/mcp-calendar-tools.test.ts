@@ -144,6 +144,10 @@ describe(`calendar, task and contact tools end-to-end on ${kind}`, () => {
       ["nc_calendar_create_event", { title: "x", start: "2027-01-11T10:00:00Z", rrule: "EVERY MONDAY" }, /RRULE/],
       ["nc_calendar_get_event", { calendar: "../bob", id: "x.ics" }, /Invalid calendar/],
       ["nc_calendar_get_event", { calendar: "personal", id: "missing.ics" }, /does not exist/],
+      // Schema violations are answered by the SDK's validation, also as a tool error.
+      ["nc_calendar_list_events", { limit: 0 }, /limit/],
+      ["nc_calendar_find_free_time", { duration_minutes: "an hour" }, /duration_minutes/],
+      ["nc_calendar_find_free_time", { duration_minutes: 30, working_hours: { from: "17:00", to: "09:00" } }, /working_hours/],
     ];
     for (const [name, args, message] of cases) {
       const result = await call(alice, name, args);
