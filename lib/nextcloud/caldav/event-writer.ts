@@ -69,7 +69,9 @@ function timing(vcalendar: ICAL.Component, fields: EventFields, current: { allDa
   const startInput = fields.start ? parseInputTime("start", fields.start) : undefined;
   const endInput = fields.end ? parseInputTime("end", fields.end) : undefined;
   if (allDay) {
-    const startDate = startInput?.date ?? (startInput ? localTimeAt(inputInstant("start", startInput, zone), zone ?? "UTC") : current ? localTimeAt(current.startMs, zone ?? "UTC") : undefined);
+    // A current all-day event's instants are UTC midnights (calendar-events.ts reads dates so); a timed one's date is its date in its zone.
+    const currentDate = current ? localTimeAt(current.startMs, current.allDay ? "UTC" : (zone ?? "UTC")) : undefined;
+    const startDate = startInput?.date ?? (startInput ? localTimeAt(inputInstant("start", startInput, zone), zone ?? "UTC") : currentDate);
     if (!startDate) throw invalid("start is required (a date such as 2026-12-09 for an all-day event).");
     const startMs = Date.UTC(startDate.year, startDate.month - 1, startDate.day);
     let endMs = startMs + DAY_MS;

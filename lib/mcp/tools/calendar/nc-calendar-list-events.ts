@@ -47,7 +47,8 @@ export const ncCalendarListEvents = defineNextcloudTool({
     const lines = events.map((e) => `- ${describeEvent(e)}${e.recurring ? " (recurring)" : ""}`);
     const skipped = unreadable.length ? `\n${unreadable.length} item(s) could not be read and were left out.` : "";
     return {
-      structured: { events: events.map(eventOut), total: all.length, truncated: all.length > events.length, unreadable },
+      // Long descriptions are cut in listings (nc_calendar_get_event has the whole text).
+      structured: { events: events.map((e) => ({ ...eventOut(e), description: e.description.slice(0, 2000) })), total: all.length, truncated: all.length > events.length, unreadable },
       text: (events.length ? `${all.length} event(s)${all.length > events.length ? `, showing the first ${events.length}` : ""}:\n${lines.join("\n")}` : "No events in that range.") + skipped,
     };
   },

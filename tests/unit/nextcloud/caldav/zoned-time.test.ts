@@ -79,3 +79,13 @@ describe("free time", () => {
     ]);
   });
 });
+
+describe("event writer, all-day changes", () => {
+  it("moves only the end of an all-day event, whatever time zone is given", () => {
+    const { data } = buildEvent({ title: "Trip", start: "2026-12-24", all_day: true });
+    const current = { allDay: true, startMs: Date.parse("2026-12-24T00:00:00Z"), endMs: Date.parse("2026-12-25T00:00:00Z") };
+    const changed = updateEvent(data, "t.ics", { end: "2026-12-28", time_zone: "America/New_York" }, current);
+    expect(changed).toMatch(/DTSTART;VALUE=DATE:20261224/);
+    expect(changed).toMatch(/DTEND;VALUE=DATE:20261228/);
+  });
+});
