@@ -116,6 +116,10 @@ describe(`calendar, task and contact tools end-to-end on ${kind}`, () => {
     const listedRange = await call(alice, "nc_calendar_list_events", { start: "2027-01-11T00:00:00+01:00", end: "2027-02-01T00:00:00+01:00", query: "planning" });
     expect((data(listedRange).events as Structured[]).map((e) => e.start)).toEqual(["2027-01-11T14:00:00+01:00", "2027-01-18T14:00:00+01:00", "2027-01-25T14:00:00+01:00"]);
 
+    const page = await call(alice, "nc_calendar_list_events", { start: "2027-01-11T00:00:00+01:00", end: "2027-02-01T00:00:00+01:00", query: "planning", limit: 1, offset: 1 });
+    expect(data(page)).toMatchObject({ total: 3, truncated: true });
+    expect((data(page).events as Structured[]).map((e) => e.start)).toEqual(["2027-01-18T14:00:00+01:00"]);
+
     const free = await call(alice, "nc_calendar_find_free_time", { start: "2027-01-11T09:00:00+01:00", end: "2027-01-11T18:00:00+01:00", duration_minutes: 60, time_zone: "Europe/Berlin" });
     expect(free.isError, textOf(free)).toBeFalsy();
     const slots = data(free).slots as { start: string; end: string }[];

@@ -13,7 +13,7 @@ export const ncCalendarListEvents = defineNextcloudTool({
   name: "nc_calendar_list_events",
   title: "List events",
   description:
-    "Lists the events in a time range from your Nextcloud calendars, with recurring events expanded into their occurrences, sorted by start. start/end are ISO 8601 (e.g. 2026-12-07T00:00:00+01:00, or 2026-12-07 for midnight in time_zone); default: the next 7 days; at most 366 days. Times in the answer carry their UTC offset; give time_zone (IANA, e.g. Europe/Berlin) to get them in that zone. Optional: calendar (one id), query (text in title, location or description), limit. Needs calendar.read.",
+    "Lists the events in a time range from your Nextcloud calendars, with recurring events expanded into their occurrences, sorted by start. start/end are ISO 8601 (e.g. 2026-12-07T00:00:00+01:00, or 2026-12-07 for midnight in time_zone); default: the next 7 days; at most 366 days. Times in the answer carry their UTC offset; give time_zone (IANA, e.g. Europe/Berlin) to get them in that zone. Optional: calendar (one id), query (text in title, location or description), limit and offset (paging). Needs calendar.read.",
   input: z.object({
     start: dateTimeInput.optional().describe("Range start, ISO 8601 with offset (or a date)."),
     end: dateTimeInput.optional().describe("Range end (exclusive), ISO 8601 with offset (or a date)."),
@@ -21,6 +21,7 @@ export const ncCalendarListEvents = defineNextcloudTool({
     calendar: calendarId.optional(),
     query: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).max(100_000).default(0).describe("Skip this many results (paging: pass the previous offset + limit)."),
   }),
   output: z.object({
     events: z.array(eventShape),
@@ -30,7 +31,7 @@ export const ncCalendarListEvents = defineNextcloudTool({
   }),
   annotations: { title: "List events", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["calendar.read"],
-  async run({ start, end, time_zone, calendar, query, limit }, context) {
+  async run({ start, end, time_zone, calendar, query, limit, offset }, context) {
     const connection = connectionOf(context);
     const range = rangeFrom(start, end, time_zone, { days: 7, maxDays: 366 });
     const calendars = await pickCalendars(connection, "VEVENT", calendar);
@@ -43,13 +44,13 @@ export const ncCalendarListEvents = defineNextcloudTool({
       unreadable.push(...expanded.unreadable.map((id) => ({ calendar: c.id, id })));
     }
     all.sort((a, b) => a.startMs - b.startMs || a.title.localeCompare(b.title));
-    const events = all.slice(0, limit);
+    const events = all.slice(offset, offset + limit);
     const lines = events.map((e) => `- ${describeEvent(e)}${e.recurring ? " (recurring)" : ""}`);
     const skipped = unreadable.length ? `\n${unreadable.length} item(s) could not be read and were left out.` : "";
     return {
       // Long descriptions are cut in listings (nc_calendar_get_event has the whole text).
-      structured: { events: events.map((e) => ({ ...eventOut(e), description: e.description.slice(0, 2000) })), total: all.length, truncated: all.length > events.length, unreadable },
-      text: (events.length ? `${all.length} event(s)${all.length > events.length ? `, showing the first ${events.length}` : ""}:\n${lines.join("\n")}` : "No events in that range.") + skipped,
+      structured: { events: events.map((e) => ({ ...eventOut(e), description: e.description.slice(0, 2000) })), total: all.length, truncated: all.length > offset + events.length, unreadable },
+      text: (events.length ? `${all.length} event(s)${all.length > events.length ? `, showing ${offset + 1}-${offset + events.length}` : ""}:\n${lines.join("\n")}` : "No events in that range.") + skipped,
     };
   },
 });

@@ -10,11 +10,16 @@ export const ncContactsSearch = defineNextcloudTool({
   name: "nc_contacts_search",
   title: "Search contacts",
   description: 'Searches your Nextcloud contacts by name, email, phone number (digits compared, e.g. "5550123") or organisation, in every address book or one. An empty query lists them all (up to limit). Needs contacts.read.',
-  input: z.object({ query: z.string().max(200).default(""), address_book: addressBookId.optional(), limit: z.number().int().min(1).max(500).default(50) }),
+  input: z.object({
+    query: z.string().max(200).default(""),
+    address_book: addressBookId.optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+    offset: z.number().int().min(0).max(100_000).default(0).describe("Skip this many results (paging: pass the previous offset + limit)."),
+  }),
   output: z.object({ contacts: z.array(contactShape), total: z.number().int(), truncated: z.boolean(), unreadable: z.array(z.object({ address_book: z.string(), id: z.string() })) }),
   annotations: { title: "Search contacts", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["contacts.read"],
-  async run({ query, address_book, limit }, context) {
+  async run({ query, address_book, limit, offset }, context) {
     const connection = connectionOf(context);
     const found: Contact[] = [];
     const unreadable: { address_book: string; id: string }[] = [];
@@ -29,9 +34,9 @@ export const ncContactsSearch = defineNextcloudTool({
       }
     }
     found.sort((a, b) => a.name.localeCompare(b.name));
-    const contacts = found.slice(0, limit);
+    const contacts = found.slice(offset, offset + limit);
     return {
-      structured: { contacts, total: found.length, truncated: found.length > contacts.length, unreadable },
+      structured: { contacts, total: found.length, truncated: found.length > offset + contacts.length, unreadable },
       text: contacts.length ? `${found.length} contact(s):\n${contacts.map((c) => `- ${describeContact(c)}`).join("\n")}` : `No contact matches "${query}".`,
     };
   },

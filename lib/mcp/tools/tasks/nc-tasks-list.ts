@@ -11,7 +11,7 @@ export const ncTasksList = defineNextcloudTool({
   name: "nc_tasks_list",
   title: "List tasks",
   description:
-    "Lists your Nextcloud tasks (VTODO) from every task list or one calendar: status open (default), completed or all; optional due_after/due_before (ISO 8601 with offset, or dates) and query (text in title or description). Open tasks come first by due date. Needs calendar.read.",
+    "Lists your Nextcloud tasks (VTODO) from every task list or one calendar: status open (default), completed or all; optional due_after/due_before (ISO 8601 with offset, or dates) and query (text in title or description), limit and offset (paging). Open tasks come first by due date. Needs calendar.read.",
   input: z.object({
     calendar: calendarId.optional(),
     status: z.enum(["open", "completed", "all"]).default("open"),
@@ -20,11 +20,12 @@ export const ncTasksList = defineNextcloudTool({
     time_zone: timeZoneInput.optional(),
     query: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).max(100_000).default(0).describe("Skip this many results (paging: pass the previous offset + limit)."),
   }),
   output: z.object({ tasks: z.array(taskShape), total: z.number().int(), truncated: z.boolean(), unreadable: z.array(z.object({ calendar: z.string(), id: z.string() })) }),
   annotations: { title: "List tasks", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["calendar.read"],
-  async run({ calendar, status, due_after, due_before, time_zone, query, limit }, context) {
+  async run({ calendar, status, due_after, due_before, time_zone, query, limit, offset }, context) {
     const connection = connectionOf(context);
     const zone = checkZone("time_zone", time_zone);
     const after = due_after ? inputInstant("due_after", parseInputTime("due_after", due_after), zone ?? "UTC") : undefined;
@@ -52,9 +53,9 @@ export const ncTasksList = defineNextcloudTool({
       }
     }
     all.sort((a, b) => Number(a.completed) - Number(b.completed) || (a.dueMs ?? Infinity) - (b.dueMs ?? Infinity) || a.title.localeCompare(b.title));
-    const tasks = all.slice(0, limit);
+    const tasks = all.slice(offset, offset + limit);
     return {
-      structured: { tasks: tasks.map(taskOut), total: all.length, truncated: all.length > tasks.length, unreadable },
+      structured: { tasks: tasks.map(taskOut), total: all.length, truncated: all.length > offset + tasks.length, unreadable },
       text: tasks.length ? `${all.length} task(s):\n${tasks.map((t) => `- ${describeTask(t)}`).join("\n")}` : "No tasks match.",
     };
   },
