@@ -53,3 +53,19 @@ export async function putItem(connection: NextcloudConnection, path: string, dat
 export async function deleteItem(connection: NextcloudConnection, path: string, etag: string, subject: string): Promise<void> {
   await sendNextcloudRequest(connection, { method: "DELETE", path, headers: { "if-match": etag }, context: davContext(subject) });
 }
+
+function bareEtag(etag: string): string {
+  return etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+}
+
+/**
+ * The etag a change must carry: the current one, after checking that the
+ * caller's (if given, quoted or not) is still it. A stale one is a conflict
+ * before anything is sent (the write itself then also carries If-Match).
+ */
+export function currentEtagFor(given: string | undefined, current: DavItem, what: string): string {
+  if (given !== undefined && bareEtag(given) !== bareEtag(current.etag)) {
+    throw new NextcloudRequestError("conflict", `${what} changed in Nextcloud since you read it (etag ${given} is now ${current.etag}), so nothing was changed. Read it again, then reapply your change.`, 412);
+  }
+  return current.etag;
+}

@@ -1,6 +1,7 @@
 /** nc_calendar_delete_event: deletes an event (a whole series), guarded by its etag (If-Match). */
 import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { currentEtagFor } from "@/lib/nextcloud/caldav/dav-store";
 import { deleteCalendarObject, getCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
 import { describeObject } from "@/lib/nextcloud/caldav/calendar-events";
 import { calendarId, connectionOf, describeEvent, etagInput, itemId } from "./calendar-shapes";
@@ -22,7 +23,7 @@ export const ncCalendarDeleteEvent = defineNextcloudTool({
     } catch {
       // An unreadable item can still be deleted.
     }
-    await deleteCalendarObject(connection, calendar, id, etag ?? current.etag);
+    await deleteCalendarObject(connection, calendar, id, currentEtagFor(etag, current, "The event"));
     return { structured: { calendar, id, title, deleted: true as const }, text: `Deleted ${title ? describeEvent({ ...describeObject(current, calendar) }) : `item ${calendar}/${id}`}.` };
   },
 });

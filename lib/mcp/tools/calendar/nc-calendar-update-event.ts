@@ -6,11 +6,11 @@
  */
 import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { currentEtagFor } from "@/lib/nextcloud/caldav/dav-store";
 import { getCalendarObject, putCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
 import { describeObject } from "@/lib/nextcloud/caldav/calendar-events";
 import { updateEvent } from "@/lib/nextcloud/caldav/event-writer";
 import { invalid } from "@/lib/nextcloud/caldav/ical-time";
-import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { calendarId, connectionOf, describeEvent, etagInput, eventOut, eventShape, itemId } from "./calendar-shapes";
 import { eventFields } from "./event-fields";
 
@@ -41,9 +41,7 @@ export const ncCalendarUpdateEvent = defineNextcloudTool({
     if (Object.values(fields).every((v) => v === undefined)) throw invalid("Nothing to change: give at least one field (title, start, end, location, …).");
     const connection = connectionOf(context);
     const current = await getCalendarObject(connection, calendar, id);
-    if (etag !== undefined && etag !== current.etag) {
-      throw new NextcloudRequestError("conflict", `The event changed in Nextcloud since you read it (etag ${etag} is now ${current.etag}), so nothing was changed. Read it again, then reapply your change.`, 412);
-    }
+    currentEtagFor(etag, current, "The event");
     const before = describeObject(current, calendar);
     const data = updateEvent(current.data, id, fields, { allDay: before.all_day, startMs: before.startMs, endMs: before.endMs, zone: before.time_zone ?? undefined });
     await putCalendarObject(connection, calendar, id, data, { etag: current.etag });

@@ -1,6 +1,7 @@
 /** nc_contacts_delete: deletes a contact, guarded by its etag (If-Match). */
 import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { currentEtagFor } from "@/lib/nextcloud/caldav/dav-store";
 import { deleteCard, getCard } from "@/lib/nextcloud/carddav/carddav-client";
 import { readContact } from "@/lib/nextcloud/carddav/vcard-contact";
 import { connectionOf, etagInput } from "../calendar/calendar-shapes";
@@ -23,7 +24,7 @@ export const ncContactsDelete = defineNextcloudTool({
     } catch {
       // An unreadable card can still be deleted.
     }
-    await deleteCard(connection, address_book, id, etag ?? current.etag);
+    await deleteCard(connection, address_book, id, currentEtagFor(etag, current, "The contact"));
     return { structured: { address_book, id, name, deleted: true as const }, text: `Deleted contact ${name ? `"${name}" ` : ""}[${address_book}/${id}].` };
   },
 });

@@ -1,10 +1,10 @@
 /** nc_contacts_update: changes the given fields of a contact, keeping the rest of the vCard; If-Match guarded. */
 import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { currentEtagFor } from "@/lib/nextcloud/caldav/dav-store";
 import { getCard, putCard } from "@/lib/nextcloud/carddav/carddav-client";
 import { readContact, updateContact } from "@/lib/nextcloud/carddav/vcard-contact";
 import { invalid } from "@/lib/nextcloud/caldav/ical-time";
-import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { connectionOf, etagInput } from "../calendar/calendar-shapes";
 import { addressBookId, contactFields, contactId, contactShape, describeContact } from "./contact-shapes";
 
@@ -33,9 +33,7 @@ export const ncContactsUpdate = defineNextcloudTool({
     if (Object.values(fields).every((v) => v === undefined)) throw invalid("Nothing to change: give at least one field.");
     const connection = connectionOf(context);
     const current = await getCard(connection, address_book, id);
-    if (etag !== undefined && etag !== current.etag) {
-      throw new NextcloudRequestError("conflict", `The contact changed in Nextcloud since you read it (etag ${etag} is now ${current.etag}), so nothing was changed. Read it again, then reapply your change.`, 412);
-    }
+    currentEtagFor(etag, current, "The contact");
     await putCard(connection, address_book, id, updateContact(current.data, id, fields), { etag: current.etag });
     const contact = readContact(await getCard(connection, address_book, id), address_book);
     return { structured: { ...contact, previous_etag: current.etag }, text: `Updated ${describeContact(contact)}. New etag ${contact.etag}.` };

@@ -1,6 +1,7 @@
 /** nc_tasks_delete: deletes a task, guarded by its etag (If-Match). */
 import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { currentEtagFor } from "@/lib/nextcloud/caldav/dav-store";
 import { deleteCalendarObject, getCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
 import { readTask } from "@/lib/nextcloud/caldav/calendar-tasks";
 import { invalid } from "@/lib/nextcloud/caldav/ical-time";
@@ -20,7 +21,7 @@ export const ncTasksDelete = defineNextcloudTool({
     const task = readTask(current, calendar);
     // This tool deletes tasks only: an event is deleted with nc_calendar_delete_event.
     if (!task) throw invalid(`"${id}" in calendar "${calendar}" is not a task.`);
-    await deleteCalendarObject(connection, calendar, id, etag ?? current.etag);
+    await deleteCalendarObject(connection, calendar, id, currentEtagFor(etag, current, "The task"));
     return { structured: { calendar, id, title: task.title, deleted: true as const }, text: `Deleted task "${task.title}" [${calendar}/${id}].` };
   },
 });

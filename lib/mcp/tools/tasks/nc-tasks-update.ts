@@ -1,10 +1,10 @@
 /** nc_tasks_update: changes the given fields of a task, incl. completing or reopening it; If-Match guarded. */
 import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { currentEtagFor } from "@/lib/nextcloud/caldav/dav-store";
 import { getCalendarObject, putCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
 import { readTask, updateTask } from "@/lib/nextcloud/caldav/calendar-tasks";
 import { checkZone, invalid } from "@/lib/nextcloud/caldav/ical-time";
-import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { calendarId, connectionOf, dateTimeInput, etagInput, itemId, timeZoneInput } from "../calendar/calendar-shapes";
 import { describeTask, taskOut, taskShape } from "./task-shapes";
 
@@ -32,9 +32,7 @@ export const ncTasksUpdate = defineNextcloudTool({
     const zone = checkZone("time_zone", time_zone);
     const connection = connectionOf(context);
     const current = await getCalendarObject(connection, calendar, id);
-    if (etag !== undefined && etag !== current.etag) {
-      throw new NextcloudRequestError("conflict", `The task changed in Nextcloud since you read it (etag ${etag} is now ${current.etag}), so nothing was changed. Read it again, then reapply your change.`, 412);
-    }
+    currentEtagFor(etag, current, "The task");
     if (!readTask(current, calendar)) throw invalid(`"${id}" in calendar "${calendar}" is not a task.`);
     await putCalendarObject(connection, calendar, id, updateTask(current.data, id, { ...fields, time_zone: zone }), { etag: current.etag });
     const task = readTask(await getCalendarObject(connection, calendar, id), calendar, zone)!;
