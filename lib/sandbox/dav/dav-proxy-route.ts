@@ -102,7 +102,9 @@ async function forward(backend: DavBackend, req: IncomingMessage, res: ServerRes
 function route(backend: DavBackend, name: string, path: string, read: string, write: string): SandboxRoute {
   const readScopes = [read];
   const writeScopes = [write];
-  return {
+  const davRoute: SandboxRoute & { api: "webdav" } = {
+    // sabre/dav's rules (no OCS CSRF header; 401 with a challenge), for a route table that tells API kinds apart.
+    api: "webdav",
     name,
     path,
     match: "prefix",
@@ -115,6 +117,7 @@ function route(backend: DavBackend, name: string, path: string, read: string, wr
       return forward(backend, req, res, url, user.id, user.email, mapped.radicalePath);
     },
   };
+  return davRoute;
 }
 
 export function davProxyRoutes(backend: DavBackend): SandboxRoute[] {
