@@ -62,7 +62,7 @@ export class DavBackend {
     const { url } = await this.server();
     const user = encodeURIComponent(userId);
     const send = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${url}${path}`, { method, body, headers: { "x-remote-user": userId, ...headers } });
+      const response = await fetch(`${url}${path}`, { method, body, headers: { "x-remote-user": userId, ...headers }, signal: AbortSignal.timeout(30_000) });
       await response.body?.cancel();
       // 405: the collection exists already (a second sandbox start on the same storage never happens, but be tolerant).
       if (!response.ok && response.status !== 405 && response.status !== 412) throw new Error(`Radicale answered ${response.status} to ${method} while seeding`);
