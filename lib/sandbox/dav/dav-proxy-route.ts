@@ -8,8 +8,10 @@
  *
  * Where Radicale and Nextcloud (sabre/dav) answer differently in a way a
  * client may rely on, the sandbox answers as Nextcloud does:
- * - another user's home or calendar is 404 (Nextcloud does not reveal it;
- *   Radicale would say 403);
+ * - another user's home or calendar is 404 Sabre\DAV\Exception\NotFound
+ *   (Nextcloud's own CalDAV feature tests, "Accessing a not shared calendar
+ *   of another user", build/integration/features/caldav.feature; Radicale
+ *   would say 403);
  * - errors are sabre's XML (<d:error><s:exception>…), not Radicale's plain
  *   text, and never echo Radicale's body;
  * - XML answers are `application/xml; charset=utf-8` (Radicale: text/xml);
