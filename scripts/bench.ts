@@ -8,7 +8,8 @@
  *   (b) tools/call whoami (no I/O) on the auth-disabled test instance
  *   (c) the same with Flow 1 authentication (built-in IdP's access token)
  *   (d) the full path: auth + provisioning guard + RFC 8693 exchange +
- *       sandbox Notes GET (nc_notes_get), on PGlite and on PostgreSQL
+ *       sandbox Notes GET (nc_notes_get), on PGlite and on PostgreSQL; and
+ *       nc_calendar_list_events over one week of ~50 events (Radicale), PGlite
  *   (e) the token exchange alone (POST /api/oidc/token over HTTP)
  *   (f) the token verifier alone, in-process (verifications/s)
  * (a)–(e) at concurrency 1, 16 and 64 (autocannon); then the RSS of the
@@ -32,6 +33,7 @@ import { formatReport, type BenchReport, type Goal, type MemoryResult, type Path
 import { probeMemory, processGroupRss } from "./bench/measure-rss";
 import { measureInProcessPinned } from "./bench/measure-verifier";
 import { poolRuns, runLoad, toolCallTarget, type LoadResult, type LoadTarget } from "./bench/run-load";
+import { CALENDAR_WEEK_ARGS, seedCalendarWeek } from "./bench/seed-calendar-week";
 import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } from "./bench/start-bench-stack";
 
 const { values } = parseArgs({
@@ -192,6 +194,8 @@ async function main(): Promise<void> {
     paths.push(await measurePath("a-prod", "(a) floor, production instance", { url: `${lite.app.url}/api/version`, verifyBody: (b) => b.includes('"version"') }));
     paths.push(await measurePath("c", "(c) tools/call whoami, Flow 1 auth", toolCallTarget(mcp, "whoami", {}, lite.mcpToken)));
     paths.push(await measurePath("d-pglite", "(d) full path nc_notes_get, PGlite", notesGet(lite)));
+    const week = await seedCalendarWeek(lite);
+    paths.push(await measurePath("d-calendar", `(d) full path nc_calendar_list_events, one week (${week.events} events, recurring ones expanded; Radicale), PGlite`, toolCallTarget(mcp, "nc_calendar_list_events", CALENDAR_WEEK_ARGS, week.mcpToken)));
     paths.push(await measurePath("e", "(e) token exchange, POST /api/oidc/token", exchangeTarget(lite.app.url, lite.mcpToken, "notes.read")));
     log(`RSS across ${MEMORY_CALLS} full-path calls …`);
     memory = await measureMemory(lite, probeFile);

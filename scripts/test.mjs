@@ -39,6 +39,8 @@ async function freePort() {
 // Preconditions, with what to do about them.
 const chromium = env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) fail(`Browser tests need Debian's chromium at ${chromium}: apt-get install -y chromium`);
+// The sandbox's calendars and contacts are Radicale's (lib/sandbox/dav/radicale-process.ts runs it on the system Python).
+if (!existsSync("/usr/bin/radicale")) fail("The calendar and contacts tests need Debian's radicale: apt-get install -y --no-install-recommends radicale");
 const adminUrl = env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 try {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });

@@ -17,6 +17,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatScope, missingScopes } from "@/lib/auth/scopes";
 import { log } from "@/lib/log";
+import { DavBackend, type DavBackendOptions } from "./dav/dav-backend";
 import { FaultInjector } from "./fault-injection";
 import { IssuerKeys } from "./issuer-keys";
 import { nextcloudAppRoutes } from "./nextcloud-app-routes";
@@ -49,6 +50,8 @@ export interface SandboxOptions {
   seedUsers?: readonly string[];
   /** More APIs (the files issue adds Notes and WebDAV). */
   routes?: readonly SandboxRoute[];
+  /** Calendars and contacts (Radicale, started on first use; lib/sandbox/dav). */
+  dav?: DavBackendOptions;
 }
 
 export interface Sandbox {
@@ -92,7 +95,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const seen = new TokenLog();
   const faults = new FaultInjector();
   const apps = nextcloudAppRoutes(users);
-  const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...(options.routes ?? [])];
+  const dav = new DavBackend(options.dav);
+  const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...dav.routes(), ...(options.routes ?? [])];
   const seedEveryone = options.seedUsers?.includes("*") ?? false;
   await apps.seed((options.seedUsers ?? []).filter((id) => id !== "*"));
 
@@ -209,6 +213,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      }).finally(() => dav.close()),
   };
 }
