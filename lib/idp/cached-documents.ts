@@ -11,6 +11,10 @@
  * those; it keeps a bounded number of variants so made-up Host headers cannot
  * grow memory.
  *
+ * CORS is answered per request, not from the cache: oidc-provider echoes the
+ * request's Origin for these public documents (no credentials), and a cached
+ * echo of the first caller's Origin would break every other origin.
+ *
  * `Cache-Control: public, max-age=DOCUMENT_MAX_AGE_SECONDS`: an HTTP cache in
  * front of this server may keep the JWKS that long, which is why
  * OIDC_KEY_PUBLISH_AHEAD's default covers Nextcloud's one hour plus this.
@@ -22,6 +26,8 @@ import { callProvider, OIDC_MOUNT_PATH } from "./web-bridge";
 export const DOCUMENT_MAX_AGE_SECONDS = 300;
 export const CACHED_DOCUMENT_PATHS = ["/.well-known/openid-configuration", "/jwks"] as const;
 const MAX_VARIANTS = 32;
+/** Headers set for each answer, never replayed from the cache. */
+const PER_REQUEST_HEADERS = ["set-cookie", "cache-control", "content-length", "date", "connection", "keep-alive", "access-control-allow-origin", "vary"];
 
 interface CachedAnswer {
   status: number;
@@ -60,7 +66,7 @@ export async function serveCachedDocument(provider: Provider, req: IncomingMessa
     const host = req.headers.host ?? "localhost";
     const response = await callProvider(new Request(`http://${host}${OIDC_MOUNT_PATH}${path}`, { method: "GET", headers }), path);
     const body = Buffer.from(await response.arrayBuffer());
-    const kept: [string, string][] = [...response.headers].filter(([name]) => !["set-cookie", "cache-control", "content-length", "date", "connection", "keep-alive"].includes(name));
+    const kept: [string, string][] = [...response.headers].filter(([name]) => !PER_REQUEST_HEADERS.includes(name));
     answer = { status: response.status, headers: kept, body };
     if (response.status === 200) {
       if (cache.size >= MAX_VARIANTS) cache.delete(cache.keys().next().value!);
@@ -69,6 +75,9 @@ export async function serveCachedDocument(provider: Provider, req: IncomingMessa
   }
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
+  const origin = req.headers.origin;
+  res.setHeader("Access-Control-Allow-Origin", typeof origin === "string" && origin ? origin : "*");
+  res.setHeader("Vary", "Origin");
   res.setHeader("Cache-Control", answer.status === 200 ? `public, max-age=${DOCUMENT_MAX_AGE_SECONDS}` : "no-store");
   res.setHeader("Content-Length", String(answer.body.length));
   res.end(req.method === "HEAD" ? undefined : answer.body);

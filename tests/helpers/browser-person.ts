@@ -193,7 +193,9 @@ export class BrowserPerson {
     await form.locator("xpath=ancestor::details").locator("summary").click();
     for (const scope of scopes) await form.locator(`input[type="checkbox"][value="${scope}"]`).uncheck();
     await form.getByRole("button", { name: `Save what ${name} may do` }).click();
-    await this.page.waitForLoadState();
+    // The action answers with a redirect to ?done=narrowed (or ?error=…): wait for it, not for "load".
+    await this.page.waitForURL(/[?&](done|error)=/);
+    if (!this.page.url().includes("done=narrowed")) throw new Error(`narrowing was refused: ${this.page.url()}`);
   }
 
   async close(): Promise<void> {

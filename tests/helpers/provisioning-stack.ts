@@ -185,7 +185,7 @@ export async function browse(url: string, jar: CookieJar, init: { method?: strin
 export async function openProvisioningLink(
   link: string,
   person: Person,
-  options: { jar?: CookieJar; consent?: "allow" | "deny"; origin?: string; untick?: string[] } = {},
+  options: { jar?: CookieJar; consent?: "allow" | "deny"; origin?: string; untick?: string[]; onlyNeeded?: boolean } = {},
 ): Promise<ProvisioningVisit> {
   const jar = options.jar ?? createCookieJar();
   const pageResponse = await fetch(link, { headers: { accept: "text/html" } });
@@ -195,7 +195,8 @@ export async function openProvisioningLink(
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "text/html" };
   if (options.origin !== "none") headers.origin = options.origin ?? continueUrl.origin;
   const form = new URLSearchParams({ request });
-  for (const scope of tickedScopes(page)) if (!options.untick?.includes(scope)) form.append("scope", scope);
+  // The scopes the calling tool needs are fixed on the page; the others are ticked unless the person unticks them (all of them: onlyNeeded).
+  if (!options.onlyNeeded) for (const scope of tickedScopes(page)) if (!options.untick?.includes(scope)) form.append("scope", scope);
   const posted = await fetch(continueUrl, { method: "POST", headers, body: form, redirect: "manual" });
   const location = new URL(posted.headers.get("location") ?? "/", continueUrl);
   await posted.body?.cancel();

@@ -44,4 +44,17 @@ describe(`cached IdP documents on ${testDbKind()}`, () => {
     const withQuery = await fetch(`${idp.url}/api/oidc/jwks?x=1`);
     expect(withQuery.headers.get("cache-control")).not.toBe(`public, max-age=${DOCUMENT_MAX_AGE_SECONDS}`);
   });
+
+  it("answers CORS per request: each origin gets its own Access-Control-Allow-Origin, not the first caller's", async () => {
+    for (const path of ["/api/oidc/.well-known/openid-configuration", "/api/oidc/jwks"]) {
+      const none = await fetch(`${idp.url}${path}`);
+      const a = await fetch(`${idp.url}${path}`, { headers: { origin: "https://a.example" } });
+      const b = await fetch(`${idp.url}${path}`, { headers: { origin: "https://b.example" } });
+      expect(none.headers.get("access-control-allow-origin"), path).toBe("*");
+      expect(a.headers.get("access-control-allow-origin"), path).toBe("https://a.example");
+      expect(b.headers.get("access-control-allow-origin"), path).toBe("https://b.example");
+      expect(b.headers.get("vary"), path).toMatch(/origin/i);
+      expect(b.headers.get("access-control-allow-credentials"), path).toBeNull();
+    }
+  });
 });

@@ -8,9 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SeenToken } from "@/lib/sandbox/token-log";
 import { ALICE, linkIn, openProvisioningLink, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { testDbKind } from "../helpers/databases";
 
 const kind = testDbKind();
+
+// Every Nextcloud scope some tool uses: first contact asks for all of them, and one visit grants them all.
+const ALL_NEXTCLOUD = offeredResourceScopes();
 
 describe(`provisioning end to end on ${kind}`, () => {
   let stack: ProvisioningStack;
@@ -66,7 +70,8 @@ describe(`provisioning end to end on ${kind}`, () => {
     expect(visit.resultPage).toContain('data-scope="account.read"');
     expect(visit.resultPage).toMatch(/revoke_nextcloud_access/);
     const status = await alice.call("check_provisioning_status");
-    expect(status.structuredContent).toMatchObject({ is_provisioned: true, status: "provisioned", scopes: ["account.read"], flow_type: "flow2" });
+    // One visit covers every Nextcloud scope the client holds (all ticked by default), not just the tool's.
+    expect(status.structuredContent).toMatchObject({ is_provisioned: true, status: "provisioned", scopes: ALL_NEXTCLOUD, flow_type: "flow2" });
   });
 
   it("the link works once", async () => {
@@ -78,7 +83,8 @@ describe(`provisioning end to end on ${kind}`, () => {
     stack.sandbox.seen.clear();
     const result = await alice.call("nc_get_user_info");
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({ id: stack.ids.alice, sandbox: true, quota: { total_bytes: expect.any(Number) } });
+    // The sandbox maps the uid as user_oidc does (preferred_username from the exchanged token, then sub).
+    expect(result.structuredContent).toMatchObject({ id: "alice", display_name: ALICE.displayName, sandbox: true, quota: { total_bytes: expect.any(Number) } });
     expect(textOf(result)).toMatch(/Nextcloud sandbox/);
     const seen = (await (await fetch(`${stack.sandbox.url}/__sandbox/seen`)).json()) as { tokens: SeenToken[] };
     expect(seen.tokens).toHaveLength(1);
@@ -91,13 +97,13 @@ describe(`provisioning end to end on ${kind}`, () => {
   it("provision_nextcloud_access says access is already provisioned and how to add or revoke", async () => {
     // Named explicitly: without arguments it would ask for every Nextcloud scope Alice's client holds (all tool scopes).
     const result = await alice.call("provision_nextcloud_access", { scopes: ["account.read"] });
-    expect(result.structuredContent).toMatchObject({ status: "already_provisioned", granted_scopes: ["account.read"], provisioning_url: null });
+    expect(result.structuredContent).toMatchObject({ status: "already_provisioned", granted_scopes: ALL_NEXTCLOUD, provisioning_url: null });
     expect(textOf(result)).toMatch(/revoke_nextcloud_access/);
   });
 
   it("revoke_nextcloud_access revokes; the next call asks for provisioning again; revoking again is a no-op", async () => {
     const revoked = await alice.call("revoke_nextcloud_access");
-    expect(revoked.structuredContent).toMatchObject({ status: "revoked", revoked_scopes: ["account.read"] });
+    expect(revoked.structuredContent).toMatchObject({ status: "revoked", revoked_scopes: ALL_NEXTCLOUD });
     stack.sandbox.seen.clear();
     const after = await alice.call("nc_get_user_info");
     expect(after.isError).toBe(true);

@@ -6,6 +6,7 @@
  */
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { testDbKind } from "../helpers/databases";
 import { ALICE, openProvisioningLink, PersonClient, startProvisioningStack, type ProvisioningStack } from "../helpers/provisioning-stack";
 
@@ -17,7 +18,8 @@ describe(`incremental provisioning and URL elicitation on ${kind}`, () => {
 
   beforeAll(async () => {
     stack = await startProvisioningStack();
-    alice = await new PersonClient(stack, ALICE, { urlElicitation: true }).connect();
+    // Alice lets this client see her account and read notes, nothing else (consent page choices).
+    alice = await new PersonClient(stack, ALICE, { urlElicitation: true, untick: offeredResourceScopes().filter((s) => s !== "account.read" && s !== "notes.read") }).connect();
   });
   afterAll(async () => {
     await alice?.close();
@@ -45,7 +47,8 @@ describe(`incremental provisioning and URL elicitation on ${kind}`, () => {
   });
 
   it("after consent the same call succeeds", async () => {
-    expect((await openProvisioningLink(link, ALICE)).outcome).toBe("provisioned");
+    // The page offers both of the client's scopes; Alice grants this server her account only, for now.
+    expect((await openProvisioningLink(link, ALICE, { untick: ["notes.read"] })).outcome).toBe("provisioned");
     const result = await alice.call("nc_get_user_info");
     expect(result.isError).toBeFalsy();
   });

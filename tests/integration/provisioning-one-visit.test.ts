@@ -9,6 +9,7 @@
  */
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { testDbKind } from "../helpers/databases";
 import { SERVER_CLIENT_SECRET } from "../helpers/idp-app";
 import { createCookieJar } from "../helpers/oidc-login";
@@ -16,6 +17,8 @@ import { ALICE, BOB, browse, linkIn, openProvisioningLink, outcomeOf, PersonClie
 
 const kind = testDbKind();
 const NOTES_AND_FILES = ["notes.read", "notes.write", "files.read", "files.write"];
+// The person lets these clients do notes and files only: everything else offered is unticked on the consent page.
+const OTHERS = offeredResourceScopes().filter((s) => !NOTES_AND_FILES.includes(s));
 
 describe(`one provisioning visit on ${kind}`, () => {
   let stack: ProvisioningStack;
@@ -24,8 +27,8 @@ describe(`one provisioning visit on ${kind}`, () => {
 
   beforeAll(async () => {
     stack = await startProvisioningStack();
-    alice = await new PersonClient(stack, ALICE, { scopes: NOTES_AND_FILES }).connect();
-    bob = await new PersonClient(stack, BOB, { scopes: NOTES_AND_FILES }).connect();
+    alice = await new PersonClient(stack, ALICE, { scopes: NOTES_AND_FILES, untick: OTHERS }).connect();
+    bob = await new PersonClient(stack, BOB, { scopes: NOTES_AND_FILES, untick: OTHERS }).connect();
   });
   afterAll(async () => {
     await alice?.close();

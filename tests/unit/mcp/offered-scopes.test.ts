@@ -12,15 +12,15 @@ import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { defineTool, describeWithAccess } from "@/lib/mcp/tool-definition";
 
-const TOOL_SCOPES = ["account.read", "notes.read", "notes.write", "files.read", "files.write"];
-const calendarTool = defineTool({
-  name: "nc_calendar_list",
-  title: "List calendars",
-  description: "Lists calendars.",
+const TOOL_SCOPES = ["account.read", "notes.read", "notes.write", "files.read", "files.write", "calendar.read", "calendar.write", "contacts.read", "contacts.write"];
+const deckTool = defineTool({
+  name: "nc_deck_list_boards",
+  title: "List boards",
+  description: "Lists Deck boards.",
   input: z.object({}),
   output: z.object({ names: z.array(z.string()) }),
   annotations: { readOnlyHint: true },
-  requiredScopes: ["calendar.read"],
+  requiredScopes: ["deck.read"],
   run: async () => ({ structured: { names: [] }, text: "none" }),
 });
 const auth = (scopes: string[]): AuthInfo => ({ token: "t", clientId: "c", scopes, expiresAt: 2_000_000_000, extra: { sub: "alice" } });
@@ -31,20 +31,21 @@ const clientSelection = (challenge: string, metadata: { scopes_supported: string
 describe("offered scopes come from the tool catalogue", () => {
   it("offers exactly the resource scopes some tool requires, none that no tool uses", () => {
     expect(offeredResourceScopes()).toEqual(TOOL_SCOPES);
-    for (const unused of ["calendar.read", "calendar.write", "contacts.read", "contacts.write", "deck.read", "deck.write"]) {
+    for (const unused of ["deck.read", "deck.write"]) {
       expect(offeredResourceScopes()).not.toContain(unused);
       expect(offeredFirstContactScopes()).not.toContain(unused);
     }
     // The definitions stay in the scope catalogue, ready for the tools that will use them.
-    expect(resourceScopes("mcp")).toContain("calendar.read");
+    expect(resourceScopes("mcp")).toContain("deck.read");
     expect(scopeInfo("deck.write")?.app).toBe("deck");
   });
 
   it("brings a new area's scopes into use by adding a tool, and nothing else", () => {
-    const catalogue = [...TOOL_CATALOGUE, calendarTool];
-    expect(offeredResourceScopes(catalogue)).toEqual([...TOOL_SCOPES.slice(0, 5), "calendar.read"]);
-    expect(offeredApps(catalogue)).toEqual(["account", "notes", "files", "calendar"]);
-    expect(serverInstructions(catalogue)).toMatch(/calendars/);
+    const catalogue = [...TOOL_CATALOGUE, deckTool];
+    expect(offeredResourceScopes(catalogue)).toEqual([...TOOL_SCOPES, "deck.read"]);
+    expect(offeredApps(catalogue)).toEqual(["account", "notes", "files", "calendar", "contacts", "deck"]);
+    expect(serverInstructions(TOOL_CATALOGUE)).not.toMatch(/deck/i);
+    expect(serverInstructions(catalogue)).toMatch(/deck/i);
     expect(scopesUsedBy([{ requiredScopes: ["notes.read", "not-a-scope", "openid"] }])).toEqual(["notes.read"]);
   });
 
@@ -85,15 +86,16 @@ describe("what the model sees", () => {
   it("provision_nextcloud_access offers only the scopes some Nextcloud tool uses", () => {
     const tool = TOOL_CATALOGUE.find((t) => t.name === "provision_nextcloud_access")!;
     expect(tool.input.safeParse({ scopes: ["notes.read", "files.write"] }).success).toBe(true);
-    expect(tool.input.safeParse({ scopes: ["calendar.read"] }).success).toBe(false);
-    expect(JSON.stringify(z.toJSONSchema(tool.input))).not.toMatch(/calendar|contacts|deck/);
+    expect(tool.input.safeParse({ scopes: ["deck.read"] }).success).toBe(false);
+    expect(JSON.stringify(z.toJSONSchema(tool.input))).not.toMatch(/deck/);
   });
 
   it("instructions name only the offered areas and how provisioning goes", () => {
     const text = serverInstructions(TOOL_CATALOGUE);
     expect(text).toMatch(/notes/);
     expect(text).toMatch(/files/);
-    expect(text).not.toMatch(/calendar|contacts|deck/i);
+    expect(text).toMatch(/calendar/);
+    expect(text).not.toMatch(/deck/i);
     expect(text).toMatch(/link/);
     expect(text).toMatch(/same tool again/);
     expect(text.split(/(?<=\.)\s/).length).toBeLessThanOrEqual(3);
