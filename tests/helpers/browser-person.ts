@@ -24,9 +24,14 @@ import { freePort } from "./ports";
 
 export type Screen = "sign-in" | "consent" | "provisioning";
 
+/** With SCREENSHOT_DIR set, every screen the person sees is saved there (README's first-run pictures: docs/screenshots). */
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
+
 export interface BrowserAnswers {
   /** Scopes the person unticks on the consent page. */
   untick?: readonly string[];
+  /** false: these IdP screens are not saved to SCREENSHOT_DIR. */
+  screenshots?: boolean;
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -77,6 +82,10 @@ export class BrowserPerson {
     return person;
   }
 
+  private async shot(name: string): Promise<void> {
+    if (SCREENSHOT_DIR) await this.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+  }
+
   private get signInForm() {
     return this.page.getByLabel("Username");
   }
@@ -99,6 +108,7 @@ export class BrowserPerson {
       const shown = await this.settle(end);
       if (shown === "end") return;
       this.screens.push(shown);
+      if (answers.screenshots !== false) await this.shot(shown === "sign-in" ? "sign-in" : "consent-page");
       if (shown === "sign-in") {
         await this.signInForm.fill(this.account.username);
         await this.page.getByLabel("Password").fill(this.account.password);
@@ -163,11 +173,13 @@ export class BrowserPerson {
   async provision(link: string, options: { untick?: readonly string[] } = {}): Promise<{ outcome?: string; text: string }> {
     await this.page.goto(link);
     this.screens.push("provisioning");
+    await this.shot("provisioning-page");
     for (const scope of options.untick ?? []) await this.page.locator(`input[type="checkbox"][value="${scope}"]`).uncheck();
     await this.page.locator('form[action="/oauth/authorize-nextcloud/continue"] button[type="submit"]').first().click();
     const outcomeBadge = this.page.getByTestId("provisioning-outcome");
     await this.answerIdp(outcomeBadge, {});
     const outcome = await outcomeBadge.getAttribute("data-kind");
+    await this.shot("provisioning-result");
     return { outcome: outcome ?? undefined, text: await this.page.locator("main").innerText() };
   }
 
@@ -184,7 +196,7 @@ export class BrowserPerson {
     await this.page.getByRole("button", { name: "Continue to sign-in" }).or(nav).first().waitFor();
     if (!(await nav.isVisible())) {
       await this.page.getByRole("button", { name: "Continue to sign-in" }).click();
-      await this.answerIdp(nav, {});
+      await this.answerIdp(nav, { screenshots: false });
     }
     this.screens.splice(counted);
     const name = this.provider.clientMetadata.client_name!;
@@ -192,6 +204,7 @@ export class BrowserPerson {
     const form = this.page.locator("form", { has: this.page.getByRole("button", { name: `Save what ${name} may do`, includeHidden: true }) });
     await form.locator("xpath=ancestor::details").locator("summary").click();
     for (const scope of scopes) await form.locator(`input[type="checkbox"][value="${scope}"]`).uncheck();
+    await this.shot("dashboard-connections");
     await form.getByRole("button", { name: `Save what ${name} may do` }).click();
     // The action answers with a redirect to ?done=narrowed (or ?error=…): wait for it, not for "load".
     await this.page.waitForURL(/[?&](done|error)=/);
