@@ -42,6 +42,17 @@ function crossChecks(c: RawConfig): Problem[] {
   return problems;
 }
 
+/**
+ * Defaults that depend on another variable. APP_URL follows PORT: with
+ * `PORT=4000` alone, the server must advertise http://localhost:4000 (its
+ * issuer, resource and redirect URLs), or sign-in fails against a port
+ * nothing listens on.
+ */
+function derivedDefaults(env: Record<string, string | undefined>): Partial<Record<VariableName, string>> {
+  const port = env.PORT?.trim();
+  return port && /^\d{1,5}$/.test(port) ? { APP_URL: `http://localhost:${port}` } : {};
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly Problem[]) {
     super(
@@ -64,8 +75,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: Problem[] = [];
   const out: Record<string, unknown> = {};
+  const derived = derivedDefaults(env);
   for (const [name, spec] of Object.entries(variables) as [VariableName, VariableSpec][]) {
-    const raw = env[name];
+    const raw = env[name] === undefined || env[name]!.trim() === "" ? derived[name] : env[name];
     const value = raw === undefined || raw.trim() === "" ? spec.default : raw.trim();
     const result = spec.schema.safeParse(value);
     if (result.success) {

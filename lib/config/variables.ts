@@ -72,7 +72,7 @@ export const variables = {
     schema: httpUrl,
     default: "http://localhost:3000",
     example: "https://mcp.example.com",
-    description: "Public base URL of this server (no trailing slash). The MCP endpoint is `${APP_URL}/api/mcp`.",
+    description: "Public base URL of this server (no trailing slash). The MCP endpoint is `${APP_URL}/api/mcp`. Unset: `http://localhost:${PORT}`.",
   },
   PORT: {
     schema: port,

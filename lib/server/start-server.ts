@@ -8,6 +8,7 @@
 import { ensureDemoAccount, formatDemoAccountNotice } from "@/lib/accounts";
 import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { ConfigError, getConfig } from "@/lib/config";
+import { appUrlPortMismatch } from "@/lib/config/port-mismatch";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
@@ -58,6 +59,8 @@ export async function startServer(): Promise<void> {
     if (error instanceof ConfigError) stop(error.message);
     throw error;
   }
+  const portMismatch = appUrlPortMismatch(config);
+  if (portMismatch) log.warn(portMismatch);
   if (!config.TRUST_PROXY) installForwardedHeaderGuard();
   flushAuditOnShutdown();
   try {
