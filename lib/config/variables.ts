@@ -98,6 +98,12 @@ export const variables = {
     example: "warn",
     description: "Least severe log level that is printed.",
   },
+  DOCTOR_ON_START: {
+    schema: bool,
+    default: "true",
+    example: "false",
+    description: "Production: once the server answers, run `npm run doctor`'s checks (not the account check) and log a summary with every warning and error.",
+  },
   TRUST_PROXY: {
     schema: bool,
     default: "false",

@@ -9,6 +9,7 @@ import { ensureDemoAccount, formatDemoAccountNotice } from "@/lib/accounts";
 import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { ConfigError, getConfig } from "@/lib/config";
 import { appUrlPortMismatch } from "@/lib/config/port-mismatch";
+import { scheduleStartupDoctor } from "@/lib/doctor/start-up-summary";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
@@ -88,4 +89,5 @@ export async function startServer(): Promise<void> {
   } catch (error) {
     stop(`The built-in identity provider cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
+  scheduleStartupDoctor(config);
 }

@@ -29,6 +29,7 @@ describe("operating the server from a terminal", { timeout: 240_000 }, () => {
       ["bench-idp.ts", ["--help"]],
       ["bench-tools.ts", ["--help"]],
       ["db-migrate.ts", ["--help"]],
+      ["doctor.ts", ["--help"]],
       ["config-docs.ts", ["--help"]],
       ["config-check.ts", ["--help"]],
       ["keys-rotate.ts", ["--help"]],
