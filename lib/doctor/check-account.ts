@@ -2,23 +2,22 @@
  * Only when an admin names an account: does Nextcloud accept this server's
  * tokens? A short-lived Nextcloud token for that account comes from its
  * stored Flow 2 grant through the background path (refresh grant, RFC 6749
- * §6, read-only scopes only, lib/broker/background-token.ts), and is used
+ * §6, read-only scopes only, lib/jobs/diagnostic-token.ts), and is used
  * for one read-only request per API: OCS (the user endpoint), WebDAV (a
  * PROPFIND of the root) and Notes (one note). The token is never printed,
  * logged or stored; it expires on its own (EXCHANGE_TOKEN_TTL at most).
  */
 import { findAccountByUsername } from "@/lib/accounts";
-import { backgroundToken } from "@/lib/broker/background-token";
 import type { NextcloudToken } from "@/lib/broker/token-types";
 import type { Config } from "@/lib/config";
-import { runBackgroundJob } from "@/lib/jobs/run-background-job";
+import { DIAGNOSTIC_SCOPES, diagnosticNextcloudToken } from "@/lib/jobs/diagnostic-token";
 import { getCurrentUser } from "@/lib/nextcloud/get-current-user";
 import { listNotes } from "@/lib/nextcloud/notes-client";
 import { statItem } from "@/lib/nextcloud/webdav-client";
 import { getGrant } from "@/lib/provisioning/grant-store";
 import { error, ok, reasonOf, warning, type DoctorLine } from "./report";
 
-const PROBES: { check: string; scope: string; what: string; run: (token: NextcloudToken) => Promise<unknown> }[] = [
+const PROBES: { check: string; scope: (typeof DIAGNOSTIC_SCOPES)[number]; what: string; run: (token: NextcloudToken) => Promise<unknown> }[] = [
   { check: "account.ocs", scope: "account.read", what: "OCS user endpoint", run: (token) => getCurrentUser(token) },
   { check: "account.webdav", scope: "files.read", what: "WebDAV", run: (token) => statItem({ token }, "/") },
   { check: "account.notes", scope: "notes.read", what: "Notes API", run: (token) => listNotes({ token }, { chunkSize: 1, exclude: ["content"] }) },
@@ -36,7 +35,7 @@ export async function checkAccount(config: Config, username: string): Promise<Do
 
   let token: NextcloudToken;
   try {
-    token = await runBackgroundJob({ kind: "doctor", userId: account.id }, (job) => backgroundToken(job, scopes));
+    token = await diagnosticNextcloudToken(account.id, scopes);
   } catch (cause) {
     return [error("account.token", `no Nextcloud token for "${account.username}": ${reasonOf(cause)}`, "Check the IdP (lines above); if the grant was revoked there, the person provisions again.")];
   }
