@@ -3,7 +3,6 @@
  * replaced before printing: tokens, secrets and passwords never reach a log.
  */
 import { getConfig } from "@/lib/config";
-import { recordLoggedError } from "@/lib/metrics/record";
 
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -15,20 +14,14 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
 
 function write(level: Level, message: string, fields?: Record<string, unknown>) {
   let threshold: Level = "info";
-  let format: "text" | "json" = "text";
   try {
-    ({ LOG_LEVEL: threshold, LOG_FORMAT: format } = getConfig());
+    threshold = getConfig().LOG_LEVEL;
   } catch {
-    // configuration not loadable yet: keep the defaults
+    // configuration not loadable yet: keep the default threshold
   }
-  if (level === "error") recordLoggedError();
   if (ORDER[level] < ORDER[threshold]) return;
-  const safe = fields && Object.keys(fields).length > 0 ? redact(fields) : undefined;
-  // The fields are spread after time/level/msg, so a field cannot pose as one of them.
-  const line =
-    format === "json"
-      ? JSON.stringify({ ...safe, time: new Date().toISOString(), level, msg: message })
-      : `[nextcloud-mcp] ${level}: ${message}${safe ? ` ${JSON.stringify(safe)}` : ""}`;
+  const suffix = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redact(fields))}` : "";
+  const line = `[nextcloud-mcp] ${level}: ${message}${suffix}`;
   if (level === "error" || level === "warn") console.error(line);
   else console.log(line);
 }

@@ -122,16 +122,10 @@ export const variables = {
     example: "false",
     description: "Production: once the server answers, run `npm run doctor`'s checks (not the account check) and log a summary with every warning and error.",
   },
-  LOG_FORMAT: {
-    schema: z.enum(["text", "json"], { error: "must be text or json" }),
-    default: "text",
-    example: "json",
-    description: "`json`: one JSON object per log line (`time`, `level`, `msg` and the fields, secrets redacted) for log collectors. `text`: readable lines.",
-  },
   METRICS_TOKEN: {
     schema: z.string().min(32, "must be at least 32 characters").optional(),
     example: "a-random-string-of-at-least-32-characters",
-    description: "Turns on `GET /api/metrics` (Prometheus text: tool calls by tool and outcome, exchange latency, audited events, errors) for requests with `Authorization: Bearer <this>`. Unset: the endpoint answers 404.",
+    description: "Turns on `GET /api/metrics` (Prometheus text: tool calls by tool and outcome, exchange latency, audited events) for requests with `Authorization: Bearer <this>`. Unset: the endpoint answers 404.",
     secret: true,
   },
   TRUST_PROXY: {

@@ -28,6 +28,8 @@ export function checkConfiguration(config: Config): DoctorLine[] {
   if (testOnly.length) lines.push(error("config.test_flags", `test-only switch(es) on: ${testOnly.join(", ")}`, `Unset ${testOnly.join(" and ")} (NODE_ENV=test only).`));
   else lines.push(ok("config.test_flags", "no test-only switch is on"));
 
+  if (production && config.ALLOW_DEMO_ACCOUNTS && config.BUILTIN_IDP)
+    lines.push(warning("config.demo_accounts", "ALLOW_DEMO_ACCOUNTS=true: a demo account with a printed password may exist in production", "Unset ALLOW_DEMO_ACCOUNTS and disable the demo account (npm run user:disable -- --username demo)."));
   if (!config.DATABASE_URL && production)
     lines.push(warning("config.database", `embedded PGlite in ${config.DATA_DIR} (one process, no pooled backups)`, "Set DATABASE_URL to a PostgreSQL server for production."));
   if (!config.NEXTCLOUD_URL)

@@ -11,5 +11,3 @@ export const recordExchange = (seconds: number, outcome: "issued" | "denied" | "
 
 export const recordAuditMetric = (event: string, outcome: string) =>
   incrementCounter("nextcloud_mcp_events_total", "Audited events (provisioning, scope changes, exchanges, revocations, guard refusals) by outcome.", { event, outcome });
-
-export const recordLoggedError = () => incrementCounter("nextcloud_mcp_errors_total", "Errors written to the log.");

@@ -118,12 +118,16 @@ describe("npm run doctor", { timeout: 240_000 }, () => {
       OIDC_ISSUER: `${fakeUrl}/idp`,
       OIDC_CLIENT_SECRET: "doctor-test-client-secret-0123456789",
       NEXTCLOUD_URL: fakeUrl,
+      ALLOW_DEMO_ACCOUNTS: "true",
     };
-    const [bad, testFlag, noKey] = await Promise.all([
+    const [bad, testFlag, noKey, demo] = await Promise.all([
       doctor(production),
       doctor({ ...production, NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true" }),
       doctor({ ...production, TOKEN_ENCRYPTION_KEYS: "" }),
+      doctor({ ...production, OIDC_ISSUER: "", OIDC_CLIENT_SECRET: "" }), // the built-in IdP, with demo accounts allowed
     ]);
+    expect(line(demo.report, "config.demo_accounts").status).toBe("warning");
+    expect(line(demo.report, "idp.discovery")).toMatchObject({ status: "error", fix: expect.stringMatching(/start the app/) });
     expect(bad.code).toBe(1);
     expect(statusOf(bad.report)).toMatchObject({
       "config.app_url": "error",

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { log } from "@/lib/log";
 import { recordAuditMetric, recordExchange, recordToolCall } from "@/lib/metrics/record";
 import { renderMetrics } from "@/lib/metrics/registry";
 import { serveMetrics } from "@/lib/metrics/serve-metrics";
@@ -14,7 +13,6 @@ beforeEach(() => {
 });
 afterEach(() => {
   delete process.env.METRICS_TOKEN;
-  delete process.env.LOG_FORMAT;
   resetConfig();
 });
 
@@ -39,17 +37,6 @@ describe("metrics", () => {
     expect(text).toMatch(/^nextcloud_mcp_token_exchange_seconds_count\{outcome="denied"\} 1$/m);
   });
 
-  it("counts errors written to the log", () => {
-    const original = console.error;
-    console.error = () => {};
-    try {
-      log.error("something failed");
-    } finally {
-      console.error = original;
-    }
-    expect(renderMetrics()).toMatch(/^nextcloud_mcp_errors_total 1$/m);
-  });
-
   it("GET /api/metrics is off without METRICS_TOKEN, and refuses a missing or wrong bearer token", async () => {
     recordToolCall("whoami", "ok");
     expect(serveMetrics(new Request("http://x/api/metrics", { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
@@ -65,23 +52,5 @@ describe("metrics", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(await ok.text()).toMatch(/nextcloud_mcp_tool_calls_total\{outcome="ok",tool="whoami"\} 1/);
-  });
-
-  it("LOG_FORMAT=json writes one JSON object per line, secrets redacted, fields cannot pose as level or msg", () => {
-    process.env.LOG_FORMAT = "json";
-    resetConfig();
-    const lines: string[] = [];
-    const original = console.log;
-    console.log = (line: string) => void lines.push(line);
-    try {
-      log.info("exchange done", { tool: "nc_notes_get", access_token: "eyJsecret", level: "error", msg: "forged" });
-    } finally {
-      console.log = original;
-    }
-    expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: "info", msg: "exchange done", tool: "nc_notes_get", access_token: "[redacted]" });
-    expect(typeof entry.time).toBe("string");
-    expect(lines[0]).not.toContain("eyJsecret");
   });
 });
