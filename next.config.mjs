@@ -21,6 +21,10 @@ const nextConfig = {
   // NEXT_DIST_DIR lets parallel builds (several developers' test runs on one
   // machine) keep apart; the default is Next's own.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The container image runs Next.js's standalone server (`node server.js` with only the traced
+  // node_modules, no dev dependencies). Only when asked (scripts/build-standalone.mjs): on every
+  // build, `next start` (npm start, the tests) would warn that it does not fit standalone output.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   poweredByHeader: false,
   // `npm test` type-checks the whole tree first (tsc --noEmit); the build
   // does not repeat it.

@@ -17,6 +17,11 @@
 import { describeMachine } from "./bench/describe-machine";
 import { measureInProcessPinned } from "./bench/measure-verifier";
 import { runLoad, toolCallTarget, type LoadResult } from "./bench/run-load";
+import { exitWithUsageIfAsked } from "./cli/help";
+
+exitWithUsageIfAsked(`Usage: npm run bench:auth
+What Flow 1 authentication costs: the token verifier on one core, then tool calls with and without
+authentication over HTTP (production build needed: \`npm run build\`).`);
 
 const rows: [string, string][] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");

@@ -20,7 +20,10 @@
  */
 import { parseArgs } from "node:util";
 import { percentile as percentileOfSorted } from "./bench/run-load";
+import { exitWithUsageIfAsked } from "./cli/help";
 
+exitWithUsageIfAsked(`Usage: npm run bench:exchange -- [--iterations 300] [--db pglite|postgres]
+What the RFC 8693 exchange costs per tool call (production build needed: \`npm run build\`).`);
 const { values } = parseArgs({ options: { iterations: { type: "string", default: "300" }, db: { type: "string", default: "pglite" } } });
 const N = Math.max(20, Number(values.iterations));
 process.env.TEST_DB = values.db === "postgres" ? "postgres" : "pglite";

@@ -14,7 +14,10 @@ import { createTestDatabase } from "../tests/helpers/databases";
 import { ALICE, authorizationRequest, idpEnv, register, relyingParty, seedAccounts, startApp } from "../tests/helpers/idp-app";
 import { authorizeWithLogin } from "../tests/helpers/oidc-login";
 import { percentile } from "./bench/run-load";
+import { exitWithUsageIfAsked } from "./cli/help";
 
+exitWithUsageIfAsked(`Usage: npm run bench:idp -- [--db pglite|postgres] [--rounds 40]
+What the built-in IdP costs a client (production build needed: \`npm run build\`).`);
 const { values } = parseArgs({ options: { db: { type: "string", default: "pglite" }, rounds: { type: "string", default: "40" } } });
 const kind = values.db === "postgres" ? "postgres" : "pglite";
 const rounds = Number(values.rounds);

@@ -17,7 +17,10 @@
  */
 import { parseArgs } from "node:util";
 import { runFetchLoad, type LoadResult, type LoadTarget } from "./bench/run-load";
+import { exitWithUsageIfAsked } from "./cli/help";
 
+exitWithUsageIfAsked(`Usage: npm run bench:tools -- [--duration 5] [--db pglite|postgres] [--exchange-cache on|off]
+What the notes and files tools cost end to end (production build needed: \`npm run build\`).`);
 const { values } = parseArgs({ options: { duration: { type: "string", default: "5" }, db: { type: "string", default: "pglite" }, "exchange-cache": { type: "string", default: "off" } } });
 const DURATION = Math.max(1, Number(values.duration));
 process.env.TEST_DB = values.db === "postgres" ? "postgres" : "pglite";

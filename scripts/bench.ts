@@ -35,7 +35,13 @@ import { measureInProcessPinned } from "./bench/measure-verifier";
 import { poolRuns, runLoad, toolCallTarget, type LoadResult, type LoadTarget } from "./bench/run-load";
 import { CALENDAR_WEEK_ARGS, seedCalendarWeek } from "./bench/seed-calendar-week";
 import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } from "./bench/start-bench-stack";
+import { exitWithUsageIfAsked } from "./cli/help";
 
+exitWithUsageIfAsked(`Usage: npm run bench -- [--out bench-results/latest.json] [--seconds 6] [--warmup 2] [--rounds 3]
+                       [--no-postgres] [--memory-calls 20000] [--memory-max-seconds S]
+                       [--profile DIR [--profile-tool nc_notes_get|whoami]]
+The cost of a tool call, path by path, on the production build (run \`npm run build\` first).
+Method and latest numbers: docs/performance.md.`);
 const { values } = parseArgs({
   options: {
     out: { type: "string", default: "bench-results/latest.json" },

@@ -1,6 +1,11 @@
 // Regenerates .env.example and the README's configuration table from lib/config/variables.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { renderEnvExample, replaceReadmeTable } from "../lib/config/docs";
+import { exitWithUsageIfAsked } from "./cli/help";
+
+exitWithUsageIfAsked(`Usage: npm run docs:config
+Regenerates .env.example and the README's configuration table from lib/config/variables.ts
+(run it after adding or changing a variable, and commit both files).`);
 
 writeFileSync(".env.example", renderEnvExample());
 writeFileSync("README.md", replaceReadmeTable(readFileSync("README.md", "utf8")));

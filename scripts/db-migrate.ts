@@ -2,6 +2,11 @@
 // (the same code the app runs at start-up) and reports what it did.
 import { ConfigError, getConfig } from "../lib/config";
 import { closeDatabase, getDatabase } from "../lib/db";
+import { exitWithUsageIfAsked } from "./cli/help";
+
+exitWithUsageIfAsked(`Usage: npm run db:migrate
+Applies pending migrations to the configured database (DATABASE_URL, or the embedded PGlite
+database under DATA_DIR) and reports what it applied. The app also does this at start-up.`);
 
 try {
   const config = getConfig();

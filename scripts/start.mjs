@@ -10,16 +10,16 @@ const mode = process.argv[2] === "prod" ? "prod" : "dev";
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const children = new Set();
 
-function start(command, args) {
-  const child = spawn(command, args, { stdio: "inherit", env });
+function start(command, args, extraEnv = {}) {
+  const child = spawn(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   children.add(child);
   child.on("exit", () => children.delete(child));
   return child;
 }
 
-function run(command, args) {
+function run(command, args, extraEnv) {
   return new Promise((resolve) => {
-    const child = start(command, args);
+    const child = start(command, args, extraEnv);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -29,6 +29,10 @@ function stopAll(signal = "SIGTERM") {
 }
 process.on("SIGINT", () => stopAll("SIGINT"));
 process.on("SIGTERM", () => stopAll("SIGTERM"));
+
+// The configuration is checked first (a second), not after a 20 s build: the server would refuse it anyway.
+const checked = await run(process.execPath, ["--import", "tsx", "scripts/config-check.ts"], mode === "prod" ? { NODE_ENV: "production" } : {});
+if (checked !== 0) process.exit(checked);
 
 if (mode === "prod") {
   const built = await run("node_modules/.bin/next", ["build"]);

@@ -1,37 +1,59 @@
 // Local accounts of the built-in identity provider, from a terminal:
-//   npm run user:add -- --username NAME --password PW [--email E] [--display-name D] [--admin]
+//   npm run user:add -- --username NAME [--password PW | --password-stdin] [--email E] [--display-name D] [--admin]
 //   npm run user:list [-- --json]
+//   npm run user:passwd -- --username NAME      (new password from a hidden prompt or stdin, never argv)
+//   npm run user:disable -- --username NAME     (cannot sign in; existing sessions stop working)
+//   npm run user:enable -- --username NAME
 // Opens the configured database like the app does (applying pending migrations, so it works on a
 // fresh clone). The embedded PGlite database admits one process: while the app runs, the command
 // refuses with a message instead of touching the data. Passwords are never printed back.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { AccountExistsError, AccountInputError, createAccount, listAccountRecords, type AccountRecord } from "../lib/accounts";
+import {
+  AccountExistsError,
+  AccountInputError,
+  createAccount,
+  listAccountRecords,
+  setAccountDisabledByUsername,
+  setAccountPassword,
+  type AccountRecord,
+} from "../lib/accounts";
 import { ConfigError, getConfig } from "../lib/config";
 import { closeDatabase } from "../lib/db";
 import { DatabaseInUseError } from "../lib/db/directory-lock";
 import { MigrationError } from "../lib/db/migrate";
+import { PasswordInputError, readNewPassword } from "./cli/read-password";
 
 const USAGE = {
-  add: "Usage: npm run user:add -- --username NAME --password PW [--email E] [--display-name D] [--admin]",
+  add:
+    "Usage: npm run user:add -- --username NAME [--password PW | --password-stdin] [--email E] [--display-name D] [--admin]\n" +
+    "  Without --password: a hidden prompt on a terminal, or --password-stdin to read the first line of stdin.",
   list: "Usage: npm run user:list [-- --json]",
+  passwd: "Usage: npm run user:passwd -- --username NAME\n  The new password comes from a hidden prompt (asked twice) or, when piped, the first line of stdin.",
+  disable: "Usage: npm run user:disable -- --username NAME\n  The account can no longer sign in and its sessions stop working; user:enable undoes it.",
+  enable: "Usage: npm run user:enable -- --username NAME",
 };
+const ALL_USAGE = Object.values(USAGE).join("\n");
 
 class UsageError extends Error {}
 
 type Command = keyof typeof USAGE;
 
 function parse(command: Command, args: string[]) {
+  const help = { type: "boolean", short: "h" } as const;
   const options: ParseArgsConfig["options"] =
     command === "add"
       ? {
           username: { type: "string" },
           password: { type: "string" },
+          "password-stdin": { type: "boolean" },
           email: { type: "string" },
           "display-name": { type: "string" },
           admin: { type: "boolean" },
-          help: { type: "boolean", short: "h" },
+          help,
         }
-      : { json: { type: "boolean" }, help: { type: "boolean", short: "h" } };
+      : command === "list"
+        ? { json: { type: "boolean" }, help }
+        : { username: { type: "string" }, help };
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
@@ -73,16 +95,30 @@ async function run(command: Command, args: string[]): Promise<void> {
   const config = getConfig();
   if (command === "add") {
     if (typeof values.username !== "string") throw new UsageError("--username is required.");
-    if (typeof values.password !== "string") throw new UsageError("--password is required.");
+    let password = values.password;
+    if (typeof password !== "string") {
+      if (values["password-stdin"] !== true && !process.stdin.isTTY) throw new UsageError("--password is required (or --password-stdin, or run it in a terminal to be prompted).");
+      password = await readNewPassword();
+    }
     const account = await createAccount({
       username: values.username,
-      password: values.password,
+      password,
       email: values.email as string | undefined,
       displayName: values["display-name"] as string | undefined,
       isAdmin: values.admin === true,
     });
     console.log(`Created account "${account.username}"${account.isAdmin ? " (admin)" : ""}, id ${account.id}.`);
     if (!config.BUILTIN_IDP) console.log("Note: OIDC_ISSUER is set, so sign-in happens at the external identity provider, not with this account.");
+    return;
+  }
+  if (command !== "list") {
+    if (typeof values.username !== "string") throw new UsageError("--username is required.");
+    const username = values.username;
+    const found =
+      command === "passwd" ? await setAccountPassword(username, await readNewPassword()) : await setAccountDisabledByUsername(username, command === "disable");
+    if (!found) throw new UsageError(`No account named "${printable(username)}". List them with: npm run user:list`);
+    const done = { passwd: "Password changed", disable: "Disabled", enable: "Enabled" }[command];
+    console.log(`${done} for account "${printable(username.trim().toLowerCase())}".`);
     return;
   }
   const records = await listAccountRecords();
@@ -98,7 +134,7 @@ function explain(error: unknown, command: Command): string {
       `Nothing was changed.`
     );
   }
-  if (error instanceof AccountInputError || error instanceof AccountExistsError || error instanceof ConfigError || error instanceof MigrationError) {
+  if (error instanceof AccountInputError || error instanceof AccountExistsError || error instanceof PasswordInputError || error instanceof ConfigError || error instanceof MigrationError) {
     return error.message;
   }
   // Database errors can quote the statement they ran: keep the first line, and nothing that mentions a password.
@@ -107,15 +143,19 @@ function explain(error: unknown, command: Command): string {
 }
 
 const [name, ...rest] = process.argv.slice(2);
-if (name !== "add" && name !== "list") {
-  console.error(`${USAGE.add}\n${USAGE.list}`);
+if (name === "--help" || name === "-h" || name === "help") {
+  console.log(ALL_USAGE);
+  process.exit(0);
+}
+if (!name || !(name in USAGE)) {
+  console.error(ALL_USAGE);
   process.exit(1);
 }
 try {
-  await run(name, rest);
+  await run(name as Command, rest);
   await closeDatabase();
 } catch (error) {
-  console.error(explain(error, name));
+  console.error(explain(error, name as Command));
   await closeDatabase().catch(() => {});
   process.exit(1);
 }

@@ -30,6 +30,7 @@
  */
 import { db, type Prisma } from "@/lib/db";
 import { log } from "@/lib/log";
+import { recordAuditMetric } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
 import { sanitizeAuditDetail } from "./sanitize-audit-detail";
 
@@ -157,6 +158,7 @@ export async function recordAuditEvent(input: AuditEventInput): Promise<void> {
     if (!(AUDIT_EVENTS as readonly string[]).includes(input.event)) throw new Error(`unknown audit event ${String(input.event)}`);
     const scopes = [...new Set((input.scopes ?? []).filter((s): s is string => typeof s === "string" && s.length > 0 && s.length <= 100))].slice(0, MAX_SCOPES);
     const detail = sanitizeAuditDetail(input.detail);
+    recordAuditMetric(input.event, input.outcome);
     row = {
       at: new Date(),
       event: input.event,

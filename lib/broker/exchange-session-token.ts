@@ -29,6 +29,7 @@ import { formatScope, parseScope } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { recordExchange } from "@/lib/metrics/record";
 import { callerFromAuthInfo, subjectTokenOf } from "@/lib/mcp/caller";
 import { idpClient } from "@/lib/broker/idp-client";
 import { getGrant, LAST_USED_RESOLUTION_MS, touchLastUsed } from "@/lib/provisioning/grant-store";
@@ -72,6 +73,8 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
   }
 
   let response: oidc.TokenEndpointResponse;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
   try {
     response = await oidc.genericGrantRequest(await idpClient(), TOKEN_EXCHANGE_GRANT, {
       subject_token: subjectToken,
@@ -83,11 +86,13 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
   } catch (error) {
     const classified = classifyIdpError(error);
     const refused = classified instanceof IdpRefusedError;
+    recordExchange(elapsed(), refused ? "denied" : "error");
     audit("exchange_denied", refused ? "denied" : "error", authInfo, requested, options, refused ? { error: classified.error } : { reason: "idp_unreachable" });
     if (!refused) log.warn("token exchange failed: identity provider unreachable", { tool: options.tool, reason: classified.message });
     throw classified;
   }
 
+  recordExchange(elapsed(), "issued");
   // RFC 8693 §2.2.1: an access token must come back; scope, when present, must not exceed the request.
   const granted = response.scope === undefined ? requested : parseScope(response.scope);
   const excess = granted.filter((s) => !requested.includes(s));

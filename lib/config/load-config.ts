@@ -32,6 +32,14 @@ function crossChecks(c: RawConfig): Problem[] {
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_SECRET) {
     problems.push({ variable: "OIDC_CLIENT_SECRET", problem: "is required when OIDC_ISSUER is set (this server's client secret at that IdP)", example: variables.OIDC_CLIENT_SECRET.example });
   }
+  // A serverless runtime has no writable disk that outlives a request and runs no second process:
+  // the embedded database and the sandbox cannot work there (they would fail later, obscurely).
+  if (c.VERCEL && !c.DATABASE_URL) {
+    problems.push({ variable: "DATABASE_URL", problem: "is required on Vercel (no disk for the embedded database): connect a PostgreSQL store (its pooled URL)", example: variables.DATABASE_URL.example });
+  }
+  if (c.VERCEL && !c.NEXTCLOUD_URL) {
+    problems.push({ variable: "NEXTCLOUD_URL", problem: "is required on Vercel (the Nextcloud sandbox cannot run there)", example: "https://cloud.example.com" });
+  }
   if (c.NODE_ENV === "production" && !c.TOKEN_ENCRYPTION_KEYS) {
     problems.push({
       variable: "TOKEN_ENCRYPTION_KEYS",
@@ -40,6 +48,29 @@ function crossChecks(c: RawConfig): Problem[] {
     });
   }
   return problems;
+}
+
+/**
+ * Defaults that depend on another variable. APP_URL follows PORT: with
+ * `PORT=4000` alone, the server must advertise http://localhost:4000 (its
+ * issuer, resource and redirect URLs), or sign-in fails against a port
+ * nothing listens on.
+ */
+function derivedDefaults(env: Record<string, string | undefined>): Partial<Record<VariableName, string>> {
+  const derived: Partial<Record<VariableName, string>> = {};
+  const port = env.PORT?.trim();
+  if (port && /^\d{1,5}$/.test(port)) derived.APP_URL = `http://localhost:${port}`;
+  if (env.VERCEL === "1" || env.VERCEL === "true") {
+    // Serverless: many instances, each with its own pool, against one database.
+    derived.DATABASE_POOL_MAX = "3";
+    // Vercel's system variables (host names without a scheme): the production domain, or this
+    // preview deployment's own URL, so the Deploy button need not ask for APP_URL.
+    const host = env.VERCEL_ENV === "preview" ? env.VERCEL_URL : env.VERCEL_PROJECT_PRODUCTION_URL;
+    if (host && /^[a-z0-9.-]+$/i.test(host)) derived.APP_URL = `https://${host}`;
+    // The Neon store of the Deploy button sets DATABASE_URL (pooled) and DATABASE_URL_UNPOOLED.
+    if (env.DATABASE_URL_UNPOOLED) derived.DATABASE_DIRECT_URL = env.DATABASE_URL_UNPOOLED;
+  }
+  return derived;
 }
 
 export class ConfigError extends Error {
@@ -64,8 +95,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: Problem[] = [];
   const out: Record<string, unknown> = {};
+  const derived = derivedDefaults(env);
   for (const [name, spec] of Object.entries(variables) as [VariableName, VariableSpec][]) {
-    const raw = env[name];
+    const raw = env[name] === undefined || env[name]!.trim() === "" ? derived[name] : env[name];
     const value = raw === undefined || raw.trim() === "" ? spec.default : raw.trim();
     const result = spec.schema.safeParse(value);
     if (result.success) {

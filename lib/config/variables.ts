@@ -72,7 +72,7 @@ export const variables = {
     schema: httpUrl,
     default: "http://localhost:3000",
     example: "https://mcp.example.com",
-    description: "Public base URL of this server (no trailing slash). The MCP endpoint is `${APP_URL}/api/mcp`.",
+    description: "Public base URL of this server (no trailing slash). The MCP endpoint is `${APP_URL}/api/mcp`. Unset: `http://localhost:${PORT}`.",
   },
   PORT: {
     schema: port,
@@ -86,6 +86,24 @@ export const variables = {
     description: "PostgreSQL server to use. Unset: the embedded PGlite database under `DATA_DIR`.",
     secret: true,
   },
+  DATABASE_DIRECT_URL: {
+    schema: postgresUrl.optional(),
+    example: "postgres://nextcloud_mcp@db.example.com:5432/nextcloud_mcp",
+    description:
+      "A direct (not pooled) connection to the same database, for migrations only: they hold a session-level advisory lock, which a transaction-mode pooler (PgBouncer, Neon's pooled URL) cannot keep. Unset: DATABASE_URL.",
+    secret: true,
+  },
+  DATABASE_POOL_MAX: {
+    schema: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(2, "must be at least 2").max(100, "must be at most 100"),
+    default: "10",
+    example: "3",
+    description: "Connections per process to PostgreSQL. Default 10, or 3 on Vercel (many small instances, each with its own pool; put a pooler in DATABASE_URL).",
+  },
+  VERCEL: {
+    schema: bool.optional(),
+    example: "1",
+    description: "Set by Vercel (`1`) on its build and serverless runtime: then DATABASE_URL and NEXTCLOUD_URL are required (no disk for the embedded database, no sandbox process). Do not set it yourself.",
+  },
   DATA_DIR: {
     schema: z.string().min(1, "must not be empty"),
     default: ".data",
@@ -97,6 +115,18 @@ export const variables = {
     default: "info",
     example: "warn",
     description: "Least severe log level that is printed.",
+  },
+  DOCTOR_ON_START: {
+    schema: bool,
+    default: "true",
+    example: "false",
+    description: "Production: once the server answers, run `npm run doctor`'s checks (not the account check) and log a summary with every warning and error.",
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(32, "must be at least 32 characters").optional(),
+    example: "a-random-string-of-at-least-32-characters",
+    description: "Turns on `GET /api/metrics` (Prometheus text: tool calls by tool and outcome, exchange latency, audited events) for requests with `Authorization: Bearer <this>`. Unset: the endpoint answers 404.",
+    secret: true,
   },
   TRUST_PROXY: {
     schema: bool,

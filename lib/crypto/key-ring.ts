@@ -30,8 +30,13 @@ export function keyRingFrom(keys: readonly EncryptionKey[]): KeyRing {
   return { current: keys[0]!, byId: new Map(keys.map((k) => [k.id, k])) };
 }
 
+/** Where development keeps the key it generated (`npm run keys:show-generated` prints it for production). */
+export function generatedKeyFile(dataDir: string): string {
+  return path.resolve(dataDir, "encryption.key");
+}
+
 function generatedKeys(dataDir: string): EncryptionKey[] {
-  const file = path.resolve(dataDir, "encryption.key");
+  const file = generatedKeyFile(dataDir);
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     const id = `local-${randomBytes(3).toString("hex")}`;

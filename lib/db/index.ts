@@ -40,7 +40,7 @@ async function open(): Promise<Database> {
   let handle: { adapter: AdapterFactory; runner: MigrationRunner; close(): Promise<void> };
   let kind: DatabaseKind;
   if (config.DATABASE_URL) {
-    handle = openPostgres(config.DATABASE_URL);
+    handle = openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, migrationUrl: config.DATABASE_DIRECT_URL });
     kind = "postgres";
   } else {
     handle = await openPglite(config.DATA_DIR);

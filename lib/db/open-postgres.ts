@@ -11,14 +11,26 @@ export interface PostgresHandle {
   close(): Promise<void>;
 }
 
-export function openPostgres(connectionString: string): PostgresHandle {
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 });
+export interface PostgresOptions {
+  /** Connections in the pool (≥ 2: a migration holds the lock on one and applies on another). */
+  max?: number;
+  /**
+   * A direct connection for migrations: pg_advisory_lock is session-level, and a transaction-mode
+   * pooler hands the session to other clients between statements, so the lock would not hold.
+   */
+  migrationUrl?: string;
+}
+
+export function openPostgres(connectionString: string, options: PostgresOptions = {}): PostgresHandle {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 30_000 });
   // An idle client losing its server must not crash the process.
   pool.on("error", () => {});
+  const migrationPool = options.migrationUrl ? new pg.Pool({ connectionString: options.migrationUrl, max: 2, connectionTimeoutMillis: 3_000, idleTimeoutMillis: 1_000 }) : pool;
+  if (migrationPool !== pool) migrationPool.on("error", () => {});
 
   const runner: MigrationRunner = {
     async withLock(fn) {
-      const client = await pool.connect();
+      const client = await migrationPool.connect();
       try {
         await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
         try {
@@ -31,11 +43,11 @@ export function openPostgres(connectionString: string): PostgresHandle {
       }
     },
     async query(sql, params) {
-      const result = await pool.query(sql, params as unknown[] | undefined);
+      const result = await migrationPool.query(sql, params as unknown[] | undefined);
       return result.rows;
     },
     async applyInTransaction(script, bookkeeping) {
-      const client = await pool.connect();
+      const client = await migrationPool.connect();
       try {
         await client.query("BEGIN");
         await client.query(script);
@@ -50,5 +62,12 @@ export function openPostgres(connectionString: string): PostgresHandle {
     },
   };
 
-  return { adapter: new PrismaPg(pool), runner, close: () => pool.end() };
+  return {
+    adapter: new PrismaPg(pool),
+    runner,
+    close: async () => {
+      if (migrationPool !== pool) await migrationPool.end().catch(() => {});
+      await pool.end();
+    },
+  };
 }

@@ -17,6 +17,7 @@ import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { describeWithAccess, type CatalogueTool } from "@/lib/mcp/tool-definition";
 import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { log } from "@/lib/log";
+import { recordToolCall } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
 import { APP_VERSION } from "@/lib/version";
 
@@ -47,10 +48,16 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
         // The identity comes from the verified token attached by the HTTP layer, never from headers.
         const context = { caller: callerFromAuthInfo(extra.authInfo), signal: extra.signal, authInfo: extra.authInfo ?? authInfo };
         try {
-          return await tool.invoke(args, context);
+          const result = await tool.invoke(args, context);
+          recordToolCall(tool.name, result.isError ? "tool_error" : "ok");
+          return result;
         } catch (error) {
           // URL-mode elicitation (-32042) is an answer, not a failure: the SDK passes it on as a JSON-RPC error.
-          if (error instanceof UrlElicitationRequiredError) throw error;
+          if (error instanceof UrlElicitationRequiredError) {
+            recordToolCall(tool.name, "elicitation");
+            throw error;
+          }
+          recordToolCall(tool.name, "failed");
           log.error("tool failed", { tool: tool.name, clientId: caller.clientId, reason: error instanceof Error ? error.message : String(error) });
           return { isError: true, content: [{ type: "text" as const, text: `${tool.name} failed on the server. Please try again later.` }] };
         }

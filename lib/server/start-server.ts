@@ -8,6 +8,8 @@
 import { ensureDemoAccount, formatDemoAccountNotice } from "@/lib/accounts";
 import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { ConfigError, getConfig } from "@/lib/config";
+import { appUrlPortMismatch } from "@/lib/config/port-mismatch";
+import { scheduleStartupDoctor } from "@/lib/doctor/start-up-summary";
 import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
 import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
@@ -59,6 +61,8 @@ export async function startServer(): Promise<void> {
     if (error instanceof ConfigError) stop(error.message);
     throw error;
   }
+  const portMismatch = appUrlPortMismatch(config);
+  if (portMismatch) log.warn(portMismatch);
   if (!config.TRUST_PROXY) installForwardedHeaderGuard();
   flushAuditOnShutdown();
   try {
@@ -86,4 +90,5 @@ export async function startServer(): Promise<void> {
   } catch (error) {
     stop(`The built-in identity provider cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
+  scheduleStartupDoctor(config);
 }

@@ -37,7 +37,10 @@ export function spawnApp(env: Record<string, string>, port: number): { child: Ch
       NODE_ENV: "production",
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
       APP_URL: `http://127.0.0.1:${port}`,
+      PORT: String(port),
       TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+      // The start-up doctor would add requests to the sandbox every test counts; doctor.test.ts turns it on.
+      DOCTOR_ON_START: "false",
       ...env,
     },
   });

@@ -14,6 +14,7 @@ import { requireAdmin } from "@/lib/dashboard/session";
 import { EmptyState, KindBadge, Notice, PageTitle, param, Time } from "../../../_components/display";
 import { SubmitButton } from "../../../_components/submit-button";
 import { changeClientAction } from "./actions";
+import { DoctorCard } from "./doctor-card";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -85,6 +86,7 @@ export default async function AdminPage({ searchParams }: Props) {
       <PageTitle title="Admin">The clients that may use this server and the accounts of the built-in identity provider.</PageTitle>
       {done && DONE[done] ? <Notice tone="success">{DONE[done]}</Notice> : null}
       {error ? <Notice tone="error">{ERRORS[error] ?? ERRORS.invalid}</Notice> : null}
+      <DoctorCard />
 
       <Card>
         <h2 className="text-lg font-semibold">Registry policy</h2>

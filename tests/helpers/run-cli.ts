@@ -1,0 +1,41 @@
+/**
+ * Runs one of the project's CLIs as a person does: a child process in the
+ * repository, a minimal environment (NODE_ENV=development unless given), an
+ * optional line of standard input. Resolves with the exit code and output.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(command: string, args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "development", ...env },
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `tsx scripts/<file>` with arguments. */
+export const runScript = (file: string, args: string[], env: Record<string, string>, options?: { stdin?: string; timeoutMs?: number }) =>
+  runCli(TSX, [path.join("scripts", file), ...args], env, options);
