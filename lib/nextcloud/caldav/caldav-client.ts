@@ -9,9 +9,9 @@
 import { childNamed, childrenNamed, DAV_NS, escapeXmlText } from "../parse-xml";
 import { resolveDavUser } from "../resolve-dav-user";
 import { sendNextcloudRequest, type NextcloudConnection } from "../send-nextcloud-request";
-import { calendarHomePath, calendarObjectPath, calendarPath, checkDavName } from "./dav-names";
+import { calendarHomePath, calendarObjectPath, calendarPath } from "./dav-names";
 import { APPLE_ICAL_NS, CALDAV_NS, lastSegment, parseDavResponses, propKey } from "./dav-responses";
-import { davContext, deleteItem, getItem, putItem, type DavItem, type WritePrecondition } from "./dav-store";
+import { davContext, deleteItem, getItem, putItem, reportItems, type DavItem, type WritePrecondition } from "./dav-store";
 
 export interface CalendarInfo {
   id: string;
@@ -77,26 +77,7 @@ export async function queryCalendarObjects(connection: NextcloudConnection, cale
 <c:calendar-query xmlns:d="DAV:" xmlns:c="${CALDAV_NS}"><d:prop><d:getetag/><c:calendar-data/></d:prop>
 <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="${escapeXmlText(query.component)}">${range}</c:comp-filter></c:comp-filter></c:filter>
 </c:calendar-query>`;
-  const response = await sendNextcloudRequest(connection, { api: "webdav",
-    method: "REPORT",
-    path: calendarPath(userId, calendar),
-    headers: { depth: "1", "content-type": "application/xml; charset=utf-8" },
-    body,
-    context: davContext(`Calendar "${calendar}"`),
-    maxResponseBytes: 16 * 1024 * 1024,
-  });
-  const items: DavItem[] = [];
-  let skipped = 0;
-  for (const r of parseDavResponses(response)) {
-    const data = r.props.get(propKey(CALDAV_NS, "calendar-data"))?.text;
-    const etag = r.props.get(propKey(DAV_NS, "getetag"))?.text.trim();
-    if (!data || !etag) {
-      skipped++;
-      continue;
-    }
-    items.push({ id: lastSegment(r.path), etag, data });
-  }
-  return { items, skipped };
+  return reportItems(connection, { path: calendarPath(userId, calendar), body, dataProp: { ns: CALDAV_NS, name: "calendar-data" }, subject: `Calendar "${calendar}"` });
 }
 
 export async function getCalendarObject(connection: NextcloudConnection, calendar: string, id: string): Promise<DavItem> {

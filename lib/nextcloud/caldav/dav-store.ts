@@ -8,7 +8,9 @@
  */
 import type { StatusContext } from "../nextcloud-error-for-status";
 import { NextcloudRequestError } from "../nextcloud-request";
+import { DAV_NS } from "../parse-xml";
 import { sendNextcloudRequest, type NextcloudConnection } from "../send-nextcloud-request";
+import { lastSegment, parseDavResponses, propKey } from "./dav-responses";
 
 export interface DavItem {
   /** The item's file name in its collection, e.g. "a1b2.ics". */
@@ -28,6 +30,38 @@ export function davContext(subject: string): StatusContext {
       501: { failure: "unavailable", message: "Nextcloud's calendar and contacts service is not available here (HTTP 501). On the sandbox, install Radicale: apt-get install -y --no-install-recommends radicale." },
     },
   };
+}
+
+/**
+ * A REPORT on a collection (calendar-query, RFC 4791 §7.8; addressbook-query,
+ * RFC 6352 §8.6) that asks for each item's etag and data in `dataProp`: the
+ * items, and how many answers held no data or no etag (counted, not fatal).
+ */
+export async function reportItems(
+  connection: NextcloudConnection,
+  input: { path: string; body: string; dataProp: { ns: string; name: string }; subject: string },
+): Promise<{ items: DavItem[]; skipped: number }> {
+  const response = await sendNextcloudRequest(connection, {
+    api: "webdav",
+    method: "REPORT",
+    path: input.path,
+    headers: { depth: "1", "content-type": "application/xml; charset=utf-8" },
+    body: input.body,
+    context: davContext(input.subject),
+    maxResponseBytes: 16 * 1024 * 1024,
+  });
+  const items: DavItem[] = [];
+  let skipped = 0;
+  for (const r of parseDavResponses(response)) {
+    const data = r.props.get(propKey(input.dataProp.ns, input.dataProp.name))?.text;
+    const etag = r.props.get(propKey(DAV_NS, "getetag"))?.text.trim();
+    if (!data || !etag) {
+      skipped++;
+      continue;
+    }
+    items.push({ id: lastSegment(r.path), etag, data });
+  }
+  return { items, skipped };
 }
 
 export async function getItem(connection: NextcloudConnection, path: string, id: string, subject: string): Promise<DavItem> {

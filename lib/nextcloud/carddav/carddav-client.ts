@@ -10,7 +10,7 @@ import { resolveDavUser } from "../resolve-dav-user";
 import { sendNextcloudRequest, type NextcloudConnection } from "../send-nextcloud-request";
 import { addressBookHomePath, addressBookPath, cardPath } from "../caldav/dav-names";
 import { CARDDAV_NS, lastSegment, parseDavResponses, propKey } from "../caldav/dav-responses";
-import { davContext, deleteItem, getItem, putItem, type DavItem, type WritePrecondition } from "../caldav/dav-store";
+import { davContext, deleteItem, getItem, putItem, reportItems, type DavItem, type WritePrecondition } from "../caldav/dav-store";
 
 export interface AddressBookInfo {
   id: string;
@@ -43,26 +43,7 @@ const QUERY_BODY = `<?xml version="1.0" encoding="utf-8"?>
 
 export async function listCards(connection: NextcloudConnection, book: string): Promise<{ items: DavItem[]; skipped: number }> {
   const userId = await resolveDavUser(connection);
-  const response = await sendNextcloudRequest(connection, { api: "webdav",
-    method: "REPORT",
-    path: addressBookPath(userId, book),
-    headers: { depth: "1", "content-type": "application/xml; charset=utf-8" },
-    body: QUERY_BODY,
-    context: davContext(`Address book "${book}"`),
-    maxResponseBytes: 16 * 1024 * 1024,
-  });
-  const items: DavItem[] = [];
-  let skipped = 0;
-  for (const r of parseDavResponses(response)) {
-    const data = r.props.get(propKey(CARDDAV_NS, "address-data"))?.text;
-    const etag = r.props.get(propKey(DAV_NS, "getetag"))?.text.trim();
-    if (!data || !etag) {
-      skipped++;
-      continue;
-    }
-    items.push({ id: lastSegment(r.path), etag, data });
-  }
-  return { items, skipped };
+  return reportItems(connection, { path: addressBookPath(userId, book), body: QUERY_BODY, dataProp: { ns: CARDDAV_NS, name: "address-data" }, subject: `Address book "${book}"` });
 }
 
 export async function getCard(connection: NextcloudConnection, book: string, id: string): Promise<DavItem> {
