@@ -13,6 +13,7 @@ import { getConfig } from "@/lib/config";
 import { listConnections, type ConnectionGroup } from "@/lib/dashboard/list-connections";
 import { requireUser } from "@/lib/dashboard/session";
 import { EmptyState, KindBadge, Notice, PageTitle, param, ScopeList, Time } from "../../../_components/display";
+import { KeepScopeChecklist } from "../../../_components/keep-scope-checklist";
 import { SubmitButton } from "../../../_components/submit-button";
 import { narrowConnectionAction, revokeConnectionAction } from "./actions";
 
@@ -66,18 +67,7 @@ function NarrowForm({ c }: { c: ConnectionGroup }) {
         <input type="hidden" name="group" value={c.key} />
         <fieldset>
           <legend className="text-sm text-slate-700">Untick what {c.name} should no longer do. It applies from its next request.</legend>
-          <ul className="mt-2 space-y-2">
-            {scopes.map((s) => (
-              <li key={s.name}>
-                <label className="flex items-start gap-3">
-                  <input type="checkbox" name="scope" value={s.name} defaultChecked className="mt-1 h-4 w-4 shrink-0" />
-                  <span className="min-w-0 text-sm">
-                    <span className={`font-medium ${s.writes ? "text-amber-800" : ""}`}>{s.title}</span> <code className="text-xs text-slate-500">{s.name}</code>
-                  </span>
-                </label>
-              </li>
-            ))}
-          </ul>
+          <KeepScopeChecklist scopes={scopes} />
         </fieldset>
         <p className="mt-3 text-sm text-slate-600" data-testid="widening-note">
           To give it more access later, connect the client again: it will ask you to approve the extra access at its next sign-in.

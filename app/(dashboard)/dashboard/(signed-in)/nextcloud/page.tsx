@@ -11,6 +11,7 @@ import { Card } from "@/app/_components/page-shell";
 import { getNextcloudAccess } from "@/lib/dashboard/get-nextcloud-access";
 import { requireUser } from "@/lib/dashboard/session";
 import { EmptyState, Notice, PageTitle, param, ScopeList, Time } from "../../../_components/display";
+import { KeepScopeChecklist } from "../../../_components/keep-scope-checklist";
 import { SubmitButton } from "../../../_components/submit-button";
 import { narrowNextcloudAction, requestScopesAction, revokeNextcloudAction } from "./actions";
 
@@ -77,18 +78,7 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
               <form action={narrowNextcloudAction} className="mt-3">
                 <fieldset>
                   <legend className="text-sm text-slate-700">Untick what this server should no longer do in your Nextcloud. It applies from the next tool call.</legend>
-                  <ul className="mt-2 space-y-2">
-                    {access.granted.map((s) => (
-                      <li key={s.name}>
-                        <label className="flex items-start gap-3">
-                          <input type="checkbox" name="scope" value={s.name} defaultChecked className="mt-1 h-4 w-4 shrink-0" />
-                          <span className="min-w-0 text-sm">
-                            <span className={`font-medium ${s.writes ? "text-amber-800" : ""}`}>{s.title}</span> <code className="text-xs text-slate-500">{s.name}</code>
-                          </span>
-                        </label>
-                      </li>
-                    ))}
-                  </ul>
+                  <KeepScopeChecklist scopes={access.granted} />
                 </fieldset>
                 <div className="mt-3">
                   <SubmitButton label="Save Nextcloud scopes">Save</SubmitButton>
