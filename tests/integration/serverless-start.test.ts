@@ -46,6 +46,6 @@ describe("on Vercel (VERCEL=1)", { timeout: 240_000 }, () => {
     expect((await openProvisioningLink(link!, ALICE)).outcome).toBe("provisioned");
     const result = await alice.call("nc_get_user_info");
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({ id: ids.alice });
+    expect(result.structuredContent).toMatchObject({ id: "alice" }); // uid mapped from preferred_username, as user_oidc does
   });
 });
