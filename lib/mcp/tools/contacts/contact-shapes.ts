@@ -41,6 +41,9 @@ export const contactFields = {
   note: z.string().max(10_000),
 };
 
+/** Every contact field, each optional: what create and update accept besides where the contact lives. */
+export const optionalContactFields = z.object(contactFields).partial();
+
 export function describeContact(c: Pick<Contact, "name" | "emails" | "phones" | "organization" | "address_book" | "id">): string {
   const details = [c.organization, ...c.emails.map((e) => e.value), ...c.phones.map((p) => p.value)].filter(Boolean).join(", ");
   return `${c.name}${details ? ` (${details})` : ""} [${c.address_book}/${c.id}]`;

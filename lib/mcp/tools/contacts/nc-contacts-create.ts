@@ -1,27 +1,17 @@
 /** nc_contacts_create: a new vCard (If-None-Match: *), read back for its etag. */
-import { z } from "zod";
 import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
 import { getCard, putCard } from "@/lib/nextcloud/carddav/carddav-client";
 import { buildContact, readContact } from "@/lib/nextcloud/carddav/vcard-contact";
 import { invalid } from "@/lib/nextcloud/caldav/ical-time";
 import { connectionOf } from "../calendar/calendar-shapes";
-import { addressBookId, contactFields, contactShape, describeContact, pickAddressBooks } from "./contact-shapes";
+import { addressBookId, optionalContactFields, contactShape, describeContact, pickAddressBooks } from "./contact-shapes";
 
 export const ncContactsCreate = defineNextcloudTool({
   name: "nc_contacts_create",
   title: "Create a contact",
   description: 'Creates a contact in one of your Nextcloud address books (default "contacts", else the first). Give name, or given_name/family_name; optional emails and phones ([{value, type: "home"|"work"|"cell"}]), organization, job_title, birthday (YYYY-MM-DD), note. Needs contacts.write (and contacts.read).',
-  input: z.object({
+  input: optionalContactFields.extend({
     address_book: addressBookId.optional(),
-    name: contactFields.name.optional(),
-    given_name: contactFields.given_name.optional(),
-    family_name: contactFields.family_name.optional(),
-    emails: contactFields.emails.optional(),
-    phones: contactFields.phones.optional(),
-    organization: contactFields.organization.optional(),
-    job_title: contactFields.job_title.optional(),
-    birthday: contactFields.birthday.optional(),
-    note: contactFields.note.optional(),
   }),
   output: contactShape,
   annotations: { title: "Create a contact", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

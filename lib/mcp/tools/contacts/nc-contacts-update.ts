@@ -6,25 +6,16 @@ import { getCard, putCard } from "@/lib/nextcloud/carddav/carddav-client";
 import { readContact, updateContact } from "@/lib/nextcloud/carddav/vcard-contact";
 import { invalid } from "@/lib/nextcloud/caldav/ical-time";
 import { connectionOf, etagInput } from "../calendar/calendar-shapes";
-import { addressBookId, contactFields, contactId, contactShape, describeContact } from "./contact-shapes";
+import { addressBookId, optionalContactFields, contactId, contactShape, describeContact } from "./contact-shapes";
 
 export const ncContactsUpdate = defineNextcloudTool({
   name: "nc_contacts_update",
   title: "Update a contact",
   description: 'Changes only the fields you give of a contact (address book and id from nc_contacts_search); emails and phones replace the lists; "" removes a text field. Pass etag to change it only if nobody changed it since you read it. Needs contacts.write (and contacts.read).',
-  input: z.object({
+  input: optionalContactFields.extend({
     address_book: addressBookId,
     id: contactId,
     etag: etagInput,
-    name: contactFields.name.optional(),
-    given_name: contactFields.given_name.optional(),
-    family_name: contactFields.family_name.optional(),
-    emails: contactFields.emails.optional(),
-    phones: contactFields.phones.optional(),
-    organization: contactFields.organization.optional(),
-    job_title: contactFields.job_title.optional(),
-    birthday: contactFields.birthday.optional(),
-    note: contactFields.note.optional(),
   }),
   output: contactShape.extend({ previous_etag: z.string() }),
   annotations: { title: "Update a contact", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
