@@ -6,6 +6,7 @@ export const metadata: Metadata = {
   title: { default: "nextcloud-mcp", template: "%s · nextcloud-mcp" },
   description: "Use your Nextcloud from AI clients through the Model Context Protocol, with progressive consent.",
   robots: { index: false, follow: false },
+  icons: { icon: "/icon.svg" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -43,6 +43,17 @@ describe(`the app on ${kind}`, () => {
     expect(await res.text()).toContain(`${app.url}/api/mcp`);
   });
 
+  it("serves robots.txt (nothing to index) and the icon the pages link to", async () => {
+    const robots = await fetch(`${app.url}/robots.txt`);
+    expect(robots.status).toBe(200);
+    expect(robots.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/$/m);
+    const icon = await fetch(`${app.url}/icon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(await (await fetch(`${app.url}/`)).text()).toMatch(/<link rel="icon" href="\/icon.svg"/);
+  });
+
   it.each(["/", "/api/health", "/no-such-page", "/api/no-such-route"])("sends the security headers on %s", async (path) => {
     const res = await fetch(`${app.url}${path}`);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
