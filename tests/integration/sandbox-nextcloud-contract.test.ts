@@ -5,34 +5,25 @@
  * named after it. Raw HTTP against the sandbox, tokens from a real issuer.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
-import { startTestIssuer, type TestIssuer } from "../helpers/test-issuer";
+import { useNextcloudSandbox } from "../helpers/sandbox-fixture";
 
 const USER = "/ocs/v2.php/cloud/user?format=json";
 const NOTES = "/index.php/apps/notes/api/v1/notes";
 const SETTINGS = "/index.php/apps/notes/api/v1/settings";
 const OCS = { "OCS-APIRequest": "true" };
-let issuer: TestIssuer;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  sandbox = await startSandbox({ issuer: issuer.issuer, audience: "nextcloud", jwksCacheTtlMs: 0 });
-});
-afterAll(async () => {
-  await sandbox?.close();
-  await issuer?.close();
-});
+// The test issuer and a sandbox that trusts it (the Nextcloud client tests' shared setup).
+const nc = useNextcloudSandbox();
 
 const ALL = "account.read notes.read notes.write files.read files.write";
-const tokenFor = (sub: string, claims: Record<string, unknown> = {}) => issuer.mint({ sub, scope: ALL, ...claims });
+const tokenFor = (sub: string, claims: Record<string, unknown> = {}) => nc.issuer.mint({ sub, scope: ALL, ...claims });
 
 async function send(method: string, path: string, options: { token?: string; authorization?: string; headers?: Record<string, string>; body?: string; at?: Sandbox } = {}) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.authorization) headers.authorization = options.authorization;
   else if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(`${(options.at ?? sandbox).url}${path}`, { method, headers, body: options.body });
+  const response = await fetch(`${(options.at ?? nc.sandbox).url}${path}`, { method, headers, body: options.body });
   const text = await response.text();
   let json: unknown;
   try {
@@ -49,7 +40,7 @@ const propfind = { depth: "1", "content-type": "application/xml" };
 describe("table 1: bearer requests (Nextcloud 32.0.1 + user_oidc 8.10.1 + Notes 5.0.2)", () => {
   it("OCS cloud/user answers 200 with or without OCS-APIRequest, and the first call provisions the user (backend user_oidc)", async () => {
     const token = await tokenFor("c-ocs");
-    expect(sandbox.users.get("c-ocs")).toBeUndefined();
+    expect(nc.sandbox.users.get("c-ocs")).toBeUndefined();
     const without = await send("GET", USER, { token });
     expect(without.status).toBe(200);
     expect(without.json.ocs.data).toMatchObject({ id: "c-ocs", backend: "user_oidc" });
@@ -120,14 +111,14 @@ describe("table 1: bearer requests (Nextcloud 32.0.1 + user_oidc 8.10.1 + Notes 
     const good = await tokenFor("c-bad");
     const [head, payload, signature] = good.split(".");
     const tampered = `${head}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), sub: "admin" })).toString("base64url")}.${signature}`;
-    const unpublished = await issuer.addKey({ publish: false });
+    const unpublished = await nc.issuer.addKey({ publish: false });
     const bad: Record<string, string | undefined> = {
       "wrong aud": await tokenFor("c-bad", { aud: "mcp-server" }),
       "wrong iss": await tokenFor("c-bad", { iss: "https://evil.example" }),
       // One second past exp: a 30 s or 60 s leeway would still accept it.
       expired: await tokenFor("c-bad", { iat: now - 120, exp: now - 1 }),
       tampered,
-      "unknown kid": await issuer.mint({ sub: "c-bad", scope: ALL }, { key: unpublished }),
+      "unknown kid": await nc.issuer.mint({ sub: "c-bad", scope: ALL }, { key: unpublished }),
       "no auth": undefined,
     };
     for (const [name, token] of Object.entries(bad)) {
@@ -161,7 +152,7 @@ describe("user_oidc's provider settings", () => {
   });
 
   it("the uid comes from the mapping claim; --unique-uid stores sha256(<provider id>_0_<value>); current-user-principal names the real uid", async () => {
-    const hashed = await startSandbox({ issuer: issuer.issuer, userMapping: { uidMapping: "sub", uniqueUid: true, providerId: 1 } });
+    const hashed = await startSandbox({ issuer: nc.issuer.issuer, userMapping: { uidMapping: "sub", uniqueUid: true, providerId: 1 } });
     try {
       const token = await tokenFor("c-unique", { preferred_username: "not-used" });
       const uid = createHash("sha256").update("1_0_c-unique").digest("hex");
@@ -176,7 +167,7 @@ describe("user_oidc's provider settings", () => {
   });
 
   it("a token without the mapping claim names no user and is refused (401)", async () => {
-    const strict = await startSandbox({ issuer: issuer.issuer, userMapping: { uidMapping: "preferred_username" } });
+    const strict = await startSandbox({ issuer: nc.issuer.issuer, userMapping: { uidMapping: "preferred_username" } });
     try {
       expect((await send("GET", USER, { token: await tokenFor("c-nomap"), at: strict })).status).toBe(401);
       const mapped = await send("GET", USER, { token: await tokenFor("c-nomap", { preferred_username: "carla" }), at: strict });
@@ -193,18 +184,18 @@ describe("user_oidc's provider settings", () => {
 
   it("the JWKS is cached and not refetched for an unknown kid: a new key is refused until the cache expires (or is cleared)", async () => {
     const ttl = 1_500;
-    const cached = await startSandbox({ issuer: issuer.issuer, jwksCacheTtlMs: ttl });
+    const cached = await startSandbox({ issuer: nc.issuer.issuer, jwksCacheTtlMs: ttl });
     try {
       const cachedBy = Date.now();
       expect((await send("GET", USER, { token: await tokenFor("c-jwks"), at: cached })).status).toBe(200);
-      const fresh = await issuer.addKey();
-      const signedWithNew = await issuer.mint({ sub: "c-jwks", scope: ALL }, { key: fresh });
-      const fetchedBefore = issuer.hits.jwks;
+      const fresh = await nc.issuer.addKey();
+      const signedWithNew = await nc.issuer.mint({ sub: "c-jwks", scope: ALL }, { key: fresh });
+      const fetchedBefore = nc.issuer.hits.jwks;
       const refused = await send("GET", USER, { token: signedWithNew, at: cached });
       // Only while the cached set is certainly fresh (a loaded machine may take longer than the lifetime).
       if (Date.now() - cachedBy < ttl) {
         expect(refused.status).toBe(401);
-        expect(issuer.hits.jwks).toBe(fetchedBefore);
+        expect(nc.issuer.hits.jwks).toBe(fetchedBefore);
       }
       // The cure: the cache expires...
       await vi.waitUntil(async () => (await send("GET", USER, { token: signedWithNew, at: cached })).status === 200, { timeout: 10_000, interval: 100 });
@@ -212,11 +203,11 @@ describe("user_oidc's provider settings", () => {
       await cached.close();
     }
     // ...or the admin re-saves the provider (invalidate), here with user_oidc's one-hour lifetime.
-    const hour = await startSandbox({ issuer: issuer.issuer, jwksCacheTtlMs: 3_600_000 });
+    const hour = await startSandbox({ issuer: nc.issuer.issuer, jwksCacheTtlMs: 3_600_000 });
     try {
       expect((await send("GET", USER, { token: await tokenFor("c-jwks"), at: hour })).status).toBe(200);
-      const another = await issuer.addKey();
-      const signedWithAnother = await issuer.mint({ sub: "c-jwks", scope: ALL }, { key: another });
+      const another = await nc.issuer.addKey();
+      const signedWithAnother = await nc.issuer.mint({ sub: "c-jwks", scope: ALL }, { key: another });
       expect((await send("GET", USER, { token: signedWithAnother, at: hour })).status).toBe(401);
       hour.keys.invalidate();
       expect((await send("GET", USER, { token: signedWithAnother, at: hour })).status).toBe(200);
@@ -226,7 +217,7 @@ describe("user_oidc's provider settings", () => {
   });
 
   it("the quota of a user without a limit is -3 (unlimited)", async () => {
-    const unlimited = await startSandbox({ issuer: issuer.issuer, userMapping: { quotaBytes: null } });
+    const unlimited = await startSandbox({ issuer: nc.issuer.issuer, userMapping: { quotaBytes: null } });
     try {
       const r = await send("GET", USER, { token: await tokenFor("c-quota"), at: unlimited });
       expect(r.json.ocs.data.quota.quota).toBe(-3);
@@ -299,7 +290,7 @@ describe("table 2: WebDAV (sabre/dav) as Nextcloud 32 answers", () => {
   it("COPY and MOVE onto an existing target with Overwrite: F are 412", async () => {
     await send("PUT", dav(uid, "b.txt"), { token, body: "B" });
     for (const method of ["COPY", "MOVE"]) {
-      const r = await send(method, dav(uid, "Folder/a.txt"), { token, headers: { destination: `${sandbox.url}${dav(uid, "b.txt")}`, overwrite: "F" } });
+      const r = await send(method, dav(uid, "Folder/a.txt"), { token, headers: { destination: `${nc.sandbox.url}${dav(uid, "b.txt")}`, overwrite: "F" } });
       expect(r.status, method).toBe(412);
     }
   });
@@ -307,7 +298,7 @@ describe("table 2: WebDAV (sabre/dav) as Nextcloud 32 answers", () => {
 
 describe("demo data", () => {
   it("a seeded account starts with realistic notes and files, and the sandbox labels itself", async () => {
-    const demo = await startSandbox({ issuer: issuer.issuer, seedUsers: ["demo"] });
+    const demo = await startSandbox({ issuer: nc.issuer.issuer, seedUsers: ["demo"] });
     try {
       const token = await tokenFor("d-0001", { preferred_username: "demo" });
       const notes = await send("GET", NOTES, { token, headers: OCS, at: demo });
@@ -326,7 +317,7 @@ describe("demo data", () => {
   });
 
   it('with "*" every user gets the demo data on their first request, once', async () => {
-    const everyone = await startSandbox({ issuer: issuer.issuer, seedUsers: ["*"] });
+    const everyone = await startSandbox({ issuer: nc.issuer.issuer, seedUsers: ["*"] });
     try {
       const token = await tokenFor("d-new", { preferred_username: "newcomer" });
       const first = (await send("GET", NOTES, { token, headers: OCS, at: everyone })).json as unknown as unknown[];
