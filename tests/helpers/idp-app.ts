@@ -29,6 +29,24 @@ export async function seedAccounts(database: TestDatabase, accounts: { username:
   return ids;
 }
 
+/**
+ * RFC 8693 token exchange at the app's IdP as this server does it (client
+ * mcp-server, Basic auth): the session token for a Nextcloud token with `scope`.
+ */
+export async function exchangeForNextcloud(appUrl: string, subjectToken: string, scope: string): Promise<Response> {
+  return fetch(`${appUrl}/api/oidc/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_CLIENT_SECRET}`).toString("base64")}` },
+    body: new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+      subject_token: subjectToken,
+      subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
+      audience: "nextcloud",
+      scope,
+    }),
+  });
+}
+
 export function idpEnv(database: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
   return { ...database.env, OIDC_CLIENT_SECRET: SERVER_CLIENT_SECRET, ...extra };
 }

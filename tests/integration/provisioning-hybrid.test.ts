@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import type { SeenToken } from "@/lib/sandbox/token-log";
 import { testDbKind } from "../helpers/databases";
-import { authorizationRequest, register, relyingParty, SERVER_CLIENT_SECRET } from "../helpers/idp-app";
+import { authorizationRequest, register, relyingParty, exchangeForNextcloud } from "../helpers/idp-app";
 import { createCookieJar } from "../helpers/oidc-login";
 import { ALICE, BOB, linkIn, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
@@ -81,17 +81,7 @@ describe(`hybrid mode on ${kind}`, () => {
   });
 
   it("exchanged tokens carry no name claims when the client's consent did not include profile", async () => {
-    const exchange = await fetch(`${stack.app.url}/api/oidc/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_CLIENT_SECRET}`).toString("base64")}` },
-      body: new URLSearchParams({
-        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: alice.provider.tokens()!.access_token,
-        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
-        audience: "nextcloud",
-        scope: "account.read",
-      }),
-    });
+    const exchange = await exchangeForNextcloud(stack.app.url, alice.provider.tokens()!.access_token, "account.read");
     expect(exchange.status).toBe(200);
     const claims = decodeJwt(((await exchange.json()) as { access_token: string }).access_token);
     expect(alice.provider.tokens()!.scope?.split(" ") ?? []).not.toContain("profile");

@@ -11,7 +11,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { testDbKind } from "../helpers/databases";
-import { SERVER_CLIENT_SECRET } from "../helpers/idp-app";
+import { exchangeForNextcloud } from "../helpers/idp-app";
 import { createCookieJar } from "../helpers/oidc-login";
 import { ALICE, BOB, browse, linkIn, openProvisioningLink, outcomeOf, PersonClient, startProvisioningStack, textOf, tickedScopes, type ProvisioningStack } from "../helpers/provisioning-stack";
 
@@ -107,17 +107,7 @@ describe(`one provisioning visit on ${kind}`, () => {
   });
 
   it("exchanged Nextcloud tokens carry preferred_username and name (the grant holds profile); no email the account does not have", async () => {
-    const exchange = await fetch(`${stack.app.url}/api/oidc/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_CLIENT_SECRET}`).toString("base64")}` },
-      body: new URLSearchParams({
-        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: alice.provider.tokens()!.access_token,
-        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
-        audience: "nextcloud",
-        scope: "notes.read",
-      }),
-    });
+    const exchange = await exchangeForNextcloud(stack.app.url, alice.provider.tokens()!.access_token, "notes.read");
     expect(exchange.status).toBe(200);
     const claims = decodeJwt(((await exchange.json()) as { access_token: string }).access_token);
     expect(claims).toMatchObject({ sub: stack.ids.alice, aud: "nextcloud", preferred_username: ALICE.username, name: ALICE.displayName, scope: "notes.read" });
