@@ -159,7 +159,9 @@ describe("npm run doctor", { timeout: 240_000 }, () => {
     const app = await startApp({ ...database.env, DOCTOR_ON_START: "true", SANDBOX_PORT: String(closedPort) });
     cleanups.push(() => app.stop());
     const deadline = Date.now() + 60_000;
-    while (!/doctor: \d+ ok/.test(app.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    // The summary and each problem are separate log lines (errors and warnings may reach the pipe in either order): wait for both.
+    const logged = () => /doctor: \d+ ok/.test(app.output()) && /doctor: nextcloud\.reachable: /.test(app.output());
+    while (!logged() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(app.output()).toMatch(/doctor: \d+ ok, \d+ warnings?, [1-9]\d* errors?/);
     expect(app.output()).toMatch(/doctor: nextcloud\.reachable: .*did not answer/);
     expect((await fetch(`${app.url}/api/health`)).status).toBe(200); // reported, never stopped
