@@ -18,6 +18,24 @@
  *   nothing PKCE does not. A request for a secret method is refused with
  *   invalid_client_metadata (RFC 7591 §3.2.2). Static clients configured by
  *   the operator (this server's own) may use a client secret method.
+ * - application_type (OIDC Registration §2; MCP 2026-07-28 client
+ *   registration, "Application Type and Redirect URI Constraints"): `native`
+ *   clients register loopback http, private-use scheme or claimed https
+ *   redirect URIs (RFC 8252 §7); `web` clients https redirect URIs only (OIDC
+ *   Registration §2 lets the server refuse http other than a native client's
+ *   loopback; a `web` loopback client would also lose the port variance and
+ *   the consent-on-every-authorization of native clients). A contradiction is
+ *   refused with invalid_redirect_uri, so the client can retry with the other
+ *   type as the MCP spec tells it to. Missing (clients of MCP 2025-11-25 and
+ *   before, which were never asked for it; 2026-07-28 clients MUST send it):
+ *   inferred from the redirect URIs — native when any is loopback or
+ *   private-use, web when all are https — rather than OIDC's default `web`,
+ *   which would refuse every such older native client. oidc-provider fills
+ *   in `web` before this check runs, so what a client declared is read from
+ *   its registration request (RFC 7591 §2); for a client ID metadata document
+ *   or a stored client only a `native` is known to be declared, and a `web`
+ *   next to native-style redirect URIs becomes `native` (never weaker: native
+ *   clients are asked for consent every time).
  * - client_name required (≤ 100 characters, no control characters) for
  *   registered and CIMD clients; scope values only from the catalogue (then
  *   dropped: what a client gets is decided per request, by resource and consent).
@@ -46,6 +64,7 @@ export class ClientMetadataError extends Error {
 }
 
 export type RedirectKind = "https" | "loopback" | "private-use";
+export type ApplicationType = "native" | "web";
 
 /** Classifies one redirect URI, or throws with the reason it is refused. */
 export function classifyRedirectUri(value: unknown): RedirectKind {
@@ -80,7 +99,15 @@ function str(value: unknown): string | undefined {
  * outside (DCR, CIMD); static clients configured by the operator skip the
  * naming rules. `internalClientId`: the only client allowed token exchange.
  */
-export function enforceClientMetadata(metadata: ClientMetadata, options: { strict: boolean; internalClientId: string }): void {
+export function enforceClientMetadata(
+  metadata: ClientMetadata,
+  options: {
+    strict: boolean;
+    internalClientId: string;
+    /** The RFC 7591 registration (or update) request body, when the metadata comes from one. */
+    registrationRequest?: Record<string, unknown>;
+  },
+): void {
   const isInternal = !options.strict && metadata.client_id === options.internalClientId;
   const meta = (why: string) => new ClientMetadataError("invalid_client_metadata", why);
 
@@ -106,8 +133,8 @@ export function enforceClientMetadata(metadata: ClientMetadata, options: { stric
   }
   const kinds = (redirects ?? []).map(classifyRedirectUri);
   for (const uri of metadata.post_logout_redirect_uris ?? []) classifyRedirectUri(uri);
-  // RFC 8252 §7.3 port variance applies to native clients in oidc-provider.
-  if (kinds.some((k) => k !== "https")) metadata.application_type = "native";
+  const declared = options.registrationRequest ? options.registrationRequest.application_type : metadata.application_type === "native" ? "native" : undefined;
+  metadata.application_type = applicationType(declared, kinds);
 
   if (options.strict) {
     const name = str(metadata.client_name);
@@ -126,4 +153,23 @@ export function enforceClientMetadata(metadata: ClientMetadata, options: { stric
     const responseTypes = metadata.response_types ?? ["code"];
     if (!Array.isArray(responseTypes) || responseTypes.some((t) => t !== "code")) throw meta("response_types must be [\"code\"]");
   }
+}
+
+/**
+ * The application_type a client gets (see the file comment): the declared one
+ * when its redirect URIs fit it, the inferred one when none was declared.
+ * Inferred `native` also gives loopback redirects the port variance of
+ * RFC 8252 §7.3, which oidc-provider applies to native clients only.
+ */
+export function applicationType(declared: unknown, kinds: readonly RedirectKind[]): ApplicationType {
+  const nativeStyle = kinds.some((k) => k !== "https");
+  if (declared === undefined) return nativeStyle ? "native" : "web";
+  if (declared !== "native" && declared !== "web") throw new ClientMetadataError("invalid_client_metadata", "application_type must be native or web");
+  if (declared === "web" && nativeStyle) {
+    throw new ClientMetadataError(
+      "invalid_redirect_uri",
+      "redirect_uris of a web client must use https; register loopback or private-use scheme redirect URIs with application_type native (OIDC Registration §2, RFC 8252 §7)",
+    );
+  }
+  return declared;
 }

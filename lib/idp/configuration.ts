@@ -82,11 +82,14 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
     clockTolerance: 5,
     extraClientMetadata: {
       properties: [POLICY_PROPERTY],
-      validator(_ctx: unknown, key: string, _value: unknown, metadata: ClientMetadata) {
+      validator(ctx: KoaContextWithOIDC | undefined, key: string, _value: unknown, metadata: ClientMetadata) {
         if (key !== POLICY_PROPERTY) return;
         delete metadata[POLICY_PROPERTY];
+        // RFC 7591 registration and update requests: what the client sent, before oidc-provider's defaults.
+        const route = ctx?.oidc?.route;
+        const registrationRequest = route === "registration" || route === "client_update" ? (ctx!.oidc.body as Record<string, unknown> | undefined) : undefined;
         try {
-          enforceClientMetadata(metadata, { strict: !staticIds.has(metadata.client_id), internalClientId: config.OIDC_CLIENT_ID });
+          enforceClientMetadata(metadata, { strict: !staticIds.has(metadata.client_id), internalClientId: config.OIDC_CLIENT_ID, registrationRequest });
         } catch (error) {
           // The "redirect_uris" prefix makes oidc-provider answer invalid_redirect_uri (RFC 7591 §3.2.2).
           if (error instanceof ClientMetadataError) throw new errors.InvalidClientMetadata(error.message);
