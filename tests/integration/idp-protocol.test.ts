@@ -55,7 +55,10 @@ describe(`built-in IdP protocol on ${kind}`, () => {
     expect(ja.issuer).toBe(`${app.url}/api/oidc`);
     expect(ja.code_challenge_methods_supported).toEqual(["S256"]);
     expect(ja.response_types_supported).toEqual(["code"]);
-    expect(ja.authorization_response_iss_parameter_supported).toBe(true);
+    expect(ja.authorization_response_iss_parameter_supported).toBe(true); // RFC 9207 §3
+    // MCP 2026-07-28 client registration: clients try a client ID metadata document before DCR.
+    expect(ja.client_id_metadata_document_supported).toBe(true);
+    expect(ja.registration_endpoint).toBe(`${app.url}/api/oidc/reg`);
     expect(ja.grant_types_supported).toContain("urn:ietf:params:oauth:grant-type:token-exchange");
     expect(ja.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(["none", "client_secret_basic"]));
     expect(ja.token_endpoint_auth_methods_supported).not.toContain("client_secret_jwt");
@@ -177,5 +180,37 @@ describe(`built-in IdP protocol on ${kind}`, () => {
     expect(result.code).toBeUndefined();
     expect(result.state).toBe(request.state);
     expect(result.redirectUrl.startsWith(REDIRECT)).toBe(true);
+    expect(result.iss).toBe(`${app.url}/api/oidc`); // RFC 9207 §2: error responses too
+  });
+
+  it("names itself (iss) in every authorization response, so a client that checks it detects a mix-up (RFC 9207 §2, §2.4)", async () => {
+    const issuer = `${app.url}/api/oidc`;
+    const other = "https://attacker.example/oidc";
+    const withIss = (url: string, iss: string | undefined) => {
+      const changed = new URL(url);
+      if (iss === undefined) changed.searchParams.delete("iss");
+      else changed.searchParams.set("iss", iss);
+      return changed;
+    };
+
+    // An error response sent back to the client before any sign-in (RFC 6749 §4.1.2.1).
+    const early = await authorizationRequest(rp, { redirect_uri: REDIRECT, resource: "urn:nextcloud-mcp:resource:nextcloud", scope: "notes.read" });
+    const errorUrl = (await fetch(early.url, { redirect: "manual" })).headers.get("location")!;
+    expect(new URL(errorUrl).searchParams.get("iss")).toBe(issuer);
+    const checks = { pkceCodeVerifier: early.verifier, expectedState: early.state };
+    // openid-client checks iss first, then reports the server's error.
+    await expect(oidc.authorizationCodeGrant(rp, new URL(errorUrl), checks)).rejects.toMatchObject({ error: "invalid_target" });
+    await expect(oidc.authorizationCodeGrant(rp, withIss(errorUrl, other), checks)).rejects.toThrow(/unexpected "iss"/);
+
+    // A success response: the same code under another issuer's name, or under none, is refused.
+    const { request, result } = await signIn({ scope: "openid notes.read" });
+    expect(result.iss).toBe(issuer);
+    const success = { pkceCodeVerifier: request.verifier, expectedState: request.state };
+    await expect(oidc.authorizationCodeGrant(rp, withIss(result.redirectUrl, other), success)).rejects.toThrow(/unexpected "iss"/);
+    // The metadata promised iss (authorization_response_iss_parameter_supported), so a response without it is refused too.
+    await expect(oidc.authorizationCodeGrant(rp, withIss(result.redirectUrl, undefined), success)).rejects.toThrow(/"iss".*missing/);
+    // The refused attempts never reached the token endpoint: the genuine response still redeems its code.
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(result.redirectUrl), success);
+    expect(tokens.access_token).toBeTruthy();
   });
 });

@@ -44,6 +44,10 @@ const BAD: [string, Record<string, unknown>, "invalid_redirect_uri" | "invalid_c
   ["client_secret_basic", { ...good, redirect_uris: ["https://client.example/cb"], token_endpoint_auth_method: "client_secret_basic" }, "invalid_client_metadata"],
   ["client_secret_post", { ...good, redirect_uris: ["https://client.example/cb"], token_endpoint_auth_method: "client_secret_post" }, "invalid_client_metadata"],
   ["a scope outside the catalogue", { ...good, scope: "openid admin.everything" }, "invalid_client_metadata"],
+  // OIDC Registration §2 and MCP 2026-07-28: a web client has https redirect URIs only.
+  ["application_type web with a loopback redirect", { ...good, application_type: "web" }, "invalid_redirect_uri"],
+  ["application_type web with a private-use redirect", { ...good, application_type: "web", redirect_uris: ["https://client.example/cb", "com.example.app:/cb"] }, "invalid_redirect_uri"],
+  ["an unknown application_type", { ...good, application_type: "desktop" }, "invalid_client_metadata"],
 ];
 
 describe(`dynamic client registration on ${kind}`, () => {
@@ -90,6 +94,31 @@ describe(`dynamic client registration on ${kind}`, () => {
     expect(result.code).toBeTruthy();
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(result.redirectUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state });
     expect(tokens.access_token).toBeTruthy();
+  });
+
+  it("handles application_type as MCP 2026-07-28 asks: declared and kept, inferred for older clients, retried after a refusal", async () => {
+    const https = { ...good, redirect_uris: ["https://client.example/cb"] };
+    // 2026-07-28 clients declare it (client registration, "Application Type and Redirect URI Constraints").
+    expect((await register(app, { ...good, application_type: "native" })).body.application_type).toBe("native");
+    expect((await register(app, { ...https, application_type: "web" })).body.application_type).toBe("web");
+    expect((await register(app, { ...https, application_type: "native" })).body.application_type).toBe("native"); // RFC 8252 §7.2 claimed https
+    // 2025-11-25 clients (the v1 SDK among them) leave it out: inferred from the redirect URIs, not OIDC's default "web".
+    expect((await register(app, good)).body.application_type).toBe("native");
+    expect((await register(app, https)).body.application_type).toBe("web");
+    // A client refused as "web" may retry as "native" (the spec's advice) and is let in.
+    const refused = await register(app, { ...good, application_type: "web" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error_description).toMatch(/application_type native/);
+    const retried = await register(app, { ...good, application_type: "native" });
+    expect(retried.status).toBe(201);
+
+    // A web client's redirect URI matches exactly; only native loopback clients get port variance (RFC 8252 §7.3).
+    const web = await register(app, { ...https, application_type: "web" });
+    const rp = await relyingParty(app, web.body.client_id as string);
+    const wrong = await authorizationRequest(rp, { redirect_uri: "https://client.example/cb2", scope: "openid", resource: `${app.url}/api/mcp` });
+    const page = await fetch(wrong.url, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("invalid_redirect_uri");
   });
 
   it("answers browser preflights at the registration endpoint", async () => {
@@ -147,6 +176,26 @@ describe(`the allowlist client policy on ${kind}`, () => {
     } finally {
       await listed.stop();
     }
+  });
+});
+
+describe(`ENABLE_DCR=false on ${kind}`, () => {
+  let database: TestDatabase;
+  let app: AppServer;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    app = await startApp(idpEnv(database, { ENABLE_DCR: "false" }));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it("offers no registration endpoint and refuses registrations, while client ID metadata documents stay on", async () => {
+    const meta = await (await fetch(`${app.url}/.well-known/oauth-authorization-server/api/oidc`)).json();
+    expect(meta.registration_endpoint).toBeUndefined();
+    expect(meta.client_id_metadata_document_supported).toBe(true);
+    expect((await register(app, good)).status).toBe(404);
   });
 });
 
