@@ -186,6 +186,8 @@ describe(`built-in IdP protocol on ${kind}`, () => {
   it("names itself (iss) in every authorization response, so a client that checks it detects a mix-up (RFC 9207 §2, §2.4)", async () => {
     const issuer = `${app.url}/api/oidc`;
     const other = "https://attacker.example/oidc";
+    // openid-client reports "invalid response encountered" with the iss check's own message as its cause.
+    const refused = (why: RegExp) => ({ code: "OAUTH_INVALID_RESPONSE", cause: expect.objectContaining({ message: expect.stringMatching(why) }) });
     const withIss = (url: string, iss: string | undefined) => {
       const changed = new URL(url);
       if (iss === undefined) changed.searchParams.delete("iss");
@@ -200,15 +202,15 @@ describe(`built-in IdP protocol on ${kind}`, () => {
     const checks = { pkceCodeVerifier: early.verifier, expectedState: early.state };
     // openid-client checks iss first, then reports the server's error.
     await expect(oidc.authorizationCodeGrant(rp, new URL(errorUrl), checks)).rejects.toMatchObject({ error: "invalid_target" });
-    await expect(oidc.authorizationCodeGrant(rp, withIss(errorUrl, other), checks)).rejects.toThrow(/unexpected "iss"/);
+    await expect(oidc.authorizationCodeGrant(rp, withIss(errorUrl, other), checks)).rejects.toMatchObject(refused(/unexpected "iss"/));
 
     // A success response: the same code under another issuer's name, or under none, is refused.
     const { request, result } = await signIn({ scope: "openid notes.read" });
     expect(result.iss).toBe(issuer);
     const success = { pkceCodeVerifier: request.verifier, expectedState: request.state };
-    await expect(oidc.authorizationCodeGrant(rp, withIss(result.redirectUrl, other), success)).rejects.toThrow(/unexpected "iss"/);
+    await expect(oidc.authorizationCodeGrant(rp, withIss(result.redirectUrl, other), success)).rejects.toMatchObject(refused(/unexpected "iss"/));
     // The metadata promised iss (authorization_response_iss_parameter_supported), so a response without it is refused too.
-    await expect(oidc.authorizationCodeGrant(rp, withIss(result.redirectUrl, undefined), success)).rejects.toThrow(/"iss".*missing/);
+    await expect(oidc.authorizationCodeGrant(rp, withIss(result.redirectUrl, undefined), success)).rejects.toMatchObject(refused(/"iss" \(issuer\) missing/));
     // The refused attempts never reached the token endpoint: the genuine response still redeems its code.
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(result.redirectUrl), success);
     expect(tokens.access_token).toBeTruthy();

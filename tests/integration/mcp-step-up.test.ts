@@ -119,4 +119,24 @@ describe("step-up authorization with the SDK client", () => {
     expect((await second.listTools()).tools.map((t) => t.name)).toContain(noteTitles.name);
     await Promise.all([client.close(), second.close()]);
   });
+
+  it("steps up to the union of held and needed scopes: the v1 SDK client keeps what it had (MCP 2026-07-28 step-up)", async () => {
+    // 2026-07-28 clients request held ∪ challenged; 2025-11-25 clients (this SDK) request the challenge's
+    // scope verbatim. The challenge names held ∪ needed, so both end up with the same token.
+    const provider = new TestOAuthProvider({ loginHint: "dora" });
+    provider.narrowNextRequest = "openid files.read";
+    const { client, transport } = await connectClient(`${appUrl}/api/mcp`, provider);
+    const scopesOf = () => (JSON.parse(Buffer.from(provider.tokens()!.access_token.split(".")[1]!, "base64url").toString()) as { scope: string }).scope.split(" ");
+    expect(scopesOf()).toContain("files.read");
+    expect(scopesOf()).not.toContain("notes.read");
+
+    const result = await withAuthorization(transport, provider, () => client.callTool({ name: noteTitles.name, arguments: {} }));
+    expect(result.structuredContent).toMatchObject({ sub: "dora" });
+    expect(provider.authorizationRequests).toHaveLength(2);
+    const requested = provider.authorizationRequests[1]!.searchParams.get("scope")!.split(" ");
+    expect(requested).toEqual(expect.arrayContaining(["openid", "files.read", "notes.read"]));
+    // Held ∪ needed: the earlier permission survived the step-up.
+    expect(scopesOf()).toEqual(expect.arrayContaining(["files.read", "notes.read"]));
+    await client.close();
+  });
 });
