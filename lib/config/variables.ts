@@ -217,13 +217,13 @@ export const variables = {
     schema: bool,
     default: "true",
     example: "false",
-    description: "Allow dynamic client registration (RFC 7591) at the built-in IdP.",
+    description: "Allow dynamic client registration (RFC 7591) at the built-in IdP: the fallback for clients without a Client ID Metadata Document (deprecated by MCP 2026-07-28, kept for older clients).",
   },
   ENABLE_CIMD: {
     schema: bool,
     default: "true",
     example: "false",
-    description: "Accept Client ID Metadata Documents (an https URL as `client_id`).",
+    description: "Accept Client ID Metadata Documents (an https URL as `client_id`), the registration MCP 2026-07-28 clients try first.",
   },
   MCP_CLIENT_POLICY: {
     schema: z.enum(["open", "allowlist"], { error: "must be open or allowlist" }),
