@@ -5,9 +5,11 @@
  * and why. docs/conformance.md is the same table for people; keep them
  * together.
  *
- * The suite's CLI connects without credentials, so the scenarios run on an
- * auth-disabled test instance (MCP_INSECURE_DISABLE_AUTH, NODE_ENV=test only;
- * every tool served to a fixed test principal). What authentication adds —
+ * The suite's CLI connects without credentials, so the whole suite runs on
+ * an auth-disabled test instance (MCP_INSECURE_DISABLE_AUTH, NODE_ENV=test
+ * only; every tool served to a fixed test principal), and the applicable
+ * scenarios run again with a real token from the built-in IdP, added by a
+ * forwarding proxy (the second describe). What authentication adds —
  * challenges, scopes, audiences — is covered by mcp-auth-attacks,
  * mcp-builtin-idp, mcp-external-idp and mcp-step-up, not by this suite (its
  * auth/* scenarios test clients, not servers).
@@ -21,13 +23,17 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectStartFailure, startApp, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
+import { ALICE, authorizationRequest, idpEnv, register, relyingParty, seedAccounts } from "../helpers/idp-app";
 import { postMcp, rpc } from "../helpers/mcp-client";
+import { authorizeWithLogin } from "../helpers/oidc-login";
 
 const run = promisify(execFile);
 const kind = testDbKind();
@@ -134,27 +140,37 @@ async function cli(args: string[]): Promise<string> {
   return stdout;
 }
 
-describe(`MCP conformance suite ${CONFORMANCE_VERSION} on an auth-disabled test instance (${kind})`, () => {
-  let db: TestDatabase;
-  let app: AppServer;
-  let out: string;
-  const results = new Map<string, Check[]>();
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    app = await startApp({ ...db.env, NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true" });
-    out = mkdtempSync(path.join(os.tmpdir(), "ncmcp-conformance-"));
+/** Runs the suite (or some scenarios) against `url`: the checks of each scenario, by name. */
+async function runSuite(url: string, scenarios?: readonly string[]): Promise<Map<string, Check[]>> {
+  const out = mkdtempSync(path.join(os.tmpdir(), "ncmcp-conformance-"));
+  try {
     // One CLI run for the whole suite ("all" includes the pending scenarios); a directory per scenario.
-    await cli(["server", "--url", `${app.url}/api/mcp`, "--suite", "all", "-o", out]);
+    if (!scenarios) await cli(["server", "--url", url, "--suite", "all", "-o", out]);
+    for (const scenario of scenarios ?? []) await cli(["server", "--url", url, "--scenario", scenario, "-o", out]);
+    const results = new Map<string, Check[]>();
     for (const dir of readdirSync(out)) {
       const name = Object.keys(SCENARIOS).find((s) => new RegExp(`^server-${s}-\\d{4}-`).test(dir));
       if (name) results.set(name, JSON.parse(readFileSync(path.join(out, dir, "checks.json"), "utf8")) as Check[]);
     }
+    return results;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+describe(`MCP conformance suite ${CONFORMANCE_VERSION} on an auth-disabled test instance (${kind})`, () => {
+  let db: TestDatabase;
+  let app: AppServer;
+  let results = new Map<string, Check[]>();
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    app = await startApp({ ...db.env, NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true" });
+    results = await runSuite(`${app.url}/api/mcp`);
   });
   afterAll(async () => {
     await app?.stop();
     await db?.drop();
-    if (out) rmSync(out, { recursive: true, force: true });
   });
 
   it(`is the suite version this table was made for, and offers only scenarios this table classifies`, async () => {
@@ -187,5 +203,65 @@ describe(`MCP conformance suite ${CONFORMANCE_VERSION} on an auth-disabled test 
     const refused = await expectStartFailure({ ...db.env, NODE_ENV: "production", MCP_INSECURE_DISABLE_AUTH: "true" });
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain("MCP_INSECURE_DISABLE_AUTH is only allowed with NODE_ENV=test");
+  });
+});
+
+/**
+ * The applicable scenarios again with real authentication: a token from the
+ * built-in IdP (openid-client through the real sign-in and consent), added
+ * by a small forwarding proxy because the suite's CLI sends no credentials.
+ * dns-rebinding-protection is left out: the proxy must rewrite Host, which is
+ * what that scenario tests (the auth-disabled run above covers it; the
+ * Origin/Host check runs before authentication either way).
+ */
+describe(`MCP conformance suite ${CONFORMANCE_VERSION} with a token from the built-in IdP (${kind})`, () => {
+  const REAL_AUTH = ["server-initialize", "ping", "tools-list", "tools-call-error"] as const;
+  let db: TestDatabase;
+  let app: AppServer;
+  let proxy: http.Server;
+  let results = new Map<string, Check[]>();
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await seedAccounts(db, [ALICE]);
+    app = await startApp(idpEnv(db));
+    const redirect = "http://127.0.0.1:8766/callback";
+    const reg = await register(app, { client_name: "Conformance", redirect_uris: [redirect], token_endpoint_auth_method: "none", application_type: "native" });
+    const rp = await relyingParty(app, reg.body.client_id as string);
+    const request = await authorizationRequest(rp, { redirect_uri: redirect, scope: "openid notes.read", resource: `${app.url}/api/mcp` });
+    const signIn = await authorizeWithLogin({ authorizationUrl: request.url, username: ALICE.username, password: ALICE.password });
+    const { access_token: token } = await oidc.authorizationCodeGrant(rp, new URL(signIn.redirectUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state });
+
+    proxy = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers({ authorization: `Bearer ${token}` });
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string" && !["host", "content-length", "authorization"].includes(name)) headers.set(name, value);
+      const upstream = await fetch(`${app.url}${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+      const body = Buffer.from(await upstream.arrayBuffer());
+      // fetch has already decoded the body.
+      const answer = Object.fromEntries([...upstream.headers].filter(([name]) => name !== "content-encoding" && name !== "content-length" && name !== "transfer-encoding"));
+      res.writeHead(upstream.status, answer).end(body);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    results = await runSuite(`http://127.0.0.1:${(proxy.address() as { port: number }).port}/api/mcp`, REAL_AUTH);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => proxy?.close(resolve));
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it.each(REAL_AUTH)("passes %s", (scenario) => {
+    const checks = results.get(scenario);
+    expect(checks, `no results for ${scenario}`).toBeDefined();
+    expect(checks!.filter((c) => c.status !== "SUCCESS")).toEqual([]);
+  });
+
+  it("lists only the tools the token's scopes allow (tools-list)", () => {
+    const details = (results.get("tools-list")![0] as Check & { details: { tools: string[] } }).details;
+    expect(details.tools).toContain("nc_notes_search");
+    expect(details.tools).not.toContain("nc_notes_create");
+    expect(details.tools).not.toContain("nc_webdav_list_directory");
   });
 });
