@@ -223,6 +223,7 @@ describe(`client ID metadata documents on ${kind}`, () => {
     base = `https://localhost:${(server.address() as { port: number }).port}`;
     const document = (url: string, extra: Record<string, unknown> = {}) => JSON.stringify({ client_id: url, client_name: "CIMD Client", redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none", ...extra });
     docs.set("/good.json", (url) => ({ body: document(url) }));
+    docs.set("/web-loopback.json", (url) => ({ body: document(url, { application_type: "web" }) }));
     docs.set("/mismatch.json", () => ({ body: document(`${base}/other.json`) }));
     docs.set("/oversized.json", (url) => ({ body: document(url, { client_uri: `https://client.example/${"x".repeat(6000)}` }) }));
     docs.set("/slow.json", (url) => ({ body: document(url), delayMs: 4_000 }));
@@ -251,6 +252,15 @@ describe(`client ID metadata documents on ${kind}`, () => {
 
   it("accepts a good document and shows the client as identified by its document", async () => {
     const result = await authorizeWithLogin({ authorizationUrl: await authorizeAt(app, `${base}/good.json`), username: ALICE.username, password: ALICE.password });
+    expect(result.code).toBeTruthy();
+    expect(result.steps).toContain("consent");
+  });
+
+  it("treats a document's web application_type next to loopback redirect URIs as native (never the weaker type)", async () => {
+    // oidc-provider fills in "web" for a document without one, so a "web" here cannot be told from
+    // a missing value: loopback redirect URIs make the client native (consent every time, and the
+    // RFC 8252 §7.3 port variance this authorization at port 4545 relies on).
+    const result = await authorizeWithLogin({ authorizationUrl: await authorizeAt(app, `${base}/web-loopback.json`), username: ALICE.username, password: ALICE.password });
     expect(result.code).toBeTruthy();
     expect(result.steps).toContain("consent");
   });
