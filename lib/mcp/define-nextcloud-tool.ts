@@ -11,6 +11,7 @@ import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
 import { refreshCapabilities } from "@/lib/nextcloud/capabilities";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
@@ -20,6 +21,11 @@ import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
+}
+
+/** The connection a tool's Nextcloud requests use: its session token, cancelled with the call. */
+export function nextcloudConnection(context: NextcloudToolContext): NextcloudConnection {
+  return { token: context.nextcloud, signal: context.signal };
 }
 
 /** A ToolSpec whose required scopes are Nextcloud scopes, and whose `run` also gets the session token. */
