@@ -1,7 +1,7 @@
 /**
  * The Nextcloud apps the sandbox serves besides the OCS user endpoint:
  * the capabilities, Notes API v1 (notes and settings), WebDAV files (plus the DAV root for the
- * current user and SEARCH) and Deck (REST API and comments). Ids come from one counter, as Nextcloud's file ids (a note is a
+ * current user and SEARCH), Deck (REST API and comments) and the OCS Share API. Ids come from one counter, as Nextcloud's file ids (a note is a
  * file there) are unique across the instance. `seed` gives a user the demo
  * notes and files (demo-data.ts).
  */
@@ -11,6 +11,7 @@ import { DEMO_BOARD, DEMO_FILES, DEMO_NOTES } from "./demo-data";
 import { deckRoutes } from "./deck/deck-route";
 import { DeckStore } from "./deck/deck-store";
 import { capabilitiesRoute } from "./routes/capabilities";
+import { sharesRoute } from "./sharing/shares-route";
 import type { SandboxApps } from "./sandbox-apps";
 import { notesRoute } from "./notes/notes-route";
 import { notesSettingsRoute } from "./notes/notes-settings-route";
@@ -39,14 +40,15 @@ function seedDemoBoard(deck: DeckStore, userId: string): void {
   });
 }
 
-export function nextcloudAppRoutes(users: SandboxUsers, apps: SandboxApps): NextcloudApps {
+/** `baseUrl`: the sandbox's own URL once it listens (public links point there). */
+export function nextcloudAppRoutes(users: SandboxUsers, apps: SandboxApps, baseUrl: () => string): NextcloudApps {
   let lastId = 100;
   const allocateId = () => ++lastId;
   const servers = new UserFileServers(allocateId);
   const notes = new NotesStore(allocateId);
   const deck = new DeckStore(allocateId);
   return {
-    routes: [capabilitiesRoute(apps), notesRoute(users, notes), notesSettingsRoute(), userFilesRoute(users, servers), davRootRoute(servers), ...deckRoutes(users, deck, apps)],
+    routes: [capabilitiesRoute(apps), notesRoute(users, notes), notesSettingsRoute(), userFilesRoute(users, servers), davRootRoute(servers), ...deckRoutes(users, deck, apps), sharesRoute(users, servers, apps, baseUrl)],
     async seed(userIds) {
       for (const id of userIds) {
         if (notes.list(id).length > 0) continue;

@@ -99,7 +99,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const seen = new TokenLog();
   const faults = new FaultInjector();
   const optionalApps = new SandboxApps();
-  const apps = nextcloudAppRoutes(users, optionalApps);
+  let ownUrl = "";
+  const apps = nextcloudAppRoutes(users, optionalApps, () => ownUrl);
   const dav = new DavBackend(options.dav);
   const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...dav.routes(), ...(options.routes ?? [])];
   const seedEveryone = options.seedUsers?.includes("*") ?? false;
@@ -208,8 +209,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  ownUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: ownUrl,
     issuer: options.issuer,
     audience,
     keys,
