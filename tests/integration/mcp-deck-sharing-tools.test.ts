@@ -213,4 +213,22 @@ describe("Deck and sharing tools end-to-end", () => {
     expect((await listedNames(alice)).has("nc_deck_list_boards")).toBe(true);
     expect(data(await alice.call("nc_deck_list_boards")).boards.length).toBeGreaterThan(0);
   });
+
+  it("while an app is missing its scope stays grantable, and the provisioning page says the app is missing", async () => {
+    stack.sandbox.apps.disable("files_sharing");
+    const bob = await new PersonClient(stack, BOB).connect();
+    try {
+      expect((await alice.call("nc_deck_list_boards")).isError).toBeFalsy();
+      expect((await listedNames(alice)).has("nc_share_list")).toBe(false);
+      const asked = await bob.call("provision_nextcloud_access", { scopes: ["files.share"] });
+      expect(asked.isError, textOf(asked)).toBeFalsy();
+      const page = await (await fetch((asked.structuredContent as { provisioning_url: string }).provisioning_url)).text();
+      expect(page).toContain('data-scope="files.share"');
+      expect(page).toMatch(/data-testid="app-missing" data-app="files_sharing"/);
+      expect(page).toMatch(/does not have the File sharing app enabled/);
+    } finally {
+      stack.sandbox.apps.enable("files_sharing");
+      await bob.close();
+    }
+  });
 });
