@@ -45,7 +45,11 @@ const envelope = z.object({
 interface CacheEntry {
   value?: NextcloudCapabilities;
   pending?: Promise<NextcloudCapabilities | undefined>;
+  /** When the last read failed: not tried again for FAILURE_BACKOFF_MS, so a Nextcloud that is down does not slow every call. */
+  failedAt?: number;
 }
+
+const FAILURE_BACKOFF_MS = 30_000;
 
 const cache = () => processWide("nextcloud-capabilities", () => new Map<string, CacheEntry>());
 
@@ -58,7 +62,8 @@ function ttlMs(): number {
 /** Reads the capabilities once, with the connection's token (no cache). */
 export async function readCapabilities(connection: NextcloudConnection): Promise<NextcloudCapabilities> {
   const response = await sendNextcloudRequest(
-    { ...connection, timeoutMs: connection.timeoutMs ?? 5_000 },
+    // One short attempt: this read only decides what tools/list shows; the tool's own request reports real errors.
+    { ...connection, timeoutMs: connection.timeoutMs ?? 5_000, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 } },
     { api: "ocs", method: "GET", path: `${CAPABILITIES_PATH}?format=json`, context: { subject: "The capabilities" } },
   );
   const parsed = envelope.safeParse(jsonBody(response));
@@ -82,9 +87,16 @@ export async function refreshCapabilities(connection: NextcloudConnection, optio
   const entry = entries.get(base) ?? {};
   entries.set(base, entry);
   if (!options.force && entry.value && Date.now() - entry.value.readAt < ttlMs()) return entry.value;
+  if (!options.force && entry.failedAt !== undefined && Date.now() - entry.failedAt < FAILURE_BACKOFF_MS) return entry.value;
   entry.pending ??= readCapabilities(connection)
-    .then((value) => (entry.value = value))
-    .catch(() => entry.value)
+    .then((value) => {
+      entry.failedAt = undefined;
+      return (entry.value = value);
+    })
+    .catch(() => {
+      entry.failedAt = Date.now();
+      return entry.value;
+    })
     .finally(() => (entry.pending = undefined));
   return entry.pending;
 }

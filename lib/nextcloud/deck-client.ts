@@ -167,8 +167,10 @@ export async function createCard(connection: NextcloudConnection, boardId: numbe
 /**
  * Deck's card update takes the whole card (title, type, owner, order,
  * description, duedate, archived, done): this reads nothing itself — pass
- * the current card and the changes. A `stackId` of another stack (also on
- * another board the user may edit) moves the card.
+ * the current card and the changes. The card's stack is the one in the URL
+ * (Deck reads `stackId` from the route), so a `stackId` change — with
+ * `boardId` the board of that stack, which may be another board the user
+ * may edit — moves the card there.
  */
 export async function updateCard(
   connection: NextcloudConnection,
@@ -178,7 +180,7 @@ export async function updateCard(
 ): Promise<DeckCard> {
   const next = { ...current, ...changes };
   const body = { title: next.title, description: next.description, type: next.type, owner: current.owner, order: next.order, duedate: next.duedate, archived: next.archived, done: next.done, stackId: next.stackId };
-  return parse(card, jsonBody(await call(connection, "PUT", cardPath(boardId, current.stackId, current.id), `card ${current.id}`, body)), "a card");
+  return parse(card, jsonBody(await call(connection, "PUT", cardPath(boardId, next.stackId, current.id), `card ${current.id}`, body)), "a card");
 }
 
 export type CardAction = "assignLabel" | "removeLabel" | "assignUser" | "unassignUser";

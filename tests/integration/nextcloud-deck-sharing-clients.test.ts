@@ -64,8 +64,15 @@ describe("Deck client against the sandbox Deck app", () => {
     const label = await createLabel(alice, board.id, { title: "Blocked", color: "000000" });
     expect((await getBoard(alice, board.id)).labels.map((l) => l.id)).toContain(label.id);
 
-    await deleteCard(alice, board.id, done.id, card.id);
-    expect((await requestFailure(getCard(alice, board.id, done.id, card.id))).status).toBe(404);
+    // A move to another board: the full update with the target board and stack in the route; labels stay behind.
+    const other = await createBoard(alice, { title: "Next release", color: "00aa00" });
+    const backlog = await createStack(alice, other.id, { title: "Backlog", order: 0 });
+    const moved = await updateCard(alice, other.id, (await locateCard(alice, board.id, card.id)).card, { stackId: backlog.id, archived: false });
+    expect(moved).toMatchObject({ stackId: backlog.id, labels: [], archived: false });
+    expect((await listStacks(alice, other.id))[0]!.cards.map((c) => c.id)).toEqual([card.id]);
+
+    await deleteCard(alice, other.id, backlog.id, card.id);
+    expect((await requestFailure(getCard(alice, other.id, backlog.id, card.id))).status).toBe(404);
   });
 
   it("Alice's board is invisible to Bob (403 Permission denied) until she shares it; a foreign stack id is 400", async () => {

@@ -331,8 +331,32 @@ async function handleRest(api: DeckApi, store: DeckStore, { req, res, subpath, u
     });
     return json(api.card(card, board));
   }
-  const card = api.cardIn(stack, idOf(parts[5]!, "cardId"));
+  const cardNumber = idOf(parts[5]!, "cardId");
   const action = parts[6];
+  // Deck's full card update takes the stack from the route: a card of another stack (or board the user may edit) moves here.
+  if (parts.length === 6 && method === "PUT") {
+    const card = store.cards.get(cardNumber);
+    const from = card ? store.boardOfStack(card.stackId) : undefined;
+    if (!card || !from) throw new DeckError(404, "Card not found");
+    api.boardFor(uid, from.id, "edit");
+    const body = await readJson(req);
+    card.title = field(body, "title", title(255), true)!;
+    card.type = field(body, "type", z.string().max(20), true)!;
+    field(body, "owner", z.union([z.string(), z.object({ uid: z.string() })]), true);
+    card.description = field(body, "description", z.string().max(100_000)) ?? card.description;
+    card.order = field(body, "order", intLike) ?? card.order;
+    card.duedate = body.duedate === undefined ? card.duedate : field(body, "duedate", dueDate)!;
+    card.archived = field(body, "archived", z.boolean()) ?? card.archived;
+    card.done = body.done === undefined ? card.done : field(body, "done", dueDate)!;
+    if (card.stackId !== stack.id) {
+      if (from.id !== board.id) card.labelIds = [];
+      store.touch(from, store.stacks.get(card.stackId));
+      card.stackId = stack.id;
+    }
+    store.touch(board, stack, card);
+    return json(api.card(card, board));
+  }
+  const card = api.cardIn(stack, cardNumber);
   if (parts.length === 6) {
     if (method === "GET") {
       const shaped = api.card(card, board);
@@ -343,28 +367,7 @@ async function handleRest(api: DeckApi, store: DeckStore, { req, res, subpath, u
       store.touch(board, stack);
       return json({ ...api.card(card, board), deletedAt: Math.floor(Date.now() / 1000) });
     }
-    if (method !== "PUT") throw new DeckError(405, "Method not allowed");
-    const body = await readJson(req);
-    // Deck's update takes the whole card; stackId may name a stack of another board the user may edit (a move).
-    const targetStackId = field(body, "stackId", intLike) ?? stack.id;
-    const targetBoard = store.boardOfStack(targetStackId);
-    if (!targetBoard) throw new DeckError(400, `stack ${targetStackId} does not exist`);
-    api.boardFor(uid, targetBoard.id, "edit");
-    card.title = field(body, "title", title(255), true)!;
-    card.type = field(body, "type", z.string().max(20), true)!;
-    field(body, "owner", z.union([z.string(), z.object({ uid: z.string() })]), true);
-    card.description = field(body, "description", z.string().max(100_000)) ?? card.description;
-    card.order = field(body, "order", intLike) ?? card.order;
-    card.duedate = body.duedate === undefined ? card.duedate : field(body, "duedate", dueDate)!;
-    card.archived = field(body, "archived", z.boolean()) ?? card.archived;
-    card.done = body.done === undefined ? card.done : field(body, "done", dueDate)!;
-    if (targetStackId !== card.stackId) {
-      if (targetBoard.id !== board.id) card.labelIds = [];
-      card.stackId = targetStackId;
-      store.touch(targetBoard, store.stacks.get(targetStackId));
-    }
-    store.touch(board, stack, card);
-    return json(api.card(card, targetBoard));
+    throw new DeckError(405, "Method not allowed");
   }
   if (action === "attachments" && method === "GET") return json([]);
   if (method !== "PUT" || parts.length !== 7) throw new DeckError(404, "Not found");

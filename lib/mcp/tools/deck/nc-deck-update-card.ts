@@ -77,7 +77,7 @@ export const ncDeckUpdateCard = defineNextcloudTool({
     const targetBoard = input.move_to_board_id ?? board_id;
     if (input.move_to_stack_id !== undefined && targetBoard !== board_id) {
       // Another board: Deck's full update with the new stack id (it checks edit permission on both boards).
-      card = await updateCard(connection, board_id, card, { stackId: input.move_to_stack_id, order: input.position ?? card.order });
+      card = await updateCard(connection, targetBoard, card, { stackId: input.move_to_stack_id, order: input.position ?? card.order });
       where = targetBoard;
       changed.push(`moved to board ${targetBoard}, stack ${input.move_to_stack_id}`);
     } else if (input.move_to_stack_id !== undefined || input.position !== undefined) {
