@@ -12,7 +12,7 @@ import { deckRoutes } from "./deck/deck-route";
 import { DeckStore } from "./deck/deck-store";
 import { capabilitiesRoute } from "./routes/capabilities";
 import { sharesRoute } from "./sharing/shares-route";
-import type { SandboxApps } from "./sandbox-apps";
+import { whileEnabled, type SandboxApps } from "./sandbox-apps";
 import { notesRoute } from "./notes/notes-route";
 import { notesSettingsRoute } from "./notes/notes-settings-route";
 import { NotesStore } from "./notes/notes-store";
@@ -48,7 +48,7 @@ export function nextcloudAppRoutes(users: SandboxUsers, apps: SandboxApps, baseU
   const notes = new NotesStore(allocateId);
   const deck = new DeckStore(allocateId);
   return {
-    routes: [capabilitiesRoute(apps), notesRoute(users, notes), notesSettingsRoute(), userFilesRoute(users, servers), davRootRoute(servers), ...deckRoutes(users, deck, apps), sharesRoute(users, servers, apps, baseUrl)],
+    routes: [capabilitiesRoute(apps), whileEnabled(apps, "notes", notesRoute(users, notes)), whileEnabled(apps, "notes", notesSettingsRoute()), userFilesRoute(users, servers), davRootRoute(servers), ...deckRoutes(users, deck, apps), sharesRoute(users, servers, apps, baseUrl)],
     async seed(userIds) {
       for (const id of userIds) {
         if (notes.list(id).length > 0) continue;
