@@ -37,6 +37,13 @@ export interface ScopeInfo {
   app?: ScopeApp;
   /** Changes data (shown with emphasis on consent pages). */
   writes?: boolean;
+  /**
+   * The Nextcloud app whose API the scope's tools call, as its key in
+   * /ocs/v2.php/cloud/capabilities (absent: part of every Nextcloud). When
+   * the capabilities say the app is missing, its tools are not listed and
+   * the pages say so; the scope stays grantable (lib/mcp/tool-availability.ts).
+   */
+  requiresApp?: string;
 }
 
 const both = ["mcp", "nextcloud"] as const;
@@ -53,16 +60,34 @@ export const SCOPES: readonly ScopeInfo[] = [
     resources: [],
   },
   { name: "account.read", title: "See your Nextcloud account", explanation: "Your Nextcloud user id, display name, email, quota and groups.", app: "account", resources: both },
-  { name: "notes.read", title: "Read your notes", explanation: "List, search and open notes in the Nextcloud Notes app.", app: "notes", resources: both },
-  { name: "notes.write", title: "Change your notes", explanation: "Create, edit, append to and delete notes.", app: "notes", resources: both, writes: true },
+  { name: "notes.read", title: "Read your notes", explanation: "List, search and open notes in the Nextcloud Notes app.", app: "notes", resources: both, requiresApp: "notes" },
+  { name: "notes.write", title: "Change your notes", explanation: "Create, edit, append to and delete notes.", app: "notes", resources: both, writes: true, requiresApp: "notes" },
   { name: "files.read", title: "Read your files", explanation: "List folders, search and read files in your Nextcloud.", app: "files", resources: both },
   { name: "files.write", title: "Change your files", explanation: "Upload, overwrite, move, copy and delete files and folders.", app: "files", resources: both, writes: true },
+  {
+    name: "files.share",
+    title: "Share your files",
+    explanation:
+      "See who your files and folders are shared with, share them with people and groups, and create public links — a public link lets anyone who has it open the file outside Nextcloud.",
+    app: "files",
+    resources: both,
+    writes: true,
+    requiresApp: "files_sharing",
+  },
   { name: "calendar.read", title: "Read your calendars", explanation: "See your calendars and task lists: events (repeats included), when you are free, and tasks.", app: "calendar", resources: both },
   { name: "calendar.write", title: "Change your calendars", explanation: "Create, move, change and delete events (with attendees and reminders); add, complete and delete tasks.", app: "calendar", resources: both, writes: true },
   { name: "contacts.read", title: "Read your contacts", explanation: "See your address books and search your contacts by name, email, phone number or organisation.", app: "contacts", resources: both },
   { name: "contacts.write", title: "Change your contacts", explanation: "Add, change and delete contacts.", app: "contacts", resources: both, writes: true },
-  { name: "deck.read", title: "Read your Deck boards", explanation: "See boards, stacks and cards.", app: "deck", resources: both },
-  { name: "deck.write", title: "Change your Deck boards", explanation: "Create, move, change and delete cards and stacks.", app: "deck", resources: both, writes: true },
+  { name: "deck.read", title: "Read your Deck boards", explanation: "See your boards with their lists (stacks), cards, labels, assignees and comments.", app: "deck", resources: both, requiresApp: "deck" },
+  {
+    name: "deck.write",
+    title: "Change your Deck boards",
+    explanation: "Create boards; create, change, move, archive and delete cards, lists (stacks) and labels; comment on cards.",
+    app: "deck",
+    resources: both,
+    writes: true,
+    requiresApp: "deck",
+  },
 ];
 
 const BY_NAME = new Map(SCOPES.map((s) => [s.name, s]));

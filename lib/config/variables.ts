@@ -274,6 +274,13 @@ export const variables = {
     example: "https://cloud.example.com",
     description: "Your Nextcloud. Unset: the built-in Nextcloud sandbox (test and demo data) is used.",
   },
+  NEXTCLOUD_CAPABILITIES_TTL_SECONDS: {
+    schema: seconds(0, 86_400),
+    default: "300",
+    example: "300",
+    description:
+      "How long the Nextcloud's capabilities (which apps it has: Notes, Deck, sharing) are trusted before a tool call reads them again; tools of a missing app are left out of `tools/list`. 0: read them on every tool call.",
+  },
   SANDBOX_PORT: {
     schema: port,
     default: "3100",

@@ -53,7 +53,7 @@ export async function checkNextcloud(config: Config): Promise<{ lines: DoctorLin
       lines.push(
         warning(
           "nextcloud.apps",
-          `${base}/ocs/v2.php/cloud/capabilities answered ${caps.status}: the enabled apps cannot be listed${sandbox ? " (the sandbox does not serve capabilities; it serves files and notes)" : ""}`,
+          `${base}/ocs/v2.php/cloud/capabilities answered ${caps.status}: the enabled apps cannot be listed`,
           sandbox ? "Nothing to do for the sandbox; against a real Nextcloud this lists the apps." : "Check that OCS is reachable at NEXTCLOUD_URL (a proxy may block /ocs).",
         ),
       );
@@ -62,7 +62,11 @@ export async function checkNextcloud(config: Config): Promise<{ lines: DoctorLin
       const missing = Object.entries(TOOL_APPS).filter(([key]) => !apps.includes(key));
       lines.push(
         missing.length
-          ? warning("nextcloud.apps", `enabled apps with capabilities: ${apps.join(", ")}; missing: ${missing.map(([, name]) => name).join(", ")}`, `Enable ${missing.map(([key]) => key).join(" and ")} in Nextcloud (occ app:enable), or the matching tools fail.`)
+          ? warning(
+              "nextcloud.apps",
+              `enabled apps with capabilities: ${apps.join(", ")}; missing: ${missing.map(([, name]) => name).join(", ")}${sandbox ? " (the sandbox, like Nextcloud, lists Notes, Deck and sharing only to a signed-in user)" : ""}`,
+              sandbox ? "Nothing to do for the sandbox." : `Enable ${missing.map(([key]) => key).join(" and ")} in Nextcloud (occ app:enable), or the matching tools fail.`,
+            )
           : ok("nextcloud.apps", `enabled apps with capabilities: ${apps.join(", ")}`),
       );
       if (apps.includes("user_oidc")) lines.push(ok("nextcloud.user_oidc", "user_oidc publishes capabilities (installed and enabled)"));

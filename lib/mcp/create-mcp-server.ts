@@ -14,6 +14,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import { insufficientScopes } from "@/lib/auth/scope-policy";
 import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
+import { availableTools } from "@/lib/mcp/tool-availability";
 import { describeWithAccess, type CatalogueTool } from "@/lib/mcp/tool-definition";
 import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { log } from "@/lib/log";
@@ -30,7 +31,8 @@ export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
 }
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
-  return catalogue.filter((tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0);
+  // availableTools: the tools of apps the Nextcloud lacks are left out (lib/mcp/tool-availability.ts).
+  return availableTools(catalogue.filter((tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0));
 }
 
 export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): McpServer {

@@ -11,13 +11,21 @@ import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
+import { refreshCapabilities } from "@/lib/nextcloud/capabilities";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
+import { appTitle, missingAppsFor } from "./tool-availability";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
 import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
+}
+
+/** The connection a tool's Nextcloud requests use: its session token, cancelled with the call. */
+export function nextcloudConnection(context: NextcloudToolContext): NextcloudConnection {
+  return { token: context.nextcloud, signal: context.signal };
 }
 
 /** A ToolSpec whose required scopes are Nextcloud scopes, and whose `run` also gets the session token. */
@@ -37,6 +45,9 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
       const guard = await requireProvisioning({ caller: context.caller, authInfo: context.authInfo, tool: spec.name, scopes });
       if (!guard.ok) return guard.result;
       const fromNextcloud = (result: CallToolResult) => (usesSandbox() ? markSandboxOrigin(result) : result);
+      // Re-reads the Nextcloud's capabilities with this token when the cached ones are stale (tool-availability.ts).
+      const missing = missingAppsFor(scopes, await refreshCapabilities({ token: guard.token, signal: context.signal }));
+      if (missing.length > 0) return fromNextcloud(errorResult(unavailableMessage(spec.name, missing)));
       try {
         const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
         return fromNextcloud(outcomeResult(outcome));
@@ -49,4 +60,10 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
       }
     },
   };
+}
+
+/** A tool of an app the Nextcloud does not have (not installed, or disabled by its admin). */
+export function unavailableMessage(tool: string, apps: readonly string[]): string {
+  const names = apps.map(appTitle).join(" and ");
+  return `${tool} is not available: this Nextcloud does not have the ${names} app (not installed, or not enabled). Ask its admin to enable it; the tool appears again once it is. Your granted access stays as it is.`;
 }

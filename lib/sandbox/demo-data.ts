@@ -77,3 +77,26 @@ export const DEMO_FILES = {
   },
   Photos: {},
 } as const;
+
+/** The demo Deck board: stacks in order, each with its cards (label titles are the board's default labels). */
+export const DEMO_BOARD = {
+  title: "Project Atlas",
+  color: "0082c9",
+  stacks: [
+    {
+      title: "To do",
+      cards: [
+        { title: "Book the security review kickoff", description: "Pick a date with the external reviewers; budget still pending (see Budget 2025.csv).", labels: ["Action needed"], dueInDays: 5 },
+        { title: "Converter for the old import format", description: "Decide whether we keep the old format; if so, write a converter.", labels: ["Later"] },
+      ],
+    },
+    {
+      title: "In progress",
+      cards: [
+        { title: "Timeline draft", description: "Share the timeline draft with the team on Friday.", labels: ["To review"], dueInDays: 2, assignToOwner: true },
+        { title: "New login screen for the beta", description: "Tom needs it for the mobile beta build.", labels: [] },
+      ],
+    },
+    { title: "Done", cards: [{ title: "API draft", description: "Maria's API draft is ready for review.", labels: ["Finished"] }] },
+  ],
+} as const;

@@ -26,6 +26,8 @@ import { csrfRefusal, unauthenticatedHeaders } from "./nextcloud-request-rules";
 import { matchRoute, type SandboxRoute } from "./route-table";
 import { getCurrentUserRoute } from "./routes/get-current-user";
 import { renderBanner } from "./render-banner";
+import { CAPABILITIES_PATH, sendPublicCapabilities } from "./routes/capabilities";
+import { SandboxApps } from "./sandbox-apps";
 import { SandboxUsers, UnmappableTokenError, type UserMappingOptions } from "./sandbox-users";
 import { TokenLog } from "./token-log";
 import { BearerTokenError, verifyBearerToken } from "./verify-bearer-token";
@@ -63,6 +65,8 @@ export interface Sandbox {
   seen: TokenLog;
   /** Test-only: arm HTTP faults (no route exposes this). */
   faults: FaultInjector;
+  /** Test-only: switch an optional app (Notes, Deck, sharing) off and on, as an admin would. */
+  apps: SandboxApps;
   close(): Promise<void>;
 }
 
@@ -94,7 +98,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const users = new SandboxUsers(options.userMapping);
   const seen = new TokenLog();
   const faults = new FaultInjector();
-  const apps = nextcloudAppRoutes(users);
+  const optionalApps = new SandboxApps();
+  let ownUrl = "";
+  const apps = nextcloudAppRoutes(users, optionalApps, () => ownUrl);
   const dav = new DavBackend(options.dav);
   const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...dav.routes(), ...(options.routes ?? [])];
   const seedEveryone = options.seedUsers?.includes("*") ?? false;
@@ -183,6 +189,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return sendText(res, 405, "Method not allowed", { allow: "GET, DELETE" });
     }
     if (faults.intercept(req, res, url)) return;
+    // Nextcloud answers the capabilities without a login too (only the public ones then).
+    if (url.pathname === CAPABILITIES_PATH && method === "GET" && !req.headers.authorization) return sendPublicCapabilities(req, res, url);
     return handleApi(req, res, url);
   }
 
@@ -201,14 +209,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  ownUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: ownUrl,
     issuer: options.issuer,
     audience,
     keys,
     users,
     seen,
     faults,
+    apps: optionalApps,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -29,7 +29,7 @@ export const REALM_PATH = "/realms/nextcloud";
 export const MCP_AUDIENCE = "mcp-server";
 export const NEXTCLOUD_RESOURCE = "http://nextcloud.test/";
 export const TEST_CLIENT = { clientId: "test-client", redirectUri: "http://127.0.0.1/test-callback" };
-export const MCP_RESOURCE_SCOPES = ["account.read", "notes.read", "notes.write", "files.read", "files.write", "calendar.read", "calendar.write", "contacts.read", "contacts.write", "deck.read", "deck.write"];
+export const MCP_RESOURCE_SCOPES = ["account.read", "notes.read", "notes.write", "files.read", "files.write", "files.share", "calendar.read", "calendar.write", "contacts.read", "contacts.write", "deck.read", "deck.write"];
 
 interface ChildConfig {
   port: number;

@@ -9,7 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
+import { startSandbox, type Sandbox, type SandboxOptions } from "@/lib/sandbox/start-sandbox";
 import type { AppServer } from "./app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "./databases";
 import { ALICE, BOB, idpEnv, seedAccounts, startAppOnPort } from "./idp-app";
@@ -28,11 +28,12 @@ export interface ProvisioningStack {
   stop(): Promise<void>;
 }
 
-export async function startProvisioningStack(env: Record<string, string> = {}): Promise<ProvisioningStack> {
+/** `sandbox`: extra sandbox options, e.g. `{ seedUsers: ["alice"] }` for the demo notes, files and Deck board. */
+export async function startProvisioningStack(env: Record<string, string> = {}, sandboxOptions: Pick<SandboxOptions, "seedUsers"> = {}): Promise<ProvisioningStack> {
   const database = await createTestDatabase(testDbKind());
   const ids = await seedAccounts(database, [ALICE, BOB]);
   const port = await freePort();
-  const sandbox = await startSandbox({ issuer: `http://127.0.0.1:${port}/api/oidc`, audience: "nextcloud", recordTokens: true });
+  const sandbox = await startSandbox({ issuer: `http://127.0.0.1:${port}/api/oidc`, audience: "nextcloud", recordTokens: true, ...sandboxOptions });
   const sandboxPort = new URL(sandbox.url).port;
   let app: AppServer;
   try {

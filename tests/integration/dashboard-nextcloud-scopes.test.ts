@@ -125,7 +125,7 @@ describe(`Nextcloud scopes on the dashboard (${kind})`, () => {
     expect(described.view.choices.every((s) => s.needed && s.ticked)).toBe(true);
     expect(described.view.kept.map((s) => s.name).sort()).toEqual(["files.read", "notes.read"]);
     await expect(createScopeRequestLink({ userId: alice, scopes: ["openid"] })).rejects.toThrow();
-    await expect(createScopeRequestLink({ userId: alice, scopes: ["deck.read"] })).rejects.toThrow(); // no tool uses it
+    await expect(createScopeRequestLink({ userId: alice, scopes: ["tables.read"] })).rejects.toThrow(); // no tool uses it
     await expect(createScopeRequestLink({ userId: alice, scopes: [] })).rejects.toThrow();
   });
 });

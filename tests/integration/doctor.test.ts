@@ -71,7 +71,7 @@ describe("npm run doctor", { timeout: 240_000 }, () => {
       "idp.jwks": "ok",
       "nextcloud.reachable": "ok",
       "nextcloud.version": "ok",
-      "nextcloud.apps": "warning", // the sandbox serves no capabilities: said so
+      "nextcloud.apps": "warning", // anonymously the sandbox (like Nextcloud) lists only public capabilities: said so
       "nextcloud.user_oidc": "ok",
       "account.token": "ok",
       "account.ocs": "ok",

@@ -148,7 +148,7 @@ describe(`built-in IdP sign-in and consent on ${kind}`, () => {
     expect(again.steps).toEqual(["login"]);
     expect(again.code).toBeTruthy();
     // A scope no tool uses is not a scope of the resource: no consent for it, and it never reaches the token.
-    const unused = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB, "openid notes.read deck.read"), username: ALICE.username, password: ALICE.password });
+    const unused = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB, "openid notes.read tables.read"), username: ALICE.username, password: ALICE.password });
     expect(unused.steps).toEqual(["login"]);
     expect(unused.code).toBeTruthy();
     const more = await authorizeWithLogin({ authorizationUrl: await authUrl(web, WEB, "openid notes.read account.read"), username: ALICE.username, password: ALICE.password });

@@ -48,7 +48,7 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
     // What a client without a challenge scope requests: identity, a refresh token, every tool scope — and nothing no tool uses.
     expect(doc.scopes_supported).toEqual(["openid", "offline_access", ...offeredResourceScopes()]);
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(["notes.read", "files.write"]));
-    expect(doc.scopes_supported).not.toContain("deck.read");
+    expect(doc.scopes_supported).not.toContain("tables.read");
   });
 
   it("challenges a request without a token: 401, the metadata URL and every tool scope (+ openid offline_access), no error code", async () => {

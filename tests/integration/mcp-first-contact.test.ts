@@ -74,7 +74,7 @@ describe(`first contact with the built-in IdP (${kind})`, () => {
     const { client, provider, consent } = await connect(mcpUrl, ALICE);
     const requested = provider.authorizationRequests[0]!.searchParams.get("scope")!.split(" ");
     expect(requested).toEqual(expect.arrayContaining(["openid", "offline_access", ...offeredResourceScopes()]));
-    expect(requested).not.toContain("deck.read");
+    expect(requested).toEqual(expect.arrayContaining(["deck.read", "files.share"]));
     // The consent page offered each tool scope and "stay connected", all ticked; openid is not a choice.
     expect(consent.steps).toEqual(["login", "consent"]);
     expect(consent.consentChoices).toEqual(Object.fromEntries([...offeredResourceScopes(), "offline_access"].map((s) => [s, true])));
@@ -87,7 +87,7 @@ describe(`first contact with the built-in IdP (${kind})`, () => {
     expect(names).toEqual(expect.arrayContaining(["nc_notes_search", "nc_notes_get", "nc_notes_create", "nc_notes_update", "nc_webdav_read_file", "nc_webdav_write_file", "nc_get_user_info"]));
     expect(tools.find((t) => t.name === "nc_notes_create")!.description).toMatch(/Access: .*notes\.write/);
     expect(client.getInstructions()).toMatch(/notes/);
-    expect(client.getInstructions()).not.toMatch(/deck/i);
+    expect(client.getInstructions()).toMatch(/Deck boards/);
 
     // Stay connected: the refresh token renews access without the browser, with the same scopes.
     const renewed = await refresh(provider);
@@ -147,18 +147,18 @@ describe(`first contact with the built-in IdP (${kind})`, () => {
     await client.close();
   });
 
-  it("a client that asks for a scope no tool uses is neither asked about it nor given it", async () => {
-    const { client, provider, consent } = await connect(mcpUrl, ALICE, [], "openid notes.read deck.read deck.write");
+  it("a client that asks for a scope no tool uses (an app this server has no tools for) is neither asked about it nor given it", async () => {
+    const { client, provider, consent } = await connect(mcpUrl, ALICE, [], "openid notes.read tables.read tables.write");
     expect(Object.keys(consent.consentChoices ?? {})).toEqual(["notes.read"]);
     const scopes = claimsOf(provider.tokens()!.access_token).scope!.split(" ");
     expect(scopes).toContain("notes.read");
-    expect(scopes).not.toContain("deck.read");
-    expect(scopes).not.toContain("deck.write");
+    expect(scopes).not.toContain("tables.read");
+    expect(scopes).not.toContain("tables.write");
     await client.close();
   });
 
   it("refuses a forged consent form that adds a scope the page did not offer, and issues no code", async () => {
-    for (const forged of [["deck.read"], ["openid"], ["notes.read", "deck.write"]]) {
+    for (const forged of [["tables.read"], ["openid"], ["notes.read", "tables.write"]]) {
       const provider = new TestOAuthProvider({ clientName: "Forger" });
       const client = new Client({ name: "forger", version: "1.0.0" });
       await expect(client.connect(newTransport(mcpUrl, provider))).rejects.toBeInstanceOf(UnauthorizedError);

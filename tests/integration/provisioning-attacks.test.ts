@@ -159,13 +159,13 @@ describe(`provisioning attacks on ${kind}`, () => {
     const posted = await fetch(`${stack.app.url}/oauth/authorize-nextcloud/continue`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: stack.app.url },
-      body: new URLSearchParams([["request", new URL(link).searchParams.get("request")!], ["scope", "deck.write"], ["scope", "files.write"]]),
+      body: new URLSearchParams([["request", new URL(link).searchParams.get("request")!], ["scope", "tables.write"], ["scope", "files.write"]]),
       redirect: "manual",
     });
     expect(page).toContain('data-scope="account.read"');
     const scopes = new URL(posted.headers.get("location")!).searchParams.get("scope")!.split(" ");
     expect(scopes).toContain("account.read");
-    expect(scopes).not.toContain("deck.write");
+    expect(scopes).not.toContain("tables.write");
     expect(scopes).not.toContain("files.write");
   });
 

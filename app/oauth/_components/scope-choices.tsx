@@ -1,9 +1,12 @@
+import { appTitle, missingAppsFor } from "@/lib/mcp/tool-availability";
 import type { ScopeChoice } from "@/lib/provisioning/provisioning-choices";
 
 /**
  * The provisioning page's checkboxes (no JavaScript): a ticked box submits `scope=<name>`.
  * A needed scope is shown ticked and disabled (a disabled box submits nothing: the server
  * always adds needed scopes, lib/provisioning/provisioning-choices.ts).
+ * A scope whose Nextcloud app is known to be missing (lib/mcp/tool-availability.ts) stays
+ * grantable and says so: its tools appear once the admin enables the app.
  */
 export function ScopeChoices({ choices, testId }: { choices: ScopeChoice[]; testId?: string }) {
   return (
@@ -28,6 +31,12 @@ export function ScopeChoices({ choices, testId }: { choices: ScopeChoice[]; test
               <span id={`scope-${s.name.replace(".", "-")}-text`} className="block text-sm text-slate-600">
                 {s.explanation}
               </span>
+              {missingAppsFor([s.name]).map((app) => (
+                <span key={app} className="mt-1 block text-sm text-amber-800" data-testid="app-missing" data-app={app}>
+                  Your Nextcloud does not have the {appTitle(app)} app enabled right now, so its tools are hidden. You can still grant this; they appear once
+                  the admin enables the app.
+                </span>
+              ))}
             </span>
           </label>
         </li>

@@ -11,8 +11,12 @@ import { offeredApps, offeredFirstContactScopes, offeredResourceScopes } from "@
 import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { defineTool, describeWithAccess } from "@/lib/mcp/tool-definition";
+import { provisionNextcloudAccess } from "@/lib/mcp/tools/provisioning/provision-nextcloud-access";
 
-const TOOL_SCOPES = ["account.read", "notes.read", "notes.write", "files.read", "files.write", "calendar.read", "calendar.write", "contacts.read", "contacts.write"];
+const TOOL_SCOPES = ["account.read", "notes.read", "notes.write", "files.read", "files.write", "files.share", "calendar.read", "calendar.write", "contacts.read", "contacts.write", "deck.read", "deck.write"];
+/** The catalogue before the Deck tools: a scope no tool uses is not offered. */
+const WITHOUT_DECK = TOOL_CATALOGUE.filter((t) => !t.requiredScopes.some((s) => s.startsWith("deck.")));
+const SCOPES_WITHOUT_DECK = TOOL_SCOPES.filter((s) => !s.startsWith("deck."));
 const deckTool = defineTool({
   name: "nc_deck_list_boards",
   title: "List boards",
@@ -32,8 +36,8 @@ describe("offered scopes come from the tool catalogue", () => {
   it("offers exactly the resource scopes some tool requires, none that no tool uses", () => {
     expect(offeredResourceScopes()).toEqual(TOOL_SCOPES);
     for (const unused of ["deck.read", "deck.write"]) {
-      expect(offeredResourceScopes()).not.toContain(unused);
-      expect(offeredFirstContactScopes()).not.toContain(unused);
+      expect(offeredResourceScopes(WITHOUT_DECK)).not.toContain(unused);
+      expect(offeredFirstContactScopes(WITHOUT_DECK)).not.toContain(unused);
     }
     // The definitions stay in the scope catalogue, ready for the tools that will use them.
     expect(resourceScopes("mcp")).toContain("deck.read");
@@ -41,10 +45,10 @@ describe("offered scopes come from the tool catalogue", () => {
   });
 
   it("brings a new area's scopes into use by adding a tool, and nothing else", () => {
-    const catalogue = [...TOOL_CATALOGUE, deckTool];
-    expect(offeredResourceScopes(catalogue)).toEqual([...TOOL_SCOPES, "deck.read"]);
+    const catalogue = [...WITHOUT_DECK, deckTool];
+    expect(offeredResourceScopes(catalogue)).toEqual([...SCOPES_WITHOUT_DECK, "deck.read"]);
     expect(offeredApps(catalogue)).toEqual(["account", "notes", "files", "calendar", "contacts", "deck"]);
-    expect(serverInstructions(TOOL_CATALOGUE)).not.toMatch(/deck/i);
+    expect(serverInstructions(WITHOUT_DECK)).not.toMatch(/deck/i);
     expect(serverInstructions(catalogue)).toMatch(/deck/i);
     expect(scopesUsedBy([{ requiredScopes: ["notes.read", "not-a-scope", "openid"] }])).toEqual(["notes.read"]);
   });
@@ -86,8 +90,12 @@ describe("what the model sees", () => {
   it("provision_nextcloud_access offers only the scopes some Nextcloud tool uses", () => {
     const tool = TOOL_CATALOGUE.find((t) => t.name === "provision_nextcloud_access")!;
     expect(tool.input.safeParse({ scopes: ["notes.read", "files.write"] }).success).toBe(true);
-    expect(tool.input.safeParse({ scopes: ["deck.read"] }).success).toBe(false);
-    expect(JSON.stringify(z.toJSONSchema(tool.input))).not.toMatch(/deck/);
+    expect(tool.input.safeParse({ scopes: ["deck.read", "files.share"] }).success).toBe(true);
+    expect(tool.input.safeParse({ scopes: ["openid"] }).success).toBe(false);
+    expect(tool.input.safeParse({ scopes: ["deck.admin"] }).success).toBe(false);
+    // A catalogue without the Deck tools does not offer the Deck scopes.
+    const withoutDeck = provisionNextcloudAccess(scopesUsedBy(WITHOUT_DECK.filter((t) => t.name !== "provision_nextcloud_access")));
+    expect(JSON.stringify(z.toJSONSchema(withoutDeck.input))).not.toMatch(/deck/);
   });
 
   it("instructions name only the offered areas and how provisioning goes", () => {
@@ -95,7 +103,8 @@ describe("what the model sees", () => {
     expect(text).toMatch(/notes/);
     expect(text).toMatch(/files/);
     expect(text).toMatch(/calendar/);
-    expect(text).not.toMatch(/deck/i);
+    expect(text).toMatch(/Deck boards/);
+    expect(serverInstructions(WITHOUT_DECK)).not.toMatch(/deck/i);
     expect(text).toMatch(/link/);
     expect(text).toMatch(/same tool again/);
     expect(text.split(/(?<=\.)\s/).length).toBeLessThanOrEqual(3);
