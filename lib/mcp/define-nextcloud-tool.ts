@@ -9,6 +9,8 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
+import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
@@ -18,6 +20,13 @@ import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
+  /** NEXTCLOUD_AUTH=app-password: the opaque app-password credential (the password itself is unreadable here). */
+  nextcloudCredential?: NextcloudCredential;
+}
+
+/** The connection every Nextcloud client of a tool uses: the call's token (its scopes bound what is reached) and credential. */
+export function connectionOf(context: NextcloudToolContext): NextcloudConnection {
+  return { token: context.nextcloud, credential: context.nextcloudCredential, signal: context.signal };
 }
 
 /** A ToolSpec whose required scopes are Nextcloud scopes, and whose `run` also gets the session token. */
@@ -38,7 +47,7 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
       if (!guard.ok) return guard.result;
       const fromNextcloud = (result: CallToolResult) => (usesSandbox() ? markSandboxOrigin(result) : result);
       try {
-        const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
+        const outcome = await spec.run(input, { ...context, nextcloud: guard.token, nextcloudCredential: guard.credential });
         return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
         if (error instanceof NextcloudRequestError) {
