@@ -46,9 +46,9 @@ export type LoginFlowPoll = { state: "pending" } | { state: "granted"; loginName
 
 const trimmedBase = (baseUrl: string) => baseUrl.replace(/\/+$/, "");
 
-async function call(url: string, init: RequestInit): Promise<Response> {
+async function call(url: string, init: RequestInit, timeoutMs = TIMEOUT_MS): Promise<Response> {
   try {
-    return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
+    return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
   } catch {
     throw new NextcloudRequestError("unavailable", `Nextcloud at ${new URL(url).origin} cannot be reached right now; try again later.`);
   }
@@ -100,7 +100,7 @@ export async function pollLoginFlow(baseUrl: string, pollToken: string): Promise
 export type AppPasswordDeletion = "deleted" | "already_invalid";
 
 /** Deletes the app password at Nextcloud (authenticated with itself). Throws "unavailable" when Nextcloud cannot be reached. */
-export async function deleteAppPassword(baseUrl: string, loginName: string, appPassword: string): Promise<AppPasswordDeletion> {
+export async function deleteAppPassword(baseUrl: string, loginName: string, appPassword: string, options: { timeoutMs?: number } = {}): Promise<AppPasswordDeletion> {
   const response = await call(`${trimmedBase(baseUrl)}/ocs/v2.php/core/apppassword?format=json`, {
     method: "DELETE",
     headers: {
@@ -108,7 +108,7 @@ export async function deleteAppPassword(baseUrl: string, loginName: string, appP
       "OCS-APIRequest": "true",
       accept: "application/json",
     },
-  });
+  }, options.timeoutMs);
   await response.body?.cancel();
   if (response.status === 200) return "deleted";
   // Not accepted any more: deleted by the person under Settings → Security, or the account is gone.
