@@ -11,7 +11,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { getConfig } from "@/lib/config";
 import { appPasswordCredential, type NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
-import { openAppPassword } from "@/lib/provisioning/app-password-store";
+import { forgetAppPassword, openAppPassword } from "@/lib/provisioning/app-password-store";
 import type { CallerIdentity } from "./caller";
 
 export type AppPasswordConnect = { ok: true; credential: NextcloudCredential } | { ok: false; problem: string };
@@ -27,4 +27,11 @@ export async function connectAppPassword(input: { caller: CallerIdentity; tool: 
   }
   const userId = input.caller.sub;
   return { ok: true, credential: appPasswordCredential(input.loginName, () => openAppPassword(userId, config.NEXTCLOUD_AUDIENCE)) };
+}
+
+/** Nextcloud answered 401 to the app password: it was removed there. Forgotten here (audited), so the next call offers to connect again. */
+export async function appPasswordRefused(caller: CallerIdentity, tool: string, loginName: string): Promise<string> {
+  await forgetAppPassword(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
+  await recordAuditEvent({ event: "revoked", outcome: "success", userId: caller.sub, clientId: caller.clientId, tool, detail: { by: "nextcloud", credential: "app-password", reason: "app_password_refused" } });
+  return `${tool} failed: Nextcloud no longer accepts the app password of account ${loginName} (HTTP 401; it was probably removed under Settings → Security). Call ${tool} again to connect your Nextcloud account anew.`;
 }

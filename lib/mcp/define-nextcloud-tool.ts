@@ -13,6 +13,7 @@ import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import { appPasswordRefused } from "./app-password-transport";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
@@ -50,6 +51,9 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
         const outcome = await spec.run(input, { ...context, nextcloud: guard.token, nextcloudCredential: guard.credential });
         return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
+        if (error instanceof NextcloudRequestError && guard.credential && error.failure === "unauthorized") {
+          return fromNextcloud(errorResult(await appPasswordRefused(context.caller, spec.name, guard.credential.loginName)));
+        }
         if (error instanceof NextcloudRequestError) {
           const explained = await diagnoseNextcloudRefusal(error, guard.token);
           return fromNextcloud(errorResult(`${spec.name} failed: ${explained.message}${explained.retryable ? " This is temporary; try again in a moment." : ""}`));

@@ -51,3 +51,14 @@ export async function readAppPassword(userId: string, audience: string): Promise
   if (!row?.encryptedAppPassword || !row.nextcloudLoginName) return undefined;
   return { loginName: row.nextcloudLoginName, appPassword: await open(row.encryptedAppPassword, grantAppPasswordContext(userId, audience)) };
 }
+
+/** Nextcloud refused the app password (removed there under Settings → Security): forget it, so the next call asks to connect again. */
+export async function forgetAppPassword(userId: string, audience: string): Promise<boolean> {
+  return writingGrant(userId, audience, async () => {
+    const { count } = await (await db()).nextcloudGrant.updateMany({
+      where: { userId, audience, encryptedAppPassword: { not: null } },
+      data: { encryptedAppPassword: null, nextcloudLoginName: null },
+    });
+    return count === 1;
+  });
+}
