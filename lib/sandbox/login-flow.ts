@@ -20,13 +20,13 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readRequestBody } from "./read-request-body";
+import { escapeHtml } from "./render-banner";
 import { userIdFor } from "./sandbox-users";
 
 const FLOW_TTL_MS = 20 * 60_000;
 const LOGIN_PATH = "/index.php/login/v2/flow/";
 export const APP_PASSWORD_PATH = "/ocs/v2.php/core/apppassword";
 
-const escapeHtml = (value: string) => value.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&#39;", '"': "&quot;" })[c]!);
 const random = (bytes: number) => randomBytes(bytes).toString("base64url");
 
 interface Flow {
@@ -48,15 +48,21 @@ export class SandboxLoginFlows {
 
   constructor(private readonly publicUrl: () => string) {}
 
-  /** The user whose app password this Basic header carries, or undefined (→ 401). */
-  userForBasic(authorization: string | undefined): string | undefined {
+  /** The app password a Basic header (RFC 7617) carries, when it is valid for the login name it names. */
+  private validBasic(authorization: string | undefined): { userId: string; password: string } | undefined {
     const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization ?? "");
     if (!match) return undefined;
     const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon <= 0) return undefined;
-    const info = this.passwords.get(decoded.slice(colon + 1));
-    return info && info.userId === decoded.slice(0, colon) ? info.userId : undefined;
+    const password = decoded.slice(colon + 1);
+    const info = this.passwords.get(password);
+    return info && info.userId === decoded.slice(0, colon) ? { userId: info.userId, password } : undefined;
+  }
+
+  /** The user whose app password this Basic header carries, or undefined (→ 401). */
+  userForBasic(authorization: string | undefined): string | undefined {
+    return this.validBasic(authorization)?.userId;
   }
 
   /** Test-only view: the app passwords that exist (never their values). */
@@ -120,10 +126,8 @@ export class SandboxLoginFlows {
 
   /** DELETE /ocs/v2.php/core/apppassword: deletes the app password the request is authenticated with. */
   deleteFor(authorization: string | undefined): boolean {
-    const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization ?? "");
-    if (!match || !this.userForBasic(authorization)) return false;
-    const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
-    return this.passwords.delete(decoded.slice(decoded.indexOf(":") + 1));
+    const valid = this.validBasic(authorization);
+    return valid ? this.passwords.delete(valid.password) : false;
   }
 }
 
