@@ -18,8 +18,9 @@
  *   resolveNextcloudUrl) and below the Nextcloud base path; the query is
  *   ignored. A WebDAV MOVE/COPY `Destination` must match a row for the same
  *   method too, so a copy cannot leave the scope's area.
- * - The sandbox's route table (lib/sandbox) states the same scopes per route;
- *   tests/unit/nextcloud/api-scopes.test.ts holds the two together.
+ * - The sandbox's route table (lib/sandbox) states the same scopes per route
+ *   for bearer tokens (as a stand-in for a scope-checking Nextcloud); keep
+ *   the two in step when an API is added (Deck and sharing: add their rows).
  */
 import type { NextcloudApi } from "./nextcloud-api";
 
