@@ -190,6 +190,19 @@ export const variables = {
     example: "nextcloud",
     description: "Audience of Nextcloud tokens (what Nextcloud's `user_oidc` app accepts).",
   },
+  NEXTCLOUD_AUTH: {
+    schema: z.enum(["bearer", "app-password"], { error: "must be bearer or app-password" }),
+    default: "bearer",
+    example: "app-password",
+    description:
+      "How requests reach Nextcloud. `bearer` (preferred): the per-call exchanged token itself; needs Nextcloud's `user_oidc` app trusting the IdP, and Nextcloud sees every call's scopes. `app-password`: for a Nextcloud without OIDC; provisioning adds Nextcloud Login Flow v2 and this server keeps a sealed, unscoped app password, used with Basic auth only after each call's token exchange succeeded; this server enforces the scopes (docs/architecture.md).",
+  },
+  NEXTCLOUD_LOGIN_CLAIM: {
+    schema: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be a claim name").optional(),
+    example: "nextcloud_uid",
+    description:
+      "App-password mode: the account claim that must equal the Nextcloud login name Login Flow v2 returns; a different Nextcloud account is refused (its new app password deleted). Unset: the expected login name is `preferred_username`, and a different one needs the person's explicit confirmation.",
+  },
   ACCESS_TOKEN_TTL: {
     schema: seconds(10, 86_400),
     default: "600",

@@ -13,6 +13,8 @@ export interface RegistryPolicy {
   dynamicRegistration: boolean;
   clientMetadataDocuments: boolean;
   progressiveConsent: boolean;
+  /** NEXTCLOUD_AUTH: how requests reach Nextcloud. */
+  nextcloudAuth: "bearer" | "app-password";
   allowlist: PreregisteredClient[];
 }
 
@@ -27,6 +29,7 @@ export function describeRegistryPolicy(): RegistryPolicy {
     dynamicRegistration: config.BUILTIN_IDP && open && config.ENABLE_DCR,
     clientMetadataDocuments: config.BUILTIN_IDP && open && config.ENABLE_CIMD,
     progressiveConsent: config.ENABLE_PROGRESSIVE_CONSENT,
+    nextcloudAuth: config.NEXTCLOUD_AUTH,
     allowlist: preregisteredClients(),
   };
 }

@@ -18,7 +18,7 @@ import { getGrant } from "@/lib/provisioning/grant-store";
 import { error, ok, reasonOf, warning, type DoctorLine } from "./report";
 
 const PROBES: { check: string; scope: (typeof DIAGNOSTIC_SCOPES)[number]; what: string; run: (token: NextcloudToken) => Promise<unknown> }[] = [
-  { check: "account.ocs", scope: "account.read", what: "OCS user endpoint", run: (token) => getCurrentUser(token) },
+  { check: "account.ocs", scope: "account.read", what: "OCS user endpoint", run: (token) => getCurrentUser({ token }) },
   { check: "account.webdav", scope: "files.read", what: "WebDAV", run: (token) => statItem({ token }, "/") },
   { check: "account.notes", scope: "notes.read", what: "Notes API", run: (token) => listNotes({ token }, { chunkSize: 1, exclude: ["content"] }) },
 ];

@@ -9,9 +9,11 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
+import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
-import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
+import { appPasswordRefused } from "./app-password-transport";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
 import { refreshCapabilities } from "@/lib/nextcloud/capabilities";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
@@ -21,11 +23,13 @@ import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
+  /** NEXTCLOUD_AUTH=app-password: the opaque app-password credential (the password itself is unreadable here). */
+  nextcloudCredential?: NextcloudCredential;
 }
 
-/** The connection a tool's Nextcloud requests use: its session token, cancelled with the call. */
-export function nextcloudConnection(context: NextcloudToolContext): NextcloudConnection {
-  return { token: context.nextcloud, signal: context.signal };
+/** The connection every Nextcloud client of a tool uses: the call's token (its scopes bound what is reached) and credential. */
+export function connectionOf(context: NextcloudToolContext): NextcloudConnection {
+  return { token: context.nextcloud, credential: context.nextcloudCredential, signal: context.signal };
 }
 
 /** A ToolSpec whose required scopes are Nextcloud scopes, and whose `run` also gets the session token. */
@@ -49,9 +53,12 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
       const missing = missingAppsFor(scopes, await refreshCapabilities({ token: guard.token, signal: context.signal }));
       if (missing.length > 0) return fromNextcloud(errorResult(unavailableMessage(spec.name, missing)));
       try {
-        const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
+        const outcome = await spec.run(input, { ...context, nextcloud: guard.token, nextcloudCredential: guard.credential });
         return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
+        if (error instanceof NextcloudRequestError && guard.credential && error.failure === "unauthorized") {
+          return fromNextcloud(errorResult(await appPasswordRefused(context.caller, spec.name, guard.credential.loginName)));
+        }
         if (error instanceof NextcloudRequestError) {
           const explained = await diagnoseNextcloudRefusal(error, guard.token);
           return fromNextcloud(errorResult(`${spec.name} failed: ${explained.message}${explained.retryable ? " This is temporary; try again in a moment." : ""}`));

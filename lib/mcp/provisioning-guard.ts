@@ -26,16 +26,19 @@ import type { SessionNextcloudToken } from "@/lib/broker/token-types";
 import { getConfig } from "@/lib/config";
 import { getGrantForToolCall } from "@/lib/provisioning/grant-store";
 import { createProvisioningLink } from "@/lib/provisioning/provisioning-link";
+import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
+import { connectAppPassword } from "./app-password-transport";
 import type { CallerIdentity } from "./caller";
 import { supportsUrlElicitation } from "./client-capabilities";
 
-export type GuardOutcome = { ok: true; token: SessionNextcloudToken } | { ok: false; result: CallToolResult };
+/** `credential`: NEXTCLOUD_AUTH=app-password only (app-password-transport.ts). */
+export type GuardOutcome = { ok: true; token: SessionNextcloudToken; credential?: NextcloudCredential } | { ok: false; result: CallToolResult };
 
 export const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: "text", text }] });
 
 const NEXTCLOUD_SCOPES = new Set(resourceScopes("nextcloud"));
 
-type RefusalReason = "no_grant" | "revoked" | "missing_scopes" | "exchange_refused";
+type RefusalReason = "no_grant" | "revoked" | "missing_scopes" | "exchange_refused" | "no_app_password";
 
 /**
  * The link and the words for "grant access first"; thrown as -32042 where the client can open URLs itself.
@@ -51,7 +54,9 @@ async function provisioningRequired(caller: CallerIdentity, tool: string, needed
       ? "Nextcloud access has not been provisioned for you yet."
       : reason === "revoked"
         ? "Your Nextcloud access was revoked."
-        : reason === "exchange_refused"
+        : reason === "no_app_password"
+          ? "Your Nextcloud account is not connected yet (this server signs in to Nextcloud with an app password)."
+          : reason === "exchange_refused"
           ? `The identity provider refused Nextcloud access${detail ? ` (${detail})` : ""}.`
           : `Your Nextcloud access does not include ${formatScope(missing)} yet.`;
   const others = offered.filter((s) => !missing.includes(s) && !needed.includes(s));
@@ -78,12 +83,17 @@ export async function requireProvisioning(input: { caller: CallerIdentity; authI
   if (caller.authDisabled) return { ok: false, result: errorResult(`${tool} needs a signed-in user; authentication is disabled on this test instance.`) };
 
   const grant = await getGrantForToolCall(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
-  const reason: RefusalReason | undefined = !grant ? "no_grant" : !grant.active ? "revoked" : undefined;
+  const appPassword = getConfig().NEXTCLOUD_AUTH === "app-password";
+  const reason: RefusalReason | undefined = !grant ? "no_grant" : !grant.active ? "revoked" : appPassword && !grant.nextcloudLoginName ? "no_app_password" : undefined;
   const missing = reason ? [...scopes] : missingScopes(scopes, grant!.scopes);
   if (missing.length > 0) return { ok: false, result: await provisioningRequired(caller, tool, scopes, missing, reason ?? "missing_scopes") };
 
   try {
-    return { ok: true, token: await exchangeSessionToken(authInfo, scopes, { tool, grantLastUsedAt: grant!.lastUsedAt }) };
+    const token = await exchangeSessionToken(authInfo, scopes, { tool, grantLastUsedAt: grant!.lastUsedAt });
+    if (!appPassword) return { ok: true, token };
+    const connected = await connectAppPassword({ caller, tool, scopes, token, loginName: grant!.nextcloudLoginName! });
+    if (!connected.ok) return { ok: false, result: errorResult(`${tool} could not run: ${connected.problem}.`) };
+    return { ok: true, token, credential: connected.credential };
   } catch (error) {
     if (error instanceof IdpUnreachableError) {
       return { ok: false, result: errorResult(`${tool} could not run: the identity provider cannot be reached right now. This is temporary; try again in a moment.`) };

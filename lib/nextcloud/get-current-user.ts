@@ -8,9 +8,8 @@
  * -3 unlimited (measured: a user without a quota gets -3).
  */
 import { z } from "zod";
-import type { NextcloudToken } from "@/lib/broker/token-types";
 import { NextcloudRequestError } from "./nextcloud-request";
-import { jsonBody, sendNextcloudRequest } from "./send-nextcloud-request";
+import { jsonBody, sendNextcloudRequest, type NextcloudConnection } from "./send-nextcloud-request";
 
 export const SPACE_UNLIMITED = -3;
 
@@ -46,8 +45,8 @@ export interface NextcloudUser {
   quota: { usedBytes: number | null; freeBytes: number | null; totalBytes: number | null; relativePercent: number | null; unlimited: boolean };
 }
 
-export async function getCurrentUser(token: NextcloudToken, signal?: AbortSignal, baseUrl?: string): Promise<NextcloudUser> {
-  const response = await sendNextcloudRequest({ token, signal, baseUrl }, { api: "ocs", method: "GET", path: "/ocs/v2.php/cloud/user?format=json", context: { subject: "Your Nextcloud account" } });
+export async function getCurrentUser(connection: NextcloudConnection): Promise<NextcloudUser> {
+  const response = await sendNextcloudRequest(connection, { api: "ocs", method: "GET", path: "/ocs/v2.php/cloud/user?format=json", context: { subject: "Your Nextcloud account" } });
   const parsed = ocsUser.safeParse(jsonBody(response));
   if (!parsed.success) throw new NextcloudRequestError("unexpected", "Nextcloud's user information was not in the expected format.");
   const data = parsed.data.ocs.data;

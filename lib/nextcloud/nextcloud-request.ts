@@ -11,7 +11,7 @@ export type NextcloudFailure = "unauthorized" | "forbidden" | "not_found" | "con
  * (nextcloud-error-for-status.ts): the fix differs — the admin, a proxy, or a
  * retry — and none of them is "provision again".
  */
-export type NextcloudRefusalReason = "cors_requires_basic_auth" | "csrf_check_failed" | "token_not_trusted" | "token_expired";
+export type NextcloudRefusalReason = "cors_requires_basic_auth" | "csrf_check_failed" | "token_not_trusted" | "token_expired" | "scope_not_granted";
 
 export class NextcloudRequestError extends Error {
   constructor(

@@ -6,19 +6,32 @@
  * The path is always resolved under the Nextcloud base URL: an absolute URL
  * or a protocol-relative path is refused, so a crafted path can never send
  * the token elsewhere.
+ *
+ * Before anything is sent, the request must be one the token's scopes reach
+ * (api-scopes.ts, the one table; deny by default). Then the credential:
+ * NEXTCLOUD_AUTH=bearer sends the exchanged token; app-password sends Basic
+ * auth with the app password, decrypted here for this request only
+ * (nextcloud-credential.ts) — and only for a connection whose exchanged token
+ * the provisioning guard has checked (lib/mcp/check-exchanged-token.ts).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { decodeJwt } from "jose";
 import { bearerHeader, isExpired, type NextcloudToken } from "@/lib/broker/token-types";
+import { getConfig } from "@/lib/config";
+import { decideApiScope } from "./api-scopes";
 import { classifyRefusal } from "./classify-refusal";
 import { headersForApi, type NextcloudApi } from "./nextcloud-api";
 import { nextcloudBaseUrl } from "./nextcloud-base-url";
 import { nextcloudErrorForStatus, type StatusContext } from "./nextcloud-error-for-status";
+import { openCredentialForSending, type NextcloudCredential } from "./nextcloud-credential";
 import { NextcloudRequestError } from "./nextcloud-request";
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 
 export interface NextcloudConnection {
+  /** The call's exchanged token: its scopes decide what may be reached; in bearer mode it is also what is sent. */
   token: NextcloudToken;
+  /** NEXTCLOUD_AUTH=app-password: the app password to send instead (opaque; only this module opens it). */
+  credential?: NextcloudCredential;
   /** Default: NEXTCLOUD_URL or the sandbox (nextcloudBaseUrl()). */
   baseUrl?: string;
   /** Aborted when the tool call is cancelled. */
@@ -118,12 +131,45 @@ async function readBody(response: Response, limit: number, truncate: boolean): P
   return { body, truncated };
 }
 
+/** The path below the base URL (a Nextcloud in a sub-folder), for the scope table. */
+function pathBelowBase(baseUrl: string, url: URL): string {
+  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, "");
+  return basePath && url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length) : url.pathname;
+}
+
+/** api-scopes.ts: the token's scopes must reach the request (and a MOVE/COPY's Destination). */
+function checkApiScope(baseUrl: string, url: URL, method: string, request: NextcloudHttpRequest, scopes: readonly string[]): void {
+  const refuse = (what?: string) =>
+    new NextcloudRequestError("forbidden", `This server did not send the request: this call's access does not reach ${what ?? "that part of Nextcloud"}.`, undefined, "scope_not_granted");
+  const decision = decideApiScope(request.api, method, pathBelowBase(baseUrl, url), scopes);
+  if (!decision.allowed) throw refuse(decision.rule?.what);
+  const destination = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "destination")?.[1];
+  if (destination !== undefined) {
+    let target: URL;
+    try {
+      target = new URL(destination, url);
+    } catch {
+      throw refuse();
+    }
+    if (target.origin !== url.origin || !decideApiScope(request.api, method, pathBelowBase(baseUrl, target), scopes).allowed) throw refuse();
+  }
+}
+
+async function authorizationFor(connection: NextcloudConnection): Promise<string> {
+  if (connection.credential) return openCredentialForSending(connection.credential);
+  // Fail closed: in app-password mode a connection without the credential is a programming error, not a reason to send the token.
+  if (getConfig().NEXTCLOUD_AUTH === "app-password") throw new NextcloudRequestError("invalid", "No Nextcloud app password is connected for this call.");
+  return bearerHeader(connection.token);
+}
+
 export async function sendNextcloudRequest(connection: NextcloudConnection, request: NextcloudHttpRequest): Promise<NextcloudHttpResponse> {
-  const url = resolveNextcloudUrl(connection.baseUrl ?? nextcloudBaseUrl(), request.path);
+  const baseUrl = connection.baseUrl ?? nextcloudBaseUrl();
+  const url = resolveNextcloudUrl(baseUrl, request.path);
   const method = request.method.toUpperCase();
+  checkApiScope(baseUrl, url, method, request, connection.token.scopes);
   const policy = connection.retry ?? DEFAULT_RETRY_POLICY;
   const timeoutMs = connection.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const headers = { ...headersForApi(request.api), ...request.headers, authorization: bearerHeader(connection.token) };
+  const headers = { ...headersForApi(request.api), ...request.headers, authorization: await authorizationFor(connection) };
   const body: BodyInit | undefined = typeof request.body === "string" || request.body === undefined ? request.body : new Uint8Array(request.body).buffer;
 
   for (let attempt = 1; ; attempt++) {
@@ -162,7 +208,7 @@ export async function sendNextcloudRequest(connection: NextcloudConnection, requ
     }
     throw nextcloudErrorForStatus(response.status, request.context, decision.waitMs, {
       refusal: classifyRefusal(response.status, refusalBody),
-      tokenExpired: response.status === 401 && tokenExpired(connection.token),
+      tokenExpired: response.status === 401 && !connection.credential && tokenExpired(connection.token),
     });
   }
 }

@@ -56,8 +56,10 @@ export async function beginProvisioning(requestValue: unknown, ticked: readonly 
   const existing = await getGrant(request.sub, getConfig().NEXTCLOUD_AUDIENCE);
   const kept = existing?.active ? existing.scopes : [];
   const scopes = chosenScopes({ needed: request.needed, offered: request.offered, kept }, ticked);
-  // Everything unticked (and nothing needed): nothing to ask for; the link stays usable.
-  if (scopes.every((s) => kept.includes(s))) return { ok: false, result: { kind: "nothing_chosen", tool: request.tool } };
+  // Everything unticked (and nothing needed): nothing to ask for; the link stays usable. In app-password mode a
+  // grant without a connected Nextcloud account still has something to do: the sign-in continues to Login Flow v2.
+  const accountMissing = getConfig().NEXTCLOUD_AUTH === "app-password" && existing?.active === true && !existing.nextcloudLoginName;
+  if (!accountMissing && scopes.every((s) => kept.includes(s))) return { ok: false, result: { kind: "nothing_chosen", tool: request.tool } };
   try {
     await consumeProvisioningRequest(request);
   } catch (error) {

@@ -39,24 +39,38 @@ const OAUTH_ERROR = /^[a-z_]{1,64}$/;
 
 /** `search` is the callback's query string, as the browser brought it. */
 export async function completeProvisioning(search: string): Promise<ProvisioningResult> {
+  return (await completeProvisioningWithIdentity(search)).result;
+}
+
+export interface CompletedProvisioning {
+  result: ProvisioningResult;
+  /** When provisioned: the verified ID token's claims (app-password mode maps the Nextcloud account from them). */
+  claims?: Record<string, unknown>;
+  clientId?: string | null;
+  userId?: string;
+}
+
+/** completeProvisioning, also giving the verified ID token's claims on success. */
+export async function completeProvisioningWithIdentity(search: string): Promise<CompletedProvisioning> {
+  const done = (result: ProvisioningResult): CompletedProvisioning => ({ result });
   const params = new URLSearchParams(search);
   const state = params.get("state");
-  if (!state || state.length > 512) return { kind: "state_unknown" };
+  if (!state || state.length > 512) return done({ kind: "state_unknown" });
   const consumed = await consumeProvisioningSession(state);
-  if (!consumed.ok) return { kind: STATE_RESULT[consumed.reason] };
+  if (!consumed.ok) return done({ kind: STATE_RESULT[consumed.reason] });
   const session = consumed.session;
 
   const error = params.get("error");
   if (error !== null) {
-    if (error === "access_denied") return { kind: "denied" };
-    return { kind: "idp_error", error: OAUTH_ERROR.test(error) ? error : "invalid_request" };
+    if (error === "access_denied") return done({ kind: "denied" });
+    return done({ kind: "idp_error", error: OAUTH_ERROR.test(error) ? error : "invalid_request" });
   }
 
   let client: oidc.Configuration;
   try {
     client = await idpClient();
   } catch {
-    return { kind: "unavailable" };
+    return done({ kind: "unavailable" });
   }
   // OIDC Core §3.1.3.7 step 6 allows skipping the signature for TLS-fetched ID tokens; we verify it anyway.
   oidc.enableNonRepudiationChecks(client);
@@ -76,12 +90,12 @@ export async function completeProvisioning(search: string): Promise<Provisioning
     const classified = classifyIdpError(caught);
     if (classified instanceof IdpRefusedError) {
       log.warn("provisioning: the code could not be exchanged", { error: classified.error });
-      return { kind: "failed" };
+      return done({ kind: "failed" });
     }
     // classifyIdpError treats anything that is not an OAuth error as transport trouble;
     // openid-client's own validation failures (iss, nonce, signature) land here too.
     log.warn("provisioning: the token response was not accepted", { reason: caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught) });
-    return { kind: (caught as { code?: unknown })?.code === undefined ? "unavailable" : "failed" };
+    return done({ kind: (caught as { code?: unknown })?.code === undefined ? "unavailable" : "failed" });
   }
 
   const audience = getConfig().NEXTCLOUD_AUDIENCE;
@@ -89,16 +103,16 @@ export async function completeProvisioning(search: string): Promise<Provisioning
   if (sub !== session.userId) {
     await discardForeignTokens(client, tokens.refresh_token, sub, audience);
     await recordAuditEvent({ event: "provisioned", outcome: "denied", userId: session.userId, clientId: session.clientId, scopes: session.scopes, detail: { reason: "wrong_account" } });
-    return { kind: "wrong_account" };
+    return done({ kind: "wrong_account" });
   }
   if (!tokens.refresh_token) {
     log.error("provisioning: the identity provider issued no refresh token (offline_access not granted?)");
-    return { kind: "failed" };
+    return done({ kind: "failed" });
   }
 
   const nextcloudScopes = new Set(resourceScopes("nextcloud"));
   const granted = (tokens.scope === undefined ? session.scopes : parseScope(tokens.scope)).filter((s) => nextcloudScopes.has(s));
-  if (granted.length === 0) return { kind: "denied" };
+  if (granted.length === 0) return done({ kind: "denied" });
 
   const saved = await saveProvisionedGrant(
     {
@@ -113,11 +127,16 @@ export async function completeProvisioning(search: string): Promise<Provisioning
     { reportRenewal: true },
   );
   return {
-    kind: "provisioned",
-    scopes: saved.grant.scopes,
-    added: saved.addedScopes,
-    missing: missingScopes(session.scopes, saved.grant.scopes),
-    ...(session.tool ? { tool: session.tool } : {}),
+    result: {
+      kind: "provisioned",
+      scopes: saved.grant.scopes,
+      added: saved.addedScopes,
+      missing: missingScopes(session.scopes, saved.grant.scopes),
+      ...(session.tool ? { tool: session.tool } : {}),
+    },
+    claims: tokens.claims() as Record<string, unknown> | undefined,
+    clientId: session.clientId,
+    userId: session.userId,
   };
 }
 

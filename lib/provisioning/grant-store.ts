@@ -44,6 +44,8 @@ export interface NextcloudGrantInfo {
   provisionedAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** App-password mode: the Nextcloud account whose app password is stored (null: none stored). */
+  nextcloudLoginName: string | null;
   /** Not revoked and holding a refresh token: the IdP may exchange against it. */
   active: boolean;
 }
@@ -73,6 +75,7 @@ export const GRANT_METADATA = {
   provisionedAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  nextcloudLoginName: true,
 } as const;
 
 type MetadataRow = Omit<NextcloudGrantInfo, "active" | "flowType"> & { flowType: string };
@@ -208,7 +211,7 @@ async function writeRevoked(userId: string, audience: string): Promise<boolean> 
     if (!row || row.revokedAt) return false;
     const { count } = await prisma.nextcloudGrant.updateMany({
       where: { id: row.id, version: row.version },
-      data: { revokedAt: new Date(), encryptedRefreshToken: null, keyId: null, version: nextIdleVersion(row.version) },
+      data: { revokedAt: new Date(), encryptedRefreshToken: null, keyId: null, encryptedAppPassword: null, nextcloudLoginName: null, version: nextIdleVersion(row.version) },
     });
     if (count === 1) return true;
   }

@@ -25,6 +25,10 @@ export const RESULT_KINDS = [
   "wrong_account",
   "unavailable",
   "failed",
+  "nextcloud_timeout",
+  "nextcloud_cancelled",
+  "nextcloud_account_refused",
+  "nextcloud_unavailable",
 ] as const;
 
 const resultSchema = z.object({
@@ -37,6 +41,8 @@ const resultSchema = z.object({
   missing: z.array(z.string().max(100)).max(50).default([]),
   /** The tool whose call led to the provisioning: the page tells the person (and the model) to call it again. */
   tool: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional(),
+  /** App-password mode: the Nextcloud login name connected (provisioned) or refused (nextcloud_account_refused). */
+  nextcloudAccount: z.string().max(255).optional(),
   /** idp_error: the OAuth error code (RFC 6749 §4.1.2.1). */
   error: z.string().max(64).regex(/^[a-z_]+$/).optional(),
   exp: z.number().int(),

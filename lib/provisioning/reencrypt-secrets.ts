@@ -5,6 +5,9 @@
  * - nextcloud_grants.encrypted_refresh_token   (context: grantRefreshTokenContext)
  * - provisioning_sessions.encrypted_verifier   (context: provisioningVerifierContext)
  * - provisioning_requests.sealed               (context: provisioningRequestContext)
+ * - nextcloud_grants.encrypted_app_password    (context: grantAppPasswordContext; key id inside the envelope)
+ * - pending_app_password_revocations.encrypted_app_password (context: pendingRevocationContext)
+ * - login_flow_sessions.sealed                 (context: loginFlowContext)
  * - instance_settings values of the form { "sealed": "<compact JWE>", "context"?: "<ctx>" }
  *   (context defaults to the setting's key, as lib/idp/sealed-settings.ts stores them)
  *
@@ -18,10 +21,10 @@
 import { keyIdOf, open, seal } from "@/lib/crypto/envelope";
 import { getKeyRing, type KeyRing } from "@/lib/crypto/key-ring";
 import { db, type Prisma } from "@/lib/db";
-import { grantRefreshTokenContext, provisioningRequestContext, provisioningVerifierContext } from "./secret-contexts";
+import { grantAppPasswordContext, grantRefreshTokenContext, loginFlowContext, pendingRevocationContext, provisioningRequestContext, provisioningVerifierContext } from "./secret-contexts";
 
 export interface TableReport {
-  table: "nextcloud_grants" | "provisioning_sessions" | "provisioning_requests" | "instance_settings";
+  table: "nextcloud_grants" | "provisioning_sessions" | "provisioning_requests" | "instance_settings" | "app_passwords" | "pending_app_password_revocations" | "login_flow_sessions";
   rotated: number;
   /** Changed by someone else between read and write (it is under a current key, or the next run takes it). */
   changedMeanwhile: number;
@@ -171,5 +174,75 @@ export async function reencryptSecrets(options: ReencryptOptions = {}): Promise<
     settings,
   );
 
-  return [grants, sessions, requests, instanceSettings];
+  // App-password mode's secrets carry their key id only inside the envelope: page through, keep the stale ones.
+  async function staleOnly<R extends { id: string }>(afterId: string | undefined, take: number, page: (after: string | undefined, take: number) => Promise<R[]>, toCandidate: (row: R) => Candidate | undefined): Promise<Candidate[]> {
+    const out: Candidate[] = [];
+    let after = afterId;
+    while (out.length === 0) {
+      const rows = await page(after, take);
+      if (rows.length === 0) break;
+      after = rows.at(-1)!.id;
+      for (const row of rows) {
+        const candidate = toCandidate(row);
+        if (candidate && keyIdOf(candidate.ciphertext) !== current) out.push(candidate);
+      }
+    }
+    return out;
+  }
+
+  const appPasswords = await rotateRows(
+    { table: "app_passwords", rotated: 0, changedMeanwhile: 0, failed: [] },
+    (afterId, take) =>
+      staleOnly(
+        afterId,
+        take,
+        (after, n) =>
+          prisma.nextcloudGrant.findMany({ where: { encryptedAppPassword: { not: null }, ...(after ? { id: { gt: after } } : {}) }, select: { id: true, userId: true, audience: true, encryptedAppPassword: true }, orderBy: { id: "asc" }, take: n }),
+        (row) => ({
+          id: row.id,
+          ciphertext: row.encryptedAppPassword!,
+          context: grantAppPasswordContext(row.userId, row.audience),
+          write: async (ciphertext) => (await prisma.nextcloudGrant.updateMany({ where: { id: row.id, encryptedAppPassword: row.encryptedAppPassword }, data: { encryptedAppPassword: ciphertext } })).count,
+        }),
+      ),
+    settings,
+  );
+
+  const pendingRevocations = await rotateRows(
+    { table: "pending_app_password_revocations", rotated: 0, changedMeanwhile: 0, failed: [] },
+    (afterId, take) =>
+      staleOnly(
+        afterId,
+        take,
+        (after, n) => prisma.pendingAppPasswordRevocation.findMany({ where: after ? { id: { gt: after } } : {}, orderBy: { id: "asc" }, take: n }),
+        (row) => ({
+          id: row.id,
+          ciphertext: row.encryptedAppPassword,
+          context: pendingRevocationContext(row.userId, row.id),
+          write: async (ciphertext) =>
+            (await prisma.pendingAppPasswordRevocation.updateMany({ where: { id: row.id, encryptedAppPassword: row.encryptedAppPassword }, data: { encryptedAppPassword: ciphertext } })).count,
+        }),
+      ),
+    settings,
+  );
+
+  const loginFlows = await rotateRows(
+    { table: "login_flow_sessions", rotated: 0, changedMeanwhile: 0, failed: [] },
+    (afterId, take) =>
+      staleOnly(
+        afterId,
+        take,
+        async (after, n) =>
+          (await prisma.loginFlowSession.findMany({ where: after ? { idHash: { gt: after } } : {}, select: { idHash: true, sealed: true }, orderBy: { idHash: "asc" }, take: n })).map((r) => ({ id: r.idHash, sealed: r.sealed })),
+        (row) => ({
+          id: row.id,
+          ciphertext: row.sealed,
+          context: loginFlowContext(row.id),
+          write: async (ciphertext) => (await prisma.loginFlowSession.updateMany({ where: { idHash: row.id, sealed: row.sealed }, data: { sealed: ciphertext } })).count,
+        }),
+      ),
+    settings,
+  );
+
+  return [grants, sessions, requests, instanceSettings, appPasswords, pendingRevocations, loginFlows];
 }

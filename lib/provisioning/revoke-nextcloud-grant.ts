@@ -23,6 +23,14 @@
  * authenticate: nothing was looked at), unsupported_token_type (RFC 7009
  * §2.2.1: the IdP does not revoke this kind of token, so it stays live),
  * invalid_request, any 5xx or no answer (retryable).
+ *
+ * App-password mode: the app password is deleted at Nextcloud too
+ * (`DELETE /ocs/v2.php/core/apppassword`, authenticated with itself), after
+ * the IdP and before the row goes. If Nextcloud cannot be reached, the grant
+ * is still deleted here (the app password is never used again) and the app
+ * password is queued sealed for a later deletion
+ * (pending-app-password-revocations.ts): the outcome says `nextcloud:
+ * "pending"` so the person is told to remove it under Settings → Security.
  */
 import * as oidc from "openid-client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -32,11 +40,17 @@ import { getConfig } from "@/lib/config";
 import { idpClient } from "@/lib/broker/idp-client";
 import { deleteGrant, getGrant, GrantNotFoundError, GrantRevokedError } from "./grant-store";
 import { withRefreshToken } from "./with-refresh-token";
+import { readAppPassword } from "./app-password-store";
+import { queueAppPasswordRevocation } from "./pending-app-password-revocations";
+import { nextcloudBaseUrl } from "@/lib/nextcloud/nextcloud-base-url";
+import { deleteAppPassword } from "@/lib/nextcloud/login-flow-v2";
+import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 
 /** IdP refusals that mean the refresh token is already dead at the IdP (see above). */
 const NOTHING_TO_REVOKE = new Set(["invalid_grant", "invalid_token"]);
 
-export type RevokeOutcome = { revoked: true; scopes: string[]; atIdp: boolean } | { revoked: false };
+/** nextcloud: what happened to a stored app password (app-password mode); "none" when there was none. */
+export type RevokeOutcome = { revoked: true; scopes: string[]; atIdp: boolean; nextcloud: "none" | "deleted" | "pending"; nextcloudAccount?: string } | { revoked: false };
 
 export async function revokeNextcloudGrant(input: { userId: string; clientId?: string }): Promise<RevokeOutcome> {
   const audience = getConfig().NEXTCLOUD_AUDIENCE;
@@ -65,9 +79,21 @@ export async function revokeNextcloudGrant(input: { userId: string; clientId?: s
       }
     }
   }
+  const appPassword = await readAppPassword(input.userId, audience);
+  let nextcloud: "none" | "deleted" | "pending" = "none";
+  if (appPassword) {
+    try {
+      await deleteAppPassword(nextcloudBaseUrl(), appPassword.loginName, appPassword.appPassword);
+      nextcloud = "deleted";
+    } catch (error) {
+      if (!(error instanceof NextcloudRequestError)) throw error;
+      await queueAppPasswordRevocation(input.userId, appPassword.loginName, appPassword.appPassword);
+      nextcloud = "pending";
+    }
+  }
   const deleted = await deleteGrant(input.userId, audience);
   clearExchangeCache();
   if (!deleted && !atIdp) return { revoked: false };
-  await recordAuditEvent({ event: "revoked", outcome: "success", userId: input.userId, clientId: input.clientId, scopes: grant.scopes, detail: { atIdp, by: "user" } });
-  return { revoked: true, scopes: grant.scopes, atIdp };
+  await recordAuditEvent({ event: "revoked", outcome: "success", userId: input.userId, clientId: input.clientId, scopes: grant.scopes, detail: { atIdp, by: "user", ...(appPassword ? { nextcloud } : {}) } });
+  return { revoked: true, scopes: grant.scopes, atIdp, nextcloud, ...(appPassword ? { nextcloudAccount: appPassword.loginName } : {}) };
 }

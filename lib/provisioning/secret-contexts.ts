@@ -18,3 +18,15 @@ export function provisioningVerifierContext(stateHash: string): string {
 export function provisioningRequestContext(idHash: string): string {
   return `provisioning-request:${encodeURIComponent(idHash)}`;
 }
+
+export function grantAppPasswordContext(userId: string, audience: string): string {
+  return `nextcloud-app-password:${encodeURIComponent(userId)}:${encodeURIComponent(audience)}`;
+}
+
+export function loginFlowContext(idHash: string): string {
+  return `login-flow:${encodeURIComponent(idHash)}`;
+}
+
+export function pendingRevocationContext(userId: string, id: string): string {
+  return `app-password-revocation:${encodeURIComponent(userId)}:${encodeURIComponent(id)}`;
+}

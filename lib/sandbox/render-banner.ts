@@ -5,7 +5,7 @@
  */
 import type { SandboxRoute } from "./route-table";
 
-const escapeHtml = (value: string) =>
+export const escapeHtml = (value: string) =>
   value.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&#39;", '"': "&quot;" })[c]!);
 
 export function renderBanner(options: { issuer: string; audience: string; routes: readonly SandboxRoute[] }): string {

@@ -20,8 +20,9 @@ import { log } from "@/lib/log";
 import { DavBackend, type DavBackendOptions } from "./dav/dav-backend";
 import { FaultInjector } from "./fault-injection";
 import { IssuerKeys } from "./issuer-keys";
+import { APP_PASSWORD_PATH, SandboxLoginFlows } from "./login-flow";
 import { nextcloudAppRoutes } from "./nextcloud-app-routes";
-import { sendOcsError } from "./ocs-response";
+import { ocsFormat, sendOcs, sendOcsError } from "./ocs-response";
 import { csrfRefusal, unauthenticatedHeaders } from "./nextcloud-request-rules";
 import { matchRoute, type SandboxRoute } from "./route-table";
 import { getCurrentUserRoute } from "./routes/get-current-user";
@@ -67,6 +68,8 @@ export interface Sandbox {
   faults: FaultInjector;
   /** Test-only: switch an optional app (Notes, Deck, sharing) off and on, as an admin would. */
   apps: SandboxApps;
+  /** Login Flow v2 and app passwords (login-flow.ts). */
+  loginFlows: SandboxLoginFlows;
   close(): Promise<void>;
 }
 
@@ -104,10 +107,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const dav = new DavBackend(options.dav);
   const routes: SandboxRoute[] = [getCurrentUserRoute, ...apps.routes, ...dav.routes(), ...(options.routes ?? [])];
   const seedEveryone = options.seedUsers?.includes("*") ?? false;
+  const loginFlows = new SandboxLoginFlows(() => ownUrl);
   await apps.seed((options.seedUsers ?? []).filter((id) => id !== "*"));
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
+    if (url.pathname === APP_PASSWORD_PATH && method === "DELETE") {
+      if (!loginFlows.deleteFor(req.headers.authorization)) return sendOcsError(req, res, url, { status: 401, message: "Current user is not logged in" });
+      return sendOcs(res, ocsFormat(url, req), { httpStatus: 200, statuscode: 200, data: [] });
+    }
     const match = matchRoute(routes, url.pathname);
     if (!match) {
       if (url.pathname.startsWith("/ocs/")) return sendOcsError(req, res, url, { status: 404, message: "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services." });
@@ -118,6 +126,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (!needed) {
       const allow = Object.keys(route.scopes).join(", ");
       return route.sendError(req, res, url, { status: 405, message: `${method} is not supported here`, headers: { allow } });
+    }
+
+    // Basic auth with an app password (login-flow.ts): Nextcloud checks no scopes for it, and a
+    // cookie-less request passes its CSRF check, so neither rule below applies.
+    if (/^Basic /i.test(req.headers.authorization ?? "")) {
+      const userId = loginFlows.userForBasic(req.headers.authorization);
+      if (!userId) {
+        return route.sendError(req, res, url, { status: 401, message: "Current user is not logged in: the app password is not valid", headers: unauthenticatedHeaders(route, req, "invalid app password") });
+      }
+      if (seedEveryone && !users.get(userId)) await apps.seed([userId]);
+      const user = users.ensure(userId);
+      user.lastLogin = Date.now();
+      const basic = { sub: userId, scopes: [], claims: { sub: userId, preferred_username: userId } };
+      return route.handle({ req, res, url, subpath, user, token: basic, users });
     }
 
     let token;
@@ -189,6 +211,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return sendText(res, 405, "Method not allowed", { allow: "GET, DELETE" });
     }
     if (faults.intercept(req, res, url)) return;
+    if (await loginFlows.handle(req, res, url)) return;
     // Nextcloud answers the capabilities without a login too (only the public ones then).
     if (url.pathname === CAPABILITIES_PATH && method === "GET" && !req.headers.authorization) return sendPublicCapabilities(req, res, url);
     return handleApi(req, res, url);
@@ -212,6 +235,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   ownUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
     url: ownUrl,
+    loginFlows,
     issuer: options.issuer,
     audience,
     keys,

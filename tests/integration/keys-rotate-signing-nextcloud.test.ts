@@ -97,7 +97,7 @@ describe(`signing-key rotation against Nextcloud's JWKS cache on ${testDbKind()}
 
     // What the tools then say: the new key, until when, and the admin's fix — not "provision again".
     const token = sessionNextcloudToken({ accessToken: after, audience: "nextcloud", scopes: ["account.read"], expiresAt: new Date(Date.now() + 120_000) });
-    const refused = await getCurrentUser(token, undefined, nextcloud.url).then(
+    const refused = await getCurrentUser({ token, baseUrl: nextcloud.url }).then(
       () => undefined,
       (e: unknown) => e as NextcloudRequestError,
     );

@@ -89,11 +89,13 @@ describe("notes client against the sandbox Notes app", () => {
     expect((await getNote(alice, secret.id)).content).toBe("private");
   });
 
-  it("needs notes.write to write and notes.read to read (403 → forbidden)", async () => {
+  it("needs notes.write to write and notes.read to read (refused here before sending: lib/nextcloud/api-scopes.ts)", async () => {
     const reader = await nc.connect("carol-scopes", ["notes.read"]);
     const denied = await requestFailure(createNote(reader, { content: "x" }));
     expect(denied.failure).toBe("forbidden");
-    expect(denied.status).toBe(403);
+    // The sender's scope table refuses first; the sandbox's own 403 is pinned by the sandbox contract tests.
+    expect(denied.reason).toBe("scope_not_granted");
+    expect(denied.status).toBeUndefined();
     const filesOnly = await nc.connect("carol-scopes", ["files.read"]);
     expect((await requestFailure(listNotes(filesOnly))).failure).toBe("forbidden");
   });

@@ -27,13 +27,13 @@ afterAll(async () => {
 describe("getCurrentUser", () => {
   it("reads a user with a quota: used, free, total and percentage", async () => {
     const connection = await connectionFor(issuer, limited.url, "quota-user", ["account.read"]);
-    const user = await getCurrentUser(connection.token, undefined, limited.url);
+    const user = await getCurrentUser({ token: connection.token, baseUrl: limited.url });
     expect(user).toMatchObject({ id: "quota-user", quota: { unlimited: false, totalBytes: 1024 ** 3, usedBytes: 0, relativePercent: 0 } });
   });
 
   it("reads quota -3 as unlimited, without a made-up total", async () => {
     const connection = await connectionFor(issuer, unlimited.url, "free-user", ["account.read"]);
-    const user = await getCurrentUser(connection.token, undefined, unlimited.url);
+    const user = await getCurrentUser({ token: connection.token, baseUrl: unlimited.url });
     expect(user.quota).toEqual({ unlimited: true, usedBytes: 0, freeBytes: null, totalBytes: null, relativePercent: null });
   });
 });

@@ -36,6 +36,18 @@ const PROBLEMS: Record<Exclude<ReadResult["kind"], "provisioned">, { title: stri
   },
   unavailable: { title: "The identity provider cannot be reached", text: "Nothing was stored. Try again in a moment." },
   failed: { title: "Access could not be granted", text: "The sign-in could not be completed. Nothing was stored." },
+  nextcloud_timeout: {
+    title: "Nextcloud did not confirm in time",
+    text: "The Nextcloud sign-in was not completed within ten minutes, so no Nextcloud account was connected. Your choice of access is kept; tools will ask you to connect Nextcloud again.",
+  },
+  nextcloud_cancelled: { title: "Nextcloud was not connected", text: "You cancelled (or did not grant access in Nextcloud). No app password is kept by this server." },
+  nextcloud_account_refused: {
+    title: "That Nextcloud account does not belong to you",
+    text:
+      "You signed in to Nextcloud with an account your administrator has not mapped to yours, so it was not connected and its new app password was deleted at Nextcloud. " +
+      "Sign out of Nextcloud and sign in with your own account.",
+  },
+  nextcloud_unavailable: { title: "Nextcloud cannot be reached", text: "The Nextcloud sign-in could not be started or finished. Nothing was connected. Try again in a moment." },
 };
 
 const infos = (names: string[]) => names.map((n) => scopeInfo(n)).filter((s): s is ScopeInfo => s !== undefined);
@@ -82,6 +94,11 @@ export default async function ProvisioningResultPage({ searchParams }: Props) {
               <ScopeItems scopes={added} testId="added-scopes" />
             </section>
           ) : null}
+          {result.nextcloudAccount ? (
+            <p className="mt-3 text-slate-700" data-testid="nextcloud-account" data-account={result.nextcloudAccount}>
+              Connected Nextcloud account: <strong>{result.nextcloudAccount}</strong> (an app password this server keeps encrypted and uses only for the access below).
+            </p>
+          ) : null}
           <section className="mt-5">
             <h2 className="font-semibold">Everything this server may now do in your Nextcloud</h2>
             <ScopeItems scopes={all} testId="granted-scopes" />
@@ -105,6 +122,11 @@ export default async function ProvisioningResultPage({ searchParams }: Props) {
           {problem.title}
         </h1>
         <p className="mt-2 text-slate-700">{problem.text}</p>
+        {result.kind === "nextcloud_account_refused" && result.nextcloudAccount ? (
+          <p className="mt-2 text-sm text-slate-500" data-testid="nextcloud-account" data-account={result.nextcloudAccount}>
+            Nextcloud account you signed in with: <code>{result.nextcloudAccount}</code>
+          </p>
+        ) : null}
         {result.kind === "idp_error" && result.error ? (
           <p className="mt-2 text-sm text-slate-500">
             Error code: <code>{result.error}</code>

@@ -10,9 +10,7 @@ import type { EventOccurrence } from "@/lib/nextcloud/caldav/calendar-events";
 import { checkZone, inputInstant, invalid, parseInputTime } from "@/lib/nextcloud/caldav/ical-time";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 
-export function connectionOf(context: NextcloudToolContext): NextcloudConnection {
-  return { token: context.nextcloud, signal: context.signal };
-}
+export { connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 
 export const calendarId = z.string().min(1).max(200).describe('A calendar id from nc_calendar_list_calendars (e.g. "personal").');
 export const itemId = z.string().min(1).max(200).describe('The item id from a listing (e.g. "a1b2c3.ics").');

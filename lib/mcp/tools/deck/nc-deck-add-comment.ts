@@ -1,6 +1,6 @@
 /** nc_deck_add_comment: a comment on a card (Deck's OCS comments API); nc_deck_get_card lists them. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { addComment } from "@/lib/nextcloud/deck-client";
 import { cardId } from "./deck-shapes";
 
@@ -13,7 +13,7 @@ export const ncDeckAddComment = defineNextcloudTool({
   annotations: { title: "Comment on a Deck card", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ["deck.write"],
   async run({ card_id, message }, context) {
-    const c = await addComment(nextcloudConnection(context), card_id, message);
+    const c = await addComment(connectionOf(context), card_id, message);
     return { structured: { id: c.id, card_id, author: c.actorId, message: c.message, created: c.creationDateTime }, text: `Commented on card #${card_id} (comment #${c.id}).` };
   },
 });

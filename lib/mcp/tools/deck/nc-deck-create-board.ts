@@ -1,6 +1,6 @@
 /** nc_deck_create_board: a new board, optionally with its stacks in one call. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { createBoard, createStack } from "@/lib/nextcloud/deck-client";
 import { describeBoard, hexColor, label, labelShape } from "./deck-shapes";
 
@@ -17,7 +17,7 @@ export const ncDeckCreateBoard = defineNextcloudTool({
   annotations: { title: "Create a Deck board", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ["deck.write"],
   async run({ title, color, stacks }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const board = await createBoard(connection, { title, color });
     const created = [];
     for (const [order, stackTitle] of stacks.entries()) created.push(await createStack(connection, board.id, { title: stackTitle, order }));

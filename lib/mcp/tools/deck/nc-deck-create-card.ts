@@ -1,6 +1,6 @@
 /** nc_deck_create_card: a card in a stack, with labels and assignees in the same call. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { changeCard, createCard, getBoard, getCard } from "@/lib/nextcloud/deck-client";
 import { boardId, cardFull, cardLine, dueDate, fullCard, labelRefs, resolveLabels, stackId, userIds } from "./deck-shapes";
 
@@ -21,7 +21,7 @@ export const ncDeckCreateCard = defineNextcloudTool({
   annotations: { title: "Create a Deck card", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ["deck.read", "deck.write"],
   async run(input, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const board = await getBoard(connection, input.board_id);
     // Resolve the labels first: an unknown label is an error before anything is created.
     const labelIds = resolveLabels(board, input.labels ?? []);

@@ -1,6 +1,6 @@
 /** nc_deck_delete_card: deletes one card and says which one it was. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { deleteCard, locateCard } from "@/lib/nextcloud/deck-client";
 import { boardId, cardId, cardLine, cardSummary, summarizeCard } from "./deck-shapes";
 
@@ -13,7 +13,7 @@ export const ncDeckDeleteCard = defineNextcloudTool({
   annotations: { title: "Delete a Deck card", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ["deck.read", "deck.write"],
   async run({ board_id, card_id }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const { card } = await locateCard(connection, board_id, card_id);
     await deleteCard(connection, board_id, card.stackId, card.id);
     const deleted = summarizeCard(card);

@@ -1,6 +1,6 @@
 /** nc_deck_get_board: one call for a board's overview — stacks in order with their cards, labels and members. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { getBoard, listStacks } from "@/lib/nextcloud/deck-client";
 import { boardId, cardLine, describeBoard, label, labelShape, personShape, stackOf, stackShape } from "./deck-shapes";
 
@@ -22,7 +22,7 @@ export const ncDeckGetBoard = defineNextcloudTool({
   annotations: { title: "Show a Deck board", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["deck.read"],
   async run({ board_id }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const [board, stacks] = await Promise.all([getBoard(connection, board_id), listStacks(connection, board_id)]);
     const shaped = stacks.sort((a, b) => a.order - b.order).map(stackOf);
     const text = [

@@ -1,6 +1,6 @@
 /** nc_deck_get_card: one card with its description, latest comments and attachment list. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { listAttachments, listComments, locateCard } from "@/lib/nextcloud/deck-client";
 import { boardId, cardFull, cardId, cardLine, fullCard } from "./deck-shapes";
 
@@ -22,7 +22,7 @@ export const ncDeckGetCard = defineNextcloudTool({
   annotations: { title: "Read a Deck card", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["deck.read"],
   async run({ board_id, card_id, comment_limit, comment_offset }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const { stacks, card } = await locateCard(connection, board_id, card_id);
     const [comments, attachments] = await Promise.all([
       comment_limit > 0 ? listComments(connection, card.id, { limit: comment_limit, offset: comment_offset }) : Promise.resolve([]),

@@ -1,6 +1,6 @@
 /** nc_deck_list_boards: the boards the person can see (own and shared), with their labels and people. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { listBoards } from "@/lib/nextcloud/deck-client";
 import { label, labelShape, personShape } from "./deck-shapes";
 
@@ -26,7 +26,7 @@ export const ncDeckListBoards = defineNextcloudTool({
   annotations: { title: "List Deck boards", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["deck.read"],
   async run({ include_archived }, context) {
-    const all = await listBoards(nextcloudConnection(context));
+    const all = await listBoards(connectionOf(context));
     const boards = all
       .filter((b) => include_archived || !b.archived)
       .map((b) => ({

@@ -1,6 +1,6 @@
 /** nc_deck_manage_label: create, update or delete a board's label — one tool, an action each. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { createLabel, deleteLabel, getBoard, updateLabel } from "@/lib/nextcloud/deck-client";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { boardId, hexColor, label, labelShape, resolveLabels } from "./deck-shapes";
@@ -21,7 +21,7 @@ export const ncDeckManageLabel = defineNextcloudTool({
   annotations: { title: "Manage a Deck label", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ["deck.read", "deck.write"],
   async run(input, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const { board_id, action } = input;
     if (action === "create") {
       if (!input.title) throw new NextcloudRequestError("invalid", "create needs a title.");

@@ -1,6 +1,6 @@
 /** nc_deck_manage_stack: create, rename, reorder or delete a stack (a list of cards) — one tool, an action each. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { createStack, deleteStack, listStacks, updateStack } from "@/lib/nextcloud/deck-client";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { boardId, stackId } from "./deck-shapes";
@@ -23,7 +23,7 @@ export const ncDeckManageStack = defineNextcloudTool({
   annotations: { title: "Manage a Deck stack", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   scopes: ["deck.read", "deck.write"],
   async run({ board_id, action, stack_id, title, position }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     if (action === "create") {
       if (!title) throw new NextcloudRequestError("invalid", "create needs a title.");
       const stacks = await listStacks(connection, board_id);

@@ -5,7 +5,7 @@
  * and archive/unarchive. Only the given fields change; the result says which.
  */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { changeCard, getBoard, getCard, locateCard, moveCard, updateCard, type DeckCard } from "@/lib/nextcloud/deck-client";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { boardId, cardFull, cardId, cardLine, dueDate, fullCard, labelRefs, resolveLabels, stackId, userIds } from "./deck-shapes";
@@ -40,7 +40,7 @@ export const ncDeckUpdateCard = defineNextcloudTool({
     const given = Object.entries(input).filter(([k, v]) => v !== undefined && k !== "board_id" && k !== "card_id");
     if (given.length === 0) throw new NextcloudRequestError("invalid", "Nothing to update: give at least one field to change.");
     if (input.move_to_board_id !== undefined && input.move_to_stack_id === undefined) throw new NextcloudRequestError("invalid", "move_to_board_id needs move_to_stack_id (a stack of that board).");
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const [board, located] = await Promise.all([getBoard(connection, board_id), locateCard(connection, board_id, card_id)]);
     let card: DeckCard = located.card;
     const addLabels = resolveLabels(board, input.add_labels ?? []);

@@ -53,6 +53,4 @@ export function entryLine(entry: z.output<typeof fileEntry>): string {
   return entry.type === "directory" ? `- ${entry.path}/ (folder, ${formatBytes(entry.size)})` : `- ${entry.path} (${formatBytes(entry.size)}${entry.content_type ? `, ${entry.content_type}` : ""}${entry.modified ? `, changed ${entry.modified}` : ""})`;
 }
 
-export function connectionOf(context: NextcloudToolContext): NextcloudConnection {
-  return { token: context.nextcloud, signal: context.signal };
-}
+export { connectionOf } from "@/lib/mcp/define-nextcloud-tool";

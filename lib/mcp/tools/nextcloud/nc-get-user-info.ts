@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/nextcloud/get-current-user";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
-import { defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
+import { connectionOf, defineNextcloudTool } from "@/lib/mcp/define-nextcloud-tool";
 
 const bytes = z.number().nullable();
 
@@ -44,8 +44,8 @@ export const ncGetUserInfo = defineNextcloudTool({
   }),
   annotations: { title: "Nextcloud account", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["account.read"],
-  async run(_input, { nextcloud, signal }) {
-    const user = await getCurrentUser(nextcloud, signal);
+  async run(_input, context) {
+    const user = await getCurrentUser(connectionOf(context));
     const sandbox = usesSandbox();
     return {
       structured: {

@@ -33,6 +33,4 @@ export function describeNote(note: Pick<Note, "id" | "title" | "category">): str
   return `note #${note.id} "${note.title}"${note.category ? ` in ${note.category}` : ""}`;
 }
 
-export function connectionOf(context: NextcloudToolContext): NextcloudConnection {
-  return { token: context.nextcloud, signal: context.signal };
-}
+export { connectionOf } from "@/lib/mcp/define-nextcloud-tool";

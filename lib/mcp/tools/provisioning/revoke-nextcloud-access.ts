@@ -13,6 +13,8 @@ import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant"
 const output = z.object({
   status: z.enum(["revoked", "nothing_to_revoke", "retry_later", "refused_by_idp"]),
   revoked_scopes: z.array(z.string()),
+  /** App-password mode: whether Nextcloud confirmed deleting the app password (pending: remove it under Settings → Security). */
+  nextcloud_app_password: z.enum(["deleted", "pending"]).optional(),
 });
 
 type Result = z.output<typeof output>;
@@ -32,9 +34,14 @@ export const revokeNextcloudAccess = defineTool({
       if (!outcome.revoked) {
         return { structured: { status: "nothing_to_revoke", revoked_scopes: [] }, text: "There is nothing to revoke: this server holds no Nextcloud access for you." };
       }
+      const appPassword = outcome.nextcloud === "none" ? {} : { nextcloud_app_password: outcome.nextcloud };
+      const pending =
+        outcome.nextcloud === "pending"
+          ? ` Nextcloud could not be reached to delete the app password of account ${outcome.nextcloudAccount ?? "?"}: this server will never use it again, but remove it in Nextcloud under Settings → Security (the dashboard shows it as pending and retries).`
+          : "";
       return {
-        structured: { status: "revoked", revoked_scopes: outcome.scopes },
-        text: `Nextcloud access revoked (${outcome.scopes.join(", ")}). This server can no longer act in your Nextcloud; tools that need it will ask you again.`,
+        structured: { status: "revoked", revoked_scopes: outcome.scopes, ...appPassword },
+        text: `Nextcloud access revoked (${outcome.scopes.join(", ")}). This server can no longer act in your Nextcloud; tools that need it will ask you again.${pending}`,
       };
     } catch (error) {
       if (error instanceof IdpRefusedError) {

@@ -5,7 +5,7 @@
  * expiry; a folder link may allow uploads.
  */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { createShare, PERMISSION, SHARE_TYPES } from "@/lib/nextcloud/sharing-client";
 import { expiryDate, futureDate, shareLine, shareOf, shareShape } from "./share-shapes";
 
@@ -25,7 +25,7 @@ export const ncShareCreateLink = defineNextcloudTool({
   annotations: { title: "Create a public link", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ["files.share"],
   async run(input, context) {
-    const share = await createShare(nextcloudConnection(context), {
+    const share = await createShare(connectionOf(context), {
       path: input.path,
       shareType: SHARE_TYPES.link,
       permissions: input.access === "upload" ? undefined : PERMISSION.read,

@@ -1,6 +1,6 @@
 /** nc_share_delete: ends a share (the file stays; the person, group or link loses access). */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { deleteShare, getShare } from "@/lib/nextcloud/sharing-client";
 import { shareId, shareLine, shareOf, shareShape } from "./share-shapes";
 
@@ -13,7 +13,7 @@ export const ncShareDelete = defineNextcloudTool({
   annotations: { title: "Stop sharing", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   scopes: ["files.share"],
   async run({ id }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const deleted = shareOf(await getShare(connection, id));
     await deleteShare(connection, id);
     return { structured: { deleted }, text: `Stopped sharing: ${shareLine(deleted)}.` };

@@ -1,6 +1,6 @@
 /** nc_share_list: the shares of a file or folder (or all of yours), or what others shared with you. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { listShares } from "@/lib/nextcloud/sharing-client";
 import { shareLine, shareOf, shareShape } from "./share-shapes";
 
@@ -18,7 +18,7 @@ export const ncShareList = defineNextcloudTool({
   annotations: { title: "List shares", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["files.share"],
   async run({ path, include_children, shared_with_me }, context) {
-    const shares = (await listShares(nextcloudConnection(context), { path, subfiles: include_children, sharedWithMe: shared_with_me })).map(shareOf);
+    const shares = (await listShares(connectionOf(context), { path, subfiles: include_children, sharedWithMe: shared_with_me })).map(shareOf);
     const what = shared_with_me ? "shared with you" : path ? `of ${path}` : "of yours";
     return { structured: { shares }, text: shares.length ? `${shares.length} share${shares.length === 1 ? "" : "s"} ${what}:\n${shares.map((s) => `- ${shareLine(s)}`).join("\n")}` : `No shares ${what}.` };
   },

@@ -1,6 +1,6 @@
 /** nc_share_update: changes a share's access, expiry, password (links) or note. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { getShare, PERMISSION, updateShare, type ShareChanges } from "@/lib/nextcloud/sharing-client";
 import { ACCESS_LEVELS, expiryDate, futureDate, permissionsFor, shareId, shareLine, shareOf, shareShape } from "./share-shapes";
@@ -21,7 +21,7 @@ export const ncShareUpdate = defineNextcloudTool({
   annotations: { title: "Change a share", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["files.share"],
   async run({ id, access, expires, password, note }, context) {
-    const connection = nextcloudConnection(context);
+    const connection = connectionOf(context);
     const current = await getShare(connection, id);
     const changes: ShareChanges = {};
     if (access === "upload") changes.publicUpload = true;

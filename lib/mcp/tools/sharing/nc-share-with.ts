@@ -1,6 +1,6 @@
 /** nc_share_with: shares a file or folder with a Nextcloud user or group, read-only or editable. */
 import { z } from "zod";
-import { defineNextcloudTool, nextcloudConnection } from "@/lib/mcp/define-nextcloud-tool";
+import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { createShare, SHARE_TYPES } from "@/lib/nextcloud/sharing-client";
 import { ACCESS_LEVELS, expiryDate, futureDate, permissionsFor, shareLine, shareOf, shareShape } from "./share-shapes";
 
@@ -22,7 +22,7 @@ export const ncShareWith = defineNextcloudTool({
   annotations: { title: "Share with a person or group", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scopes: ["files.share"],
   async run(input, context) {
-    const share = await createShare(nextcloudConnection(context), {
+    const share = await createShare(connectionOf(context), {
       path: input.path,
       shareType: input.type === "group" ? SHARE_TYPES.group : SHARE_TYPES.user,
       shareWith: input.with,

@@ -104,6 +104,12 @@ export default async function AdminPage({ searchParams }: Props) {
           <dd>{policy.clientMetadataDocuments ? "On" : "Off"}</dd>
           <dt className="text-slate-500">Nextcloud consent</dt>
           <dd>{policy.progressiveConsent ? "Progressive (granted when a tool first needs it)" : "Hybrid (granted with the client’s sign-in)"}</dd>
+          <dt className="text-slate-500">Nextcloud sign-in</dt>
+          <dd data-testid="nextcloud-auth" data-auth={policy.nextcloudAuth}>
+            {policy.nextcloudAuth === "bearer"
+              ? "Bearer (NEXTCLOUD_AUTH=bearer): each call's exchanged, down-scoped token; Nextcloud's user_oidc checks it. Preferred."
+              : "App password (NEXTCLOUD_AUTH=app-password): Login Flow v2 at provisioning; the stored app password is used only after each call's token exchange, and this server alone enforces the scopes. For a Nextcloud without user_oidc."}
+          </dd>
           <dt className="text-slate-500">Allowlist</dt>
           <dd>{policy.allowlist.length > 0 ? policy.allowlist.map((c) => c.clientId).join(", ") : "empty"}</dd>
         </dl>

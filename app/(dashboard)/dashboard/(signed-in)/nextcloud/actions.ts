@@ -13,6 +13,7 @@ import { narrowNextcloudAccess } from "@/lib/dashboard/narrow-nextcloud-access";
 import { authorizeAction } from "@/lib/dashboard/session";
 import { log } from "@/lib/log";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
+import { retryPendingRevocations } from "@/lib/provisioning/pending-app-password-revocations";
 
 const PAGE = "/dashboard/nextcloud";
 
@@ -25,14 +26,22 @@ export async function requestScopesAction(formData: FormData): Promise<void> {
 
 export async function revokeNextcloudAction(): Promise<void> {
   const user = await authorizeAction({ returnTo: PAGE });
-  let outcome: "revoked" | "none" | "failed";
+  let outcome: "revoked" | "revoked_pending" | "none" | "failed";
   try {
-    outcome = (await revokeNextcloudGrant({ userId: user.id })).revoked ? "revoked" : "none";
+    const result = await revokeNextcloudGrant({ userId: user.id });
+    outcome = !result.revoked ? "none" : result.nextcloud === "pending" ? "revoked_pending" : "revoked";
   } catch (error) {
     log.warn("dashboard could not revoke Nextcloud access", { userId: user.id, reason: error instanceof Error ? error.message : String(error) });
     outcome = "failed";
   }
-  redirect(outcome === "revoked" ? `${PAGE}?done=revoked` : `${PAGE}?error=${outcome === "none" ? "nothing_to_revoke" : "revoke_failed"}`);
+  redirect(outcome === "revoked" || outcome === "revoked_pending" ? `${PAGE}?done=${outcome}` : `${PAGE}?error=${outcome === "none" ? "nothing_to_revoke" : "revoke_failed"}`);
+}
+
+/** Retries deleting app passwords at Nextcloud that a revocation could not delete (Nextcloud was down). */
+export async function retryAppPasswordRevocationAction(): Promise<void> {
+  const user = await authorizeAction({ returnTo: PAGE });
+  const pending = await retryPendingRevocations(user.id);
+  redirect(pending.length === 0 ? `${PAGE}?done=nextcloud_deleted` : `${PAGE}?error=nextcloud_still_unreachable`);
 }
 
 export async function narrowNextcloudAction(formData: FormData): Promise<void> {

@@ -13,7 +13,7 @@ import { requireUser } from "@/lib/dashboard/session";
 import { EmptyState, Notice, PageTitle, param, ScopeList, Time } from "../../../_components/display";
 import { KeepScopeChecklist } from "../../../_components/keep-scope-checklist";
 import { SubmitButton } from "../../../_components/submit-button";
-import { narrowNextcloudAction, requestScopesAction, revokeNextcloudAction } from "./actions";
+import { narrowNextcloudAction, requestScopesAction, retryAppPasswordRevocationAction, revokeNextcloudAction } from "./actions";
 
 export const metadata: Metadata = { title: "Nextcloud access" };
 
@@ -22,6 +22,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const ERRORS: Record<string, string> = {
   no_scopes: "Pick at least one scope to add.",
   nothing_to_revoke: "There was no Nextcloud access to revoke.",
+  nextcloud_still_unreachable: "Nextcloud still cannot be reached, so the app password is still pending deletion there. Remove it yourself in Nextcloud under Settings → Security, or try again later.",
   revoke_failed: "The identity provider could not be reached or did not confirm the revocation, so nothing was revoked and your access is unchanged. Try again in a moment; if it keeps failing, ask the administrator.",
   widening: "Scopes can only be added through the grant page (Add scopes below). Nothing was changed.",
   nothing_left: "To take every scope away, revoke Nextcloud access instead. Nothing was changed.",
@@ -46,6 +47,30 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
         What this server may do in your Nextcloud on your behalf. Every tool call still uses a minutes-long token limited to what that one tool needs.
       </PageTitle>
       {param(query, "done") === "revoked" ? <Notice tone="success">Nextcloud access was revoked. Nothing can use it any more; tools will ask you again when they need it.</Notice> : null}
+      {param(query, "done") === "revoked_pending" ? (
+        <Notice tone="error">
+          Nextcloud access was revoked here, but Nextcloud could not be reached to delete the app password. This server will never use it again; remove it in Nextcloud under Settings → Security (it is listed below as pending until Nextcloud confirms).
+        </Notice>
+      ) : null}
+      {param(query, "done") === "nextcloud_deleted" ? <Notice tone="success">The app password was deleted at Nextcloud.</Notice> : null}
+      {access.pendingRevocations.length > 0 ? (
+        <Card>
+          <h2 className="text-lg font-semibold">Pending at Nextcloud</h2>
+          <p className="mt-2 text-sm text-slate-700">
+            These app passwords were revoked here, but Nextcloud has not confirmed deleting them yet. Remove them in Nextcloud under Settings → Security, or retry.
+          </p>
+          <ul className="mt-2 text-sm" data-testid="pending-revocations">
+            {access.pendingRevocations.map((p) => (
+              <li key={p.id}>
+                Nextcloud account <strong>{p.loginName}</strong>, revoked <Time value={p.createdAt} />
+              </li>
+            ))}
+          </ul>
+          <form action={retryAppPasswordRevocationAction} className="mt-3">
+            <SubmitButton>Retry deleting at Nextcloud</SubmitButton>
+          </form>
+        </Card>
+      ) : null}
       {param(query, "done") === "narrowed" ? <Notice tone="success">Nextcloud access was narrowed. Tools that need a removed scope ask you again.</Notice> : null}
       {error ? <Notice tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Notice> : null}
 
@@ -63,6 +88,18 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
             </dd>
             <dt className="text-slate-500">How</dt>
             <dd>{access.flowType ? FLOW_LABEL[access.flowType] : "unknown"}</dd>
+            <dt className="text-slate-500">Nextcloud sign-in</dt>
+            <dd data-testid="nextcloud-auth" data-auth={access.auth}>
+              {access.auth === "bearer" ? "per-call tokens (bearer)" : "app password (Login Flow v2), used only after each call's token exchange"}
+            </dd>
+            {access.auth === "app-password" ? (
+              <>
+                <dt className="text-slate-500">Nextcloud account</dt>
+                <dd data-testid="nextcloud-account" data-account={access.nextcloudAccount ?? ""}>
+                  {access.nextcloudAccount ?? "not connected yet (the next tool call gives you a link)"}
+                </dd>
+              </>
+            ) : null}
             {access.client ? (
               <>
                 <dt className="text-slate-500">Asked for by</dt>

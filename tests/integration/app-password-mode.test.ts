@@ -1,0 +1,208 @@
+/**
+ * NEXTCLOUD_AUTH=app-password end-to-end, with the real parts: the built app
+ * (built-in IdP, MCP endpoint, provisioning pages), the MCP SDK client with
+ * its own OAuth flow, and the Nextcloud sandbox (Login Flow v2, Basic auth,
+ * app-password deletion).
+ *
+ * Why one file that calls every Nextcloud tool here instead of running each
+ * tool test file twice: the tool files already pin each tool's behaviour
+ * (bearer mode); what differs in app-password mode is the transport — the
+ * provisioning, the credential and the scope checks — so one app + sandbox
+ * that drives every tool once through it proves the tools work in this mode
+ * without doubling the suite's time.
+ */
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resourceScopes } from "@/lib/auth/scopes";
+import { testDbKind } from "../helpers/databases";
+import { createCookieJar } from "../helpers/oidc-login";
+import { ALICE, BOB, browse, linkIn, openProvisioningLink, outcomeOf, PersonClient, startProvisioningStack, textOf, type Person, type ProvisioningStack } from "../helpers/provisioning-stack";
+
+const kind = testDbKind();
+const ALL = resourceScopes("nextcloud").filter((s) => !s.startsWith("deck."));
+type Structured = Record<string, unknown>;
+const data = (r: CallToolResult) => r.structuredContent as Structured;
+
+/** The person at Nextcloud's login page (the sandbox's): signs in as `nextcloudUser` and grants or denies. */
+async function answerNextcloudLogin(loginUrl: string, nextcloudUser: string, decision: "grant" | "deny" = "grant"): Promise<void> {
+  expect((await fetch(loginUrl)).status).toBe(200);
+  const res = await fetch(loginUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ user: nextcloudUser, password: nextcloudUser, decision }) });
+  expect(res.status).toBe(200);
+  await res.body?.cancel();
+}
+
+function loginLinkIn(html: string): string {
+  const link = /href="([^"]+\/index\.php\/login\/v2\/flow\/[^"]+)"/.exec(html)?.[1];
+  if (!link) throw new Error("no Nextcloud login link on the page");
+  return link;
+}
+const stateOf = (html: string) => /data-testid="connect-state" data-state="([a-z]+)"/.exec(html)?.[1];
+
+describe(`NEXTCLOUD_AUTH=app-password on ${kind}`, () => {
+  let stack: ProvisioningStack;
+  let alice: PersonClient;
+  let bob: PersonClient;
+
+  /** A tool's refusal → the provisioning link → Flow 2 → Login Flow v2 page; returns the page and the person's cookies. */
+  async function startConnect(refusal: CallToolResult, person: Person) {
+    expect(refusal.isError, textOf(refusal)).toBe(true);
+    const link = linkIn(textOf(refusal));
+    expect(link, textOf(refusal)).toBeTruthy();
+    const jar = createCookieJar();
+    const visit = await openProvisioningLink(link!, person, { jar });
+    expect(stateOf(visit.resultPage ?? ""), visit.resultPage).toBe("pending");
+    return { jar, page: visit.resultPage!, connectUrl: `${stack.app.url}/oauth/connect-nextcloud` };
+  }
+
+  beforeAll(async () => {
+    stack = await startProvisioningStack({ NEXTCLOUD_AUTH: "app-password" });
+    alice = await new PersonClient(stack, ALICE, { scopes: ALL }).connect();
+    bob = await new PersonClient(stack, BOB, { scopes: ALL }).connect();
+  });
+  afterAll(async () => {
+    await alice?.close();
+    await bob?.close();
+    await stack?.stop();
+  });
+
+  it("provisioning continues with Login Flow v2: progress without JavaScript, then the connected account", async () => {
+    const { jar, page, connectUrl } = await startConnect(await alice.call("nc_get_user_info"), ALICE);
+    expect(page).toMatch(/<meta http-equiv="refresh" content="3"/);
+    expect(page).toMatch(/target="_blank"/);
+    // Not granted yet: the page polls and stays in progress.
+    expect(stateOf((await browse(connectUrl, jar)).html)).toBe("pending");
+    await answerNextcloudLogin(loginLinkIn(page), ALICE.username);
+    const done = await browse(connectUrl, jar);
+    expect(outcomeOf(done.html)).toBe("provisioned");
+    expect(done.html).toMatch(new RegExp(`data-testid="nextcloud-account" data-account="${ALICE.username}"`));
+    expect(stack.sandbox.loginFlows.list()).toEqual([{ userId: ALICE.username, name: expect.stringContaining("nextcloud-mcp") }]);
+    // The flow is over: the cookie leads nowhere any more.
+    expect(stateOf((await browse(connectUrl, jar)).html)).toBe("none");
+  });
+
+  it("every Nextcloud tool works with the app password (Basic auth), and no bearer token reaches Nextcloud", async () => {
+    stack.sandbox.seen.clear();
+    const ok = async (name: string, args: Record<string, unknown> = {}) => {
+      const result = await alice.call(name, args);
+      expect(result.isError, `${name}: ${textOf(result)}`).toBeFalsy();
+      return data(result);
+    };
+    expect(await ok("nc_get_user_info")).toMatchObject({ id: ALICE.username });
+
+    const note = await ok("nc_notes_create", { content: "# App password\nworks", category: "test" });
+    const got = await ok("nc_notes_get", { id: note.id });
+    expect((await ok("nc_notes_search", { query: "app password" })).notes).toBeDefined();
+    const updated = await ok("nc_notes_update", { id: note.id, content: "# App password\nworks\nreally", etag: got.etag });
+    expect(updated).toMatchObject({ id: note.id });
+    await ok("nc_notes_append", { id: note.id, text: "again" });
+    await ok("nc_notes_delete", { id: note.id });
+
+    await ok("nc_webdav_create_directory", { path: "/AppPw" });
+    await ok("nc_webdav_write_file", { path: "/AppPw/a.md", content: "# A\n" });
+    expect(await ok("nc_webdav_list_directory", { path: "/AppPw" })).toBeDefined();
+    await ok("nc_webdav_read_file", { path: "/AppPw/a.md" });
+    await ok("nc_webdav_move", { source: "/AppPw/a.md", destination: "/AppPw/b.md" });
+    await ok("nc_webdav_copy", { source: "/AppPw/b.md", destination: "/AppPw/c.md" });
+    await ok("nc_webdav_search_files", { query: "c.md" });
+    await ok("nc_webdav_delete", { path: "/AppPw" });
+
+    const calendars = await ok("nc_calendar_list_calendars");
+    expect(calendars).toBeDefined();
+    const event = await ok("nc_calendar_create_event", { title: "Sync", start: "2027-03-01T10:00:00", end: "2027-03-01T11:00:00", time_zone: "Europe/Berlin" });
+    const read = await ok("nc_calendar_get_event", { calendar: event.calendar, id: event.id });
+    await ok("nc_calendar_list_events", { start: "2027-03-01T00:00:00+01:00", end: "2027-03-02T00:00:00+01:00" });
+    await ok("nc_calendar_find_free_time", { start: "2027-03-01T09:00:00+01:00", end: "2027-03-01T18:00:00+01:00", duration_minutes: 30 });
+    const moved = await ok("nc_calendar_update_event", { calendar: event.calendar, id: event.id, etag: read.etag, title: "Sync (moved)" });
+    await ok("nc_calendar_delete_event", { calendar: event.calendar, id: event.id, etag: moved.etag });
+
+    const task = await ok("nc_tasks_create", { title: "Check app passwords" });
+    await ok("nc_tasks_list");
+    const done = await ok("nc_tasks_update", { calendar: task.calendar, id: task.id, etag: task.etag, completed: true });
+    await ok("nc_tasks_delete", { calendar: task.calendar, id: task.id, etag: done.etag });
+
+    await ok("nc_contacts_list_address_books");
+    const contact = await ok("nc_contacts_create", { name: "Ada Lovelace", email: "ada@example.com" });
+    await ok("nc_contacts_get", { address_book: contact.address_book, id: contact.id });
+    await ok("nc_contacts_search", { query: "ada" });
+    const changed = await ok("nc_contacts_update", { address_book: contact.address_book, id: contact.id, etag: contact.etag, name: "Ada King" });
+    await ok("nc_contacts_delete", { address_book: contact.address_book, id: contact.id, etag: changed.etag });
+
+    // Every request was Basic-authenticated: the sandbox logs each bearer token it accepts, and saw none.
+    expect(stack.sandbox.seen.list()).toEqual([]);
+  });
+
+  it("a Nextcloud account other than the expected one needs explicit confirmation: cancel deletes its app password, confirm links it", async () => {
+    const before = stack.sandbox.loginFlows.list().length;
+    const first = await startConnect(await bob.call("nc_get_user_info"), BOB);
+    await answerNextcloudLogin(loginLinkIn(first.page), "mallory");
+    const asked = await browse(first.connectUrl, first.jar);
+    expect(stateOf(asked.html)).toBe("confirm");
+    expect(asked.html).toMatch(/data-account="mallory"/);
+    const cancelled = await browse(`${first.connectUrl}/decide`, first.jar, { method: "POST", body: new URLSearchParams({ decision: "cancel" }) });
+    expect(outcomeOf(cancelled.html)).toBe("nextcloud_cancelled");
+    expect(stack.sandbox.loginFlows.list()).toHaveLength(before);
+    expect((await bob.call("nc_get_user_info")).isError).toBe(true);
+
+    const second = await startConnect(await bob.call("nc_get_user_info"), BOB);
+    await answerNextcloudLogin(loginLinkIn(second.page), "mallory");
+    expect(stateOf((await browse(second.connectUrl, second.jar)).html)).toBe("confirm");
+    // A forged cross-site post is refused.
+    const forged = await browse(`${second.connectUrl}/decide`, second.jar, { method: "POST", body: new URLSearchParams({ decision: "confirm" }), origin: "https://evil.example" });
+    expect(outcomeOf(forged.html)).toBe("forbidden_origin");
+    const confirmed = await browse(`${second.connectUrl}/decide`, second.jar, { method: "POST", body: new URLSearchParams({ decision: "confirm" }) });
+    expect(outcomeOf(confirmed.html)).toBe("provisioned");
+    expect(confirmed.html).toMatch(/data-account="mallory"/);
+    expect(data(await bob.call("nc_get_user_info"))).toMatchObject({ id: "mallory" });
+  });
+
+  it("denial at Nextcloud leaves the page waiting; Cancel ends it with nothing kept", async () => {
+    await alice.call("revoke_nextcloud_access");
+    const { jar, page, connectUrl } = await startConnect(await alice.call("nc_get_user_info"), ALICE);
+    await answerNextcloudLogin(loginLinkIn(page), ALICE.username, "deny");
+    expect(stateOf((await browse(connectUrl, jar)).html)).toBe("pending");
+    const cancelled = await browse(`${connectUrl}/decide`, jar, { method: "POST", body: new URLSearchParams({ decision: "cancel" }) });
+    expect(outcomeOf(cancelled.html)).toBe("nextcloud_cancelled");
+    expect(stack.sandbox.loginFlows.list().filter((p) => p.userId === ALICE.username)).toEqual([]);
+  });
+
+  it("an app password removed at Nextcloud (Settings → Security) is refused: 401, the tool fails", async () => {
+    const { jar, page, connectUrl } = await startConnect(await alice.call("nc_get_user_info"), ALICE);
+    await answerNextcloudLogin(loginLinkIn(page), ALICE.username);
+    expect(outcomeOf((await browse(connectUrl, jar)).html)).toBe("provisioned");
+    expect((await alice.call("nc_get_user_info")).isError).toBeFalsy();
+    stack.sandbox.loginFlows.revokeAllOf(ALICE.username);
+    const refused = await alice.call("nc_get_user_info");
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/no longer accepts the app password of account alice \(HTTP 401/);
+    // Forgotten here: the next call offers to connect Nextcloud again.
+    expect(textOf(await alice.call("nc_get_user_info"))).toMatch(/not connected yet/);
+    await alice.call("revoke_nextcloud_access");
+  });
+
+  it("revocation with Nextcloud up deletes the app password there; with Nextcloud down it is pending and the person is told", async () => {
+    // Up: Alice again.
+    const { jar, page, connectUrl } = await startConnect(await alice.call("nc_get_user_info"), ALICE);
+    await answerNextcloudLogin(loginLinkIn(page), ALICE.username);
+    expect(outcomeOf((await browse(connectUrl, jar)).html)).toBe("provisioned");
+    const up = await alice.call("revoke_nextcloud_access");
+    expect(data(up)).toMatchObject({ status: "revoked", nextcloud_app_password: "deleted" });
+    expect(stack.sandbox.loginFlows.list().filter((p) => p.userId === ALICE.username)).toEqual([]);
+
+    // Down: Bob's (mallory) app password, Nextcloud answering 503 to the deletion.
+    stack.sandbox.faults.failNext({ pathPrefix: "/ocs/v2.php/core/apppassword", method: "DELETE", status: 503, count: 5 });
+    const down = await bob.call("revoke_nextcloud_access");
+    stack.sandbox.faults.clear();
+    expect(data(down)).toMatchObject({ status: "revoked", nextcloud_app_password: "pending" });
+    expect(textOf(down)).toMatch(/Settings → Security/);
+    expect(stack.sandbox.loginFlows.list().filter((p) => p.userId === "mallory")).toHaveLength(1);
+    // Revoked here all the same: the next call asks for provisioning again.
+    expect(linkIn(textOf(await bob.call("nc_get_user_info")))).toBeTruthy();
+  });
+
+  it("the sandbox answers Basic with an unknown or revoked app password with 401", async () => {
+    const basic = `Basic ${Buffer.from("alice:not-an-app-password").toString("base64")}`;
+    const res = await fetch(`${stack.sandbox.url}/index.php/apps/notes/api/v1/notes`, { headers: { authorization: basic } });
+    expect(res.status).toBe(401);
+    await res.body?.cancel();
+  });
+});
