@@ -2,7 +2,7 @@
  * This server's OAuth client at the IdP (lib/oidc/server-client.ts), with the
  * transport chosen for speed: when the IdP is the built-in one, it lives in
  * this very process, so token, revocation and other endpoint requests are
- * handed to the provider in-process (lib/idp/web-bridge.ts) instead of a
+ * handed to the provider in-process (lib/idp/in-process-transport.ts) instead of a
  * loopback HTTP round trip through the web server. It is the same request
  * with the same client authentication, answered by the same oidc-provider
  * code and policy (RFC 8693 grant handler, client checks) — only the socket
@@ -23,7 +23,7 @@ export function inProcessIdpFetch(issuer: string): typeof fetch {
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith(prefix)) return fetch(input, init);
-    const { callProvider } = await import("@/lib/idp/web-bridge");
+    const { callProvider } = await import("@/lib/idp/in-process-transport");
     const request = new Request(url, init);
     return callProvider(request, new URL(url).pathname.slice(mountPath.length) || "/");
   };

@@ -21,7 +21,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
-import { callProvider, OIDC_MOUNT_PATH } from "./web-bridge";
+import { callProvider, OIDC_MOUNT_PATH } from "./in-process-transport";
 
 export const DOCUMENT_MAX_AGE_SECONDS = 300;
 export const CACHED_DOCUMENT_PATHS = ["/.well-known/openid-configuration", "/jwks"] as const;

@@ -6,7 +6,7 @@
  * clients can read it.
  */
 import { getConfig } from "@/lib/config";
-import { callProvider } from "@/lib/idp/web-bridge";
+import { callProvider } from "@/lib/idp/in-process-transport";
 
 export const dynamic = "force-dynamic";
 
