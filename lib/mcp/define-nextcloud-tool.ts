@@ -14,7 +14,7 @@ import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
-import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
+import { describeTool, outcomeResult, toolContextOf, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
@@ -34,11 +34,11 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
     ...described,
     async invoke(args, context): Promise<CallToolResult> {
       const input = spec.input.parse(args ?? {});
-      const guard = await requireProvisioning({ caller: context.caller, authInfo: context.authInfo, tool: spec.name, scopes });
+      const guard = await requireProvisioning({ caller: context.caller, exchange: context.exchange, tool: spec.name, scopes });
       if (!guard.ok) return guard.result;
       const fromNextcloud = (result: CallToolResult) => (usesSandbox() ? markSandboxOrigin(result) : result);
       try {
-        const outcome = await spec.run(input, { ...context, nextcloud: guard.token });
+        const outcome = await spec.run(input, { ...toolContextOf(context), nextcloud: guard.token });
         return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
         if (error instanceof NextcloudRequestError) {
