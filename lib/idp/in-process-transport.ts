@@ -21,7 +21,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { inject } from "light-my-request";
 import type Provider from "oidc-provider";
-import { getProvider } from "./provider";
 
 export const OIDC_MOUNT_PATH = "/api/oidc";
 
@@ -47,8 +46,7 @@ function aborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-export async function callProvider(request: Request, providerPath: string): Promise<Response> {
-  const provider = await getProvider();
+export async function callProvider(provider: Provider, request: Request, providerPath: string): Promise<Response> {
   const callback = providerCallback(provider);
   const url = new URL(request.url);
   const body = request.method === "GET" || request.method === "HEAD" ? undefined : Buffer.from(await request.arrayBuffer());

@@ -8,7 +8,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";

@@ -9,7 +9,7 @@
  */
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
-import { callerFromAuthInfo } from "./caller";
+import { callerFromAuthInfo, subjectTokenOf } from "./caller";
 import type { InvocationContext } from "./tool-definition";
 
 export function buildToolContext(authInfo: AuthInfo | undefined, signal: AbortSignal): InvocationContext {
@@ -18,6 +18,8 @@ export function buildToolContext(authInfo: AuthInfo | undefined, signal: AbortSi
   return Object.freeze({
     caller,
     signal,
-    exchange: (scopes: readonly string[], options: { tool: string; grantLastUsedAt?: Date | null }) => exchangeSessionToken(verified, scopes, options),
+    // The token is read when a tool asks for an exchange (an auth-disabled caller has none: MissingCallerError).
+    exchange: (scopes: readonly string[], options: { tool: string; grantLastUsedAt?: Date | null }) =>
+      exchangeSessionToken({ token: subjectTokenOf(verified), sub: caller.sub, clientId: caller.clientId }, scopes, options),
   });
 }

@@ -8,7 +8,7 @@
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { scopeInfo } from "@/lib/auth/scopes";
-import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { CallerIdentity } from "@/lib/mcp/caller";
 
 /**

@@ -8,7 +8,7 @@
  * -3 unlimited (measured: a user without a quota gets -3).
  */
 import { z } from "zod";
-import type { NextcloudToken } from "@/lib/broker/token-types";
+import type { NextcloudToken } from "@/lib/tokens/token-types";
 import { NextcloudRequestError } from "./nextcloud-request";
 import { jsonBody, sendNextcloudRequest } from "./send-nextcloud-request";
 

@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { decodeJwt } from "jose";
-import { bearerHeader, isExpired, type NextcloudToken } from "@/lib/broker/token-types";
+import { bearerHeader, isExpired, type NextcloudToken } from "@/lib/tokens/token-types";
 import { classifyRefusal } from "./classify-refusal";
 import { headersForApi, type NextcloudApi } from "./nextcloud-api";
 import { nextcloudBaseUrl } from "./nextcloud-base-url";

@@ -40,18 +40,17 @@ async function measure(iterations: number): Promise<ExchangeResult> {
   const idp = await startInProcessIdp({ ENABLE_PROGRESSIVE_CONSENT: "false", ACCESS_TOKEN_TTL: "3600" });
   try {
     const { createAccount } = await import("@/lib/accounts");
-    const { recordHybridGrant } = await import("@/lib/provisioning/record-hybrid-grant");
+    const { recordHybridGrant } = await import("@/lib/idp/record-hybrid-grant");
     const { exchangeSessionToken, TOKEN_EXCHANGE_GRANT, ACCESS_TOKEN_TYPE } = await import("@/lib/broker/exchange-session-token");
-    const { authInfoFromToken } = await import("@/lib/mcp/caller");
     const { getConfig } = await import("@/lib/config");
     const config = getConfig();
     const accountId = (await createAccount({ username: "bench", password: "bench-password-123", displayName: "Bench" })).id;
     await recordHybridGrant({ accountId, clientId: "bench", scopes: ["account.read"] });
     const { token, clientId } = await mintMcpAccessToken(idp, { accountId, scopes: ["account.read"] });
-    const authInfo = authInfoFromToken({ sub: accountId, clientId, scopes: ["account.read"], expiresAt: Math.floor(Date.now() / 1000) + 3600 } as never, token, config.MCP_URL);
+    const subject = { token, sub: accountId, clientId };
     const overHttp = await oidc.discovery(new URL(config.ISSUER), config.OIDC_CLIENT_ID, undefined, oidc.ClientSecretBasic(SERVER_SECRET), { execute: [oidc.allowInsecureRequests] });
     const runs = {
-      inProcess: async () => void (await exchangeSessionToken(authInfo, ["account.read"], { tool: "bench" })),
+      inProcess: async () => void (await exchangeSessionToken(subject, ["account.read"], { tool: "bench" })),
       overHttp: async () =>
         void (await oidc.genericGrantRequest(overHttp, TOKEN_EXCHANGE_GRANT, { subject_token: token, subject_token_type: ACCESS_TOKEN_TYPE, audience: config.NEXTCLOUD_AUDIENCE, scope: "account.read" })),
     };

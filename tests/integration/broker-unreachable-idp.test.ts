@@ -7,7 +7,7 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backgroundToken } from "@/lib/broker/background-token";
-import { IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { runBackgroundJob, runDueJobs } from "@/lib/jobs/run-background-job";
 import { requireProvisioning } from "@/lib/mcp/provisioning-guard";
 import { buildToolContext } from "@/lib/mcp/tool-context";

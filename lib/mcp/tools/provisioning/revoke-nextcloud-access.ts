@@ -6,7 +6,7 @@
  * lib/provisioning/revoke-nextcloud-grant.ts.
  */
 import { z } from "zod";
-import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
 
