@@ -172,11 +172,11 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   log(`machine: ${machine.cpuModel}, nproc ${machine.nproc}, Node ${machine.node}, load ${machine.loadAverage.join(" ")}; build ${BUILD}`);
 
-  log("(f) token verifier in-process …");
-  const inProcess = await measureInProcessPinned();
   log("(e) token exchange in-process and over HTTP, one at a time …");
   const exchangeLoad = loadAverage();
   const exchange = measureExchangeInChild();
+  log("(f) token verifier in-process …");
+  const inProcess = await measureInProcessPinned();
   const oneAtATime = (m: typeof exchange.inProcess) => ({ connections: 1, requests: m.samples, seconds: (m.samples * m.meanMs) / 1000, rps: 1000 / m.meanMs, p50: m.p50, p95: m.p95, p99: m.p99, errors: 0, loadAverage: exchangeLoad });
 
   const paths: PathResult[] = [

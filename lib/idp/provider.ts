@@ -127,7 +127,7 @@ function startPurging(): void {
       (error: unknown) => log.warn("could not purge expired identity provider rows", { reason: error instanceof Error ? error.message : String(error) }),
     );
   void purge();
-  holder[PURGE_KEY] = setInterval(purge, PURGE_INTERVAL_MS);
+  holder[PURGE_KEY] = setInterval(() => void purge(), PURGE_INTERVAL_MS);
   holder[PURGE_KEY].unref();
 }
 
