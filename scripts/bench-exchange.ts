@@ -8,7 +8,7 @@
  *   B  the same OCS call made directly with a pre-obtained Nextcloud token;
  *   C  the exchange request alone (POST /api/oidc/token, mcp-server client);
  *   D  tools/call check_provisioning_status (the MCP pipeline without Nextcloud).
- *   E  the exchange as the app makes it, HTTP vs in-process (lib/broker/idp-client.ts):
+ *   E  the exchange as the app makes it, HTTP vs in-process (lib/oidc/idp-client.ts):
  *      the same openid-client request to the same built-in IdP, once over a
  *      loopback socket, once handed to the provider in-process (the app uses
  *      the latter with the built-in IdP).

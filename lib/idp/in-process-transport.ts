@@ -3,7 +3,7 @@
  * socket: the same oidc-provider (a Koa app), the same endpoints, policy and
  * client authentication as over HTTP — only the loopback round trip through
  * the web server is skipped. Used for the token, revocation and other
- * endpoint calls of this server's own OAuth client (lib/broker/idp-client.ts)
+ * endpoint calls of this server's own OAuth client (lib/oidc/idp-client.ts)
  * and for provider documents served under another path (RFC 8414 §3
  * path-inserted metadata, lib/idp/cached-documents.ts).
  *
