@@ -52,7 +52,7 @@ const nextConfig = {
   // Native/wasm or ESM-only server packages that must not be bundled.
   // openid-client: one module instance per process, or a Configuration cached on globalThis by
   // one bundle fails another bundle's `instanceof Configuration` check (server actions).
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "oidc-provider", "openid-client"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "oidc-provider", "openid-client", "light-my-request"],
   async headers() {
     return [
       { source: "/:path*", headers: common },

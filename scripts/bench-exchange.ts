@@ -8,7 +8,7 @@
  *   B  the same OCS call made directly with a pre-obtained Nextcloud token;
  *   C  the exchange request alone (POST /api/oidc/token, mcp-server client);
  *   D  tools/call check_provisioning_status (the MCP pipeline without Nextcloud).
- *   E  the exchange as the app makes it, HTTP vs in-process (lib/broker/idp-client.ts):
+ *   E  the exchange as the app makes it, HTTP vs in-process (lib/oidc/idp-client.ts):
  *      the same openid-client request to the same built-in IdP, once over a
  *      loopback socket, once handed to the provider in-process (the app uses
  *      the latter with the built-in IdP).
@@ -114,8 +114,10 @@ async function compareTransports(): Promise<void> {
   const idp = await startInProcessIdp({ ENABLE_PROGRESSIVE_CONSENT: "false" });
   try {
     const { createAccount } = await import("@/lib/accounts");
-    const { recordHybridGrant } = await import("@/lib/provisioning/record-hybrid-grant");
-    const { inProcessIdpFetch } = await import("@/lib/broker/idp-client");
+    const { recordHybridGrant } = await import("@/lib/idp/record-hybrid-grant");
+    const { inProcessIdpFetch } = await import("@/lib/oidc/idp-client");
+    const { callProvider } = await import("@/lib/idp/in-process-transport");
+    const { getProvider } = await import("@/lib/idp/provider");
     const { getConfig } = await import("@/lib/config");
     const issuer = getConfig().ISSUER;
     const accountId = (await createAccount({ username: "bench", password: "bench-password-123", displayName: "Bench" })).id;
@@ -124,7 +126,7 @@ async function compareTransports(): Promise<void> {
     const discover = () => oidc.discovery(new URL(issuer), "mcp-server", undefined, oidc.ClientSecretBasic(SERVER_SECRET), { execute: [oidc.allowInsecureRequests] });
     const overHttp = await discover();
     const inProcess = await discover();
-    inProcess[oidc.customFetch] = inProcessIdpFetch(issuer) as never;
+    inProcess[oidc.customFetch] = inProcessIdpFetch(issuer, async (request, providerPath) => callProvider(await getProvider(), request, providerPath)) as never;
     const params = { subject_token: token, subject_token_type: "urn:ietf:params:oauth:token-type:access_token", audience: "nextcloud", scope: "account.read" };
     const grant = (config: typeof overHttp) => async () => void (await oidc.genericGrantRequest(config, "urn:ietf:params:oauth:grant-type:token-exchange", params));
     const samples = { http: [] as number[], inProcess: [] as number[] };

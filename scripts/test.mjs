@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order a failure is cheapest to find:
-// type check → production build → unit + integration (PGlite and PostgreSQL)
+// type check, lint (ESLint + dependency rules) and production build side by side → unit + integration (PGlite and PostgreSQL)
 // → browser tests (Debian chromium). Prints one summary line at the end.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -56,9 +56,14 @@ try {
 rmSync("reports", { recursive: true, force: true });
 mkdirSync("reports", { recursive: true });
 
-// The type check and the build share nothing but the sources: run them side by side.
-const [typecheck, build] = await Promise.all([run("type check", "node_modules/.bin/tsc", ["--noEmit"]), run("build", "node_modules/.bin/next", ["build"])]);
+// The type check, the lint and the build share nothing but the sources: run them side by side.
+const [typecheck, lint, build] = await Promise.all([
+  run("type check", "node_modules/.bin/tsc", ["--noEmit"]),
+  run("lint", "npm", ["run", "--silent", "lint"]),
+  run("build", "node_modules/.bin/next", ["build"]),
+]);
 if (typecheck !== 0) fail("type check failed");
+if (lint !== 0) fail("lint failed (npm run lint: ESLint and the dependency rules in .dependency-cruiser.cjs)");
 if (build !== 0) fail("next build failed");
 const vitest = await run("unit + integration (PGlite, PostgreSQL)", "node_modules/.bin/vitest", [
   "run",

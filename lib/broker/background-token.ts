@@ -18,12 +18,12 @@ import * as oidc from "openid-client";
 import { formatScope, missingScopes, parseScope } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { getConfig } from "@/lib/config";
-import type { JobContext } from "@/lib/jobs/job-context";
-import { idpClient } from "@/lib/broker/idp-client";
+import type { JobContext } from "@/lib/broker/job-context";
+import { idpClient } from "@/lib/oidc/idp-client";
 import { getGrant, GrantRevokedError } from "@/lib/provisioning/grant-store";
 import { RefreshTokenRejectedError, withRefreshToken } from "@/lib/provisioning/with-refresh-token";
-import { classifyIdpError, IdpRefusedError } from "./idp-errors";
-import { backgroundNextcloudToken, type BackgroundNextcloudToken } from "./token-types";
+import { classifyIdpError, IdpRefusedError } from "@/lib/oidc/idp-errors";
+import { backgroundNextcloudToken, type BackgroundNextcloudToken } from "@/lib/tokens/token-types";
 
 /** The job needs Nextcloud access the user has not (or no longer) provisioned. */
 export class NotProvisionedError extends Error {

@@ -23,22 +23,27 @@
  * (retryable). Both are audited (exchange_denied), as is each issued token
  * (exchange_issued) — with tool and scopes, never token values.
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import * as oidc from "openid-client";
 import { formatScope, parseScope } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { recordExchange } from "@/lib/metrics/record";
-import { callerFromAuthInfo, subjectTokenOf } from "@/lib/mcp/caller";
-import { idpClient } from "@/lib/broker/idp-client";
+import { idpClient } from "@/lib/oidc/idp-client";
 import { getGrant, LAST_USED_RESOLUTION_MS, touchLastUsed } from "@/lib/provisioning/grant-store";
-import { cacheExchange, exchangeCacheKey, forgetCachedExchange, readCachedExchange } from "./exchange-cache";
-import { classifyIdpError, IdpRefusedError } from "./idp-errors";
-import { sessionNextcloudToken, type SessionNextcloudToken } from "./token-types";
+import { cacheExchange, exchangeCacheKey, forgetCachedExchange, readCachedExchange } from "@/lib/cache/exchange-cache";
+import { classifyIdpError, IdpRefusedError } from "@/lib/oidc/idp-errors";
+import { sessionNextcloudToken, type SessionNextcloudToken } from "@/lib/tokens/token-types";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+/** Who asks: the caller's verified MCP access token (the RFC 8693 subject_token) and its subject and client, for the audit. */
+export interface ExchangeSubject {
+  readonly token: string;
+  readonly sub: string;
+  readonly clientId: string;
+}
 
 export interface ExchangeOptions {
   /** The tool the token is for (audit). */
@@ -47,18 +52,17 @@ export interface ExchangeOptions {
   grantLastUsedAt?: Date | null;
 }
 
-function audit(event: "exchange_issued" | "exchange_denied", outcome: "success" | "denied" | "error", authInfo: AuthInfo, scopes: readonly string[], options: ExchangeOptions, detail?: Record<string, unknown>) {
-  const caller = callerFromAuthInfo(authInfo);
+function audit(event: "exchange_issued" | "exchange_denied", outcome: "success" | "denied" | "error", caller: ExchangeSubject, scopes: readonly string[], options: ExchangeOptions, detail?: Record<string, unknown>) {
   // Not awaited: an audit row must not add a database round trip to every tool call (recordAuditEvent never throws).
   void recordAuditEvent({ event, outcome, userId: caller.sub, clientId: caller.clientId, tool: options.tool, scopes, detail });
 }
 
-export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly string[], options: ExchangeOptions = {}): Promise<SessionNextcloudToken> {
+export async function exchangeSessionToken(caller: ExchangeSubject, scopes: readonly string[], options: ExchangeOptions = {}): Promise<SessionNextcloudToken> {
   const config = getConfig();
   const requested = [...new Set(scopes)];
   if (requested.length === 0) throw new Error("exchangeSessionToken needs at least one scope");
-  const subjectToken = subjectTokenOf(authInfo);
-  const caller = callerFromAuthInfo(authInfo);
+  const subjectToken = caller.token;
+  if (!subjectToken || !caller.sub) throw new Error("exchangeSessionToken needs the caller's access token and subject");
 
   const cacheKey = config.EXCHANGE_CACHE === "memory" ? exchangeCacheKey(subjectToken, requested) : undefined;
   // With the cache on: the live grant's id, read before the exchange. A token is cached under it,
@@ -87,7 +91,7 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
     const classified = classifyIdpError(error);
     const refused = classified instanceof IdpRefusedError;
     recordExchange(elapsed(), refused ? "denied" : "error");
-    audit("exchange_denied", refused ? "denied" : "error", authInfo, requested, options, refused ? { error: classified.error } : { reason: "idp_unreachable" });
+    audit("exchange_denied", refused ? "denied" : "error", caller, requested, options, refused ? { error: classified.error } : { reason: "idp_unreachable" });
     if (!refused) log.warn("token exchange failed: identity provider unreachable", { tool: options.tool, reason: classified.message });
     throw classified;
   }
@@ -98,7 +102,7 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
   const excess = granted.filter((s) => !requested.includes(s));
   const issuedType = (response as { issued_token_type?: unknown }).issued_token_type;
   if (excess.length > 0 || (issuedType !== undefined && issuedType !== ACCESS_TOKEN_TYPE) || response.token_type.toLowerCase() !== "bearer") {
-    audit("exchange_denied", "error", authInfo, requested, options, { reason: "unexpected_token_response" });
+    audit("exchange_denied", "error", caller, requested, options, { reason: "unexpected_token_response" });
     throw new IdpRefusedError("invalid_response", "the identity provider issued a token that does not match the request");
   }
   const lifetime = Math.min(response.expires_in ?? config.EXCHANGE_TOKEN_TTL, config.EXCHANGE_TOKEN_TTL);
@@ -108,7 +112,7 @@ export async function exchangeSessionToken(authInfo: AuthInfo, scopes: readonly 
     scopes: granted,
     expiresAt: new Date(Date.now() + lifetime * 1000),
   });
-  audit("exchange_issued", "success", authInfo, granted, options);
+  audit("exchange_issued", "success", caller, granted, options);
   const lastUsed = options.grantLastUsedAt?.getTime();
   if (lastUsed === undefined || Date.now() - lastUsed >= LAST_USED_RESOLUTION_MS) {
     touchLastUsed(caller.sub, config.NEXTCLOUD_AUDIENCE).catch((error: unknown) =>

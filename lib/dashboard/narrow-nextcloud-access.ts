@@ -17,7 +17,7 @@
 import { z } from "zod";
 import { formatScope, parseScope, resourceScopes } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { clearExchangeCache } from "@/lib/broker/exchange-cache";
+import { clearExchangeCache } from "@/lib/cache/exchange-cache";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { getProvider } from "@/lib/idp/provider";

@@ -8,7 +8,7 @@
  * logged or stored; it expires on its own (EXCHANGE_TOKEN_TTL at most).
  */
 import { findAccountByUsername } from "@/lib/accounts";
-import type { NextcloudToken } from "@/lib/broker/token-types";
+import type { NextcloudToken } from "@/lib/tokens/token-types";
 import type { Config } from "@/lib/config";
 import { DIAGNOSTIC_SCOPES, diagnosticNextcloudToken } from "@/lib/jobs/diagnostic-token";
 import { getCurrentUser } from "@/lib/nextcloud/get-current-user";

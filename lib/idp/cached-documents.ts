@@ -21,7 +21,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
-import { callProvider, OIDC_MOUNT_PATH } from "./web-bridge";
+import { callProvider, OIDC_MOUNT_PATH } from "./in-process-transport";
 
 export const DOCUMENT_MAX_AGE_SECONDS = 300;
 export const CACHED_DOCUMENT_PATHS = ["/.well-known/openid-configuration", "/jwks"] as const;
@@ -64,7 +64,7 @@ export async function serveCachedDocument(provider: Provider, req: IncomingMessa
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
     const host = req.headers.host ?? "localhost";
-    const response = await callProvider(new Request(`http://${host}${OIDC_MOUNT_PATH}${path}`, { method: "GET", headers }), path);
+    const response = await callProvider(provider, new Request(`http://${host}${OIDC_MOUNT_PATH}${path}`, { method: "GET", headers }), path);
     const body = Buffer.from(await response.arrayBuffer());
     const kept: [string, string][] = [...response.headers].filter(([name]) => !PER_REQUEST_HEADERS.includes(name));
     answer = { status: response.status, headers: kept, body };

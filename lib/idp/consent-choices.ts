@@ -21,7 +21,7 @@
  *   is not asked again in a loop, and the token holds only the granted ones
  *   (grant.getResourceScopeFiltered at the token endpoint).
  * In hybrid mode the same ticks also decide the Nextcloud scopes this server
- * receives (lib/provisioning/record-hybrid-grant.ts).
+ * receives (lib/idp/record-hybrid-grant.ts).
  */
 import { z } from "zod";
 import { scopeInfo, SCOPE_APP_TITLES, type ScopeApp, type ScopeInfo } from "@/lib/auth/scopes";

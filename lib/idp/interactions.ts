@@ -18,7 +18,7 @@ import { consentOptions, decideConsent, parseConsentSelection, type ConsentOptio
 import { declinedScopes, forgetDeclined, type GrantWithRejections } from "./declined-scopes";
 import { loadCookieKeys } from "./keys";
 import { getProvider } from "./provider";
-import { hybridNextcloudScopes, recordHybridGrant } from "@/lib/provisioning/record-hybrid-grant";
+import { hybridNextcloudScopes, recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { resourceKind } from "./resources";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;

@@ -9,8 +9,10 @@ import { checkClient, recordClient } from "@/lib/auth/client-registry";
 import { forgetGrant } from "@/lib/auth/grant-liveness";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { setInProcessIdpTransport } from "@/lib/oidc/idp-client";
 import { TOKEN_EXCHANGE_GRANT } from "./client-metadata-policy";
 import { buildConfiguration } from "./configuration";
+import { callProvider } from "./in-process-transport";
 import { TOKEN_EXCHANGE_DUPLICATES, TOKEN_EXCHANGE_PARAMETERS, tokenExchangeHandler } from "./grants/token-exchange";
 import { loadCookieKeys, loadSigningKeys, publicJwks, signingAlgorithms } from "./keys";
 import { purgeExpiredPayloads } from "./prisma-adapter";
@@ -125,7 +127,7 @@ function startPurging(): void {
       (error: unknown) => log.warn("could not purge expired identity provider rows", { reason: error instanceof Error ? error.message : String(error) }),
     );
   void purge();
-  holder[PURGE_KEY] = setInterval(purge, PURGE_INTERVAL_MS);
+  holder[PURGE_KEY] = setInterval(() => void purge(), PURGE_INTERVAL_MS);
   holder[PURGE_KEY].unref();
 }
 
@@ -135,6 +137,9 @@ function startPurging(): void {
  * stored key set changed (a rotation or retirement by the CLI; checked in the
  * background at most every KEY_RECHECK_MS), so rotation needs no restart.
  */
+// This server's own OAuth client (lib/oidc/idp-client.ts) hands its requests to this provider in-process.
+setInProcessIdpTransport(async (request, providerPath) => callProvider(await getProvider(), request, providerPath));
+
 export function getProvider(): Promise<Provider> {
   const holder = globalThis as Holder;
   const current = holder[KEY];

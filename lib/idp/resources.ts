@@ -20,6 +20,7 @@
  * gets `invalid_target`: an MCP client never holds a Nextcloud token.
  */
 import { getConfig } from "@/lib/config";
+import { mcpResourceIndicator, nextcloudResourceIndicator } from "@/lib/auth/resource-indicators";
 import { resourceScopes, type ResourceKind } from "@/lib/auth/scopes";
 
 const OFFERED = Symbol.for("nextcloud-mcp.idp-offered-resource-scopes");
@@ -36,14 +37,7 @@ export function resourceScopesOffered(kind: ResourceKind): string[] {
   return resourceScopes(kind).filter((s) => !offered || offered.has(s));
 }
 
-export function mcpResourceIndicator(): string {
-  return getConfig().MCP_AUDIENCE;
-}
-
-export function nextcloudResourceIndicator(): string {
-  const audience = getConfig().NEXTCLOUD_AUDIENCE;
-  return URL.canParse(audience) && /^[a-z][a-z0-9+.-]*:/i.test(audience) ? audience : `urn:nextcloud-mcp:resource:${audience}`;
-}
+export { mcpResourceIndicator, nextcloudResourceIndicator };
 
 export function resourceKind(indicator: string): ResourceKind | undefined {
   if (indicator === mcpResourceIndicator()) return "mcp";

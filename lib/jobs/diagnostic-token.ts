@@ -6,7 +6,7 @@
  * token); the caller gets the access token, never the refresh token.
  */
 import { backgroundToken } from "@/lib/broker/background-token";
-import type { BackgroundNextcloudToken } from "@/lib/broker/token-types";
+import type { BackgroundNextcloudToken } from "@/lib/tokens/token-types";
 import { runBackgroundJob } from "./run-background-job";
 
 export const DIAGNOSTIC_SCOPES = ["account.read", "files.read", "notes.read"] as const;

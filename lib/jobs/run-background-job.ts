@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import { log } from "@/lib/log";
-import type { JobContext } from "./job-context";
+import type { JobContext } from "@/lib/broker/job-context";
 
 export type JobHandler = (job: JobContext, payload: Prisma.JsonValue | null) => Promise<void>;
 

@@ -8,7 +8,7 @@
  */
 import { checkExchangedToken } from "@/lib/auth/check-exchanged-token";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import { getConfig } from "@/lib/config";
 import { appPasswordCredential, type NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
 import { forgetAppPassword, openAppPassword } from "@/lib/provisioning/app-password-store";

@@ -16,6 +16,7 @@ import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { availableTools } from "@/lib/mcp/tool-availability";
 import { describeWithAccess, type CatalogueTool } from "@/lib/mcp/tool-definition";
+import { buildToolContext } from "@/lib/mcp/tool-context";
 import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { log } from "@/lib/log";
 import { recordToolCall } from "@/lib/metrics/record";
@@ -48,7 +49,7 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
       { title: tool.title, description: describeWithAccess(tool), inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
       async (args: unknown, extra) => {
         // The identity comes from the verified token attached by the HTTP layer, never from headers.
-        const context = { caller: callerFromAuthInfo(extra.authInfo), signal: extra.signal, authInfo: extra.authInfo ?? authInfo };
+        const context = buildToolContext(extra.authInfo ?? authInfo, extra.signal);
         try {
           const result = await tool.invoke(args, context);
           recordToolCall(tool.name, result.isError ? "tool_error" : "ok");

@@ -8,7 +8,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { usesSandbox } from "@/lib/nextcloud/nextcloud-base-url";
@@ -19,7 +19,7 @@ import { refreshCapabilities } from "@/lib/nextcloud/capabilities";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
 import { appTitle, missingAppsFor } from "./tool-availability";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
-import { describeTool, outcomeResult, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
+import { describeTool, outcomeResult, toolContextOf, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
 
 export interface NextcloudToolContext extends ToolContext {
   nextcloud: SessionNextcloudToken;
@@ -46,14 +46,14 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
     ...described,
     async invoke(args, context): Promise<CallToolResult> {
       const input = spec.input.parse(args ?? {});
-      const guard = await requireProvisioning({ caller: context.caller, authInfo: context.authInfo, tool: spec.name, scopes });
+      const guard = await requireProvisioning({ caller: context.caller, exchange: context.exchange, tool: spec.name, scopes });
       if (!guard.ok) return guard.result;
       const fromNextcloud = (result: CallToolResult) => (usesSandbox() ? markSandboxOrigin(result) : result);
       // Re-reads the Nextcloud's capabilities with this token when the cached ones are stale (tool-availability.ts).
       const missing = missingAppsFor(scopes, await refreshCapabilities({ token: guard.token, signal: context.signal }));
       if (missing.length > 0) return fromNextcloud(errorResult(unavailableMessage(spec.name, missing)));
       try {
-        const outcome = await spec.run(input, { ...context, nextcloud: guard.token, nextcloudCredential: guard.credential });
+        const outcome = await spec.run(input, { ...toolContextOf(context), nextcloud: guard.token, nextcloudCredential: guard.credential });
         return fromNextcloud(outcomeResult(outcome));
       } catch (error) {
         if (error instanceof NextcloudRequestError && guard.credential && error.failure === "unauthorized") {

@@ -9,7 +9,7 @@
  * causes (nextcloud-error-for-status.ts). Anything else is left as it is.
  */
 import { decodeProtectedHeader } from "jose";
-import type { NextcloudToken } from "@/lib/broker/token-types";
+import type { NextcloudToken } from "@/lib/tokens/token-types";
 import { getConfig } from "@/lib/config";
 import { signingKeyTimes } from "@/lib/idp/rotate-signing-keys";
 import { log } from "@/lib/log";

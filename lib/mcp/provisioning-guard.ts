@@ -16,13 +16,11 @@
  * Both refusals are audited (guard_refused / exchange_denied).
  */
 import { randomUUID } from "node:crypto";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { formatScope, missingScopes, resourceScopes } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
-import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
-import type { SessionNextcloudToken } from "@/lib/broker/token-types";
+import { IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
+import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import { getConfig } from "@/lib/config";
 import { getGrantForToolCall } from "@/lib/provisioning/grant-store";
 import { createProvisioningLink } from "@/lib/provisioning/provisioning-link";
@@ -30,6 +28,7 @@ import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
 import { connectAppPassword } from "./app-password-transport";
 import type { CallerIdentity } from "./caller";
 import { supportsUrlElicitation } from "./client-capabilities";
+import type { SessionExchange } from "./tool-definition";
 
 /** `credential`: NEXTCLOUD_AUTH=app-password only (app-password-transport.ts). */
 export type GuardOutcome = { ok: true; token: SessionNextcloudToken; credential?: NextcloudCredential } | { ok: false; result: CallToolResult };
@@ -78,8 +77,8 @@ async function provisioningRequired(caller: CallerIdentity, tool: string, needed
 }
 
 /** Checks the grant and exchanges a session token for `scopes`; see the file comment. */
-export async function requireProvisioning(input: { caller: CallerIdentity; authInfo: AuthInfo; tool: string; scopes: readonly string[] }): Promise<GuardOutcome> {
-  const { caller, authInfo, tool, scopes } = input;
+export async function requireProvisioning(input: { caller: CallerIdentity; exchange: SessionExchange; tool: string; scopes: readonly string[] }): Promise<GuardOutcome> {
+  const { caller, exchange, tool, scopes } = input;
   if (caller.authDisabled) return { ok: false, result: errorResult(`${tool} needs a signed-in user; authentication is disabled on this test instance.`) };
 
   const grant = await getGrantForToolCall(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
@@ -89,7 +88,7 @@ export async function requireProvisioning(input: { caller: CallerIdentity; authI
   if (missing.length > 0) return { ok: false, result: await provisioningRequired(caller, tool, scopes, missing, reason ?? "missing_scopes") };
 
   try {
-    const token = await exchangeSessionToken(authInfo, scopes, { tool, grantLastUsedAt: grant!.lastUsedAt });
+    const token = await exchange(scopes, { tool, grantLastUsedAt: grant!.lastUsedAt });
     if (!appPassword) return { ok: true, token };
     const connected = await connectAppPassword({ caller, tool, scopes, token, loginName: grant!.nextcloudLoginName! });
     if (!connected.ok) return { ok: false, result: errorResult(`${tool} could not run: ${connected.problem}.`) };

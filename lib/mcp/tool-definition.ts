@@ -5,18 +5,40 @@
  * caller's scopes allow; the HTTP layer answers a call to a tool the token
  * does not cover with 403 insufficient_scope before any tool code runs.
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { scopeInfo } from "@/lib/auth/scopes";
+import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { CallerIdentity } from "@/lib/mcp/caller";
 
+/**
+ * What a tool's `run` receives: who calls and the cancellation signal. Never
+ * the caller's MCP access token: tool code cannot read it, forward it or log
+ * it (tests/unit/tool-context-types.test.ts makes reaching it a type error).
+ * Nextcloud tools also get the session token the guard exchanged for them
+ * (define-nextcloud-tool.ts).
+ */
 export interface ToolContext {
-  caller: CallerIdentity;
+  readonly caller: CallerIdentity;
   /** Aborted when the client cancels the request. */
-  signal: AbortSignal;
-  /** The verified AuthInfo, for the token broker only (see subjectTokenOf). */
-  authInfo: AuthInfo;
+  readonly signal: AbortSignal;
+}
+
+/** RFC 8693 exchange of the caller's MCP token for a Nextcloud session token of exactly `scopes` (the broker). */
+export type SessionExchange = (scopes: readonly string[], options: { tool: string; grantLastUsedAt?: Date | null }) => Promise<SessionNextcloudToken>;
+
+/**
+ * What the server hands a catalogue tool's `invoke` (lib/mcp/tool-context.ts builds it): the tool context
+ * plus one narrow capability, the exchange, which holds the subject token in a closure. The tool wrappers
+ * (defineTool, defineNextcloudTool) use it and pass only a ToolContext on to `run`.
+ */
+export interface InvocationContext extends ToolContext {
+  readonly exchange: SessionExchange;
+}
+
+/** The part of an invocation context a tool's `run` may see. */
+export function toolContextOf(context: InvocationContext): ToolContext {
+  return { caller: context.caller, signal: context.signal };
 }
 
 export interface ToolOutcome<O> {
@@ -49,7 +71,7 @@ export interface CatalogueTool {
   output: z.ZodObject;
   annotations: ToolAnnotations;
   requiredScopes: readonly string[];
-  invoke(args: unknown, context: ToolContext): Promise<CallToolResult>;
+  invoke(args: unknown, context: InvocationContext): Promise<CallToolResult>;
 }
 
 /** What the catalogue knows of a tool besides how to invoke it (shared by defineTool and defineNextcloudTool). */
@@ -85,7 +107,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
     ...describeTool(spec),
     async invoke(args, context) {
       // The SDK validated `args` against `input` before calling; parse again so a tool can rely on its types.
-      return outcomeResult(await spec.run(spec.input.parse(args ?? {}), context));
+      return outcomeResult(await spec.run(spec.input.parse(args ?? {}), toolContextOf(context)));
     },
   };
 }

@@ -16,7 +16,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { decodeJwt } from "jose";
-import { bearerHeader, isExpired, type NextcloudToken } from "@/lib/broker/token-types";
+import { bearerHeader, isExpired, type NextcloudToken } from "@/lib/tokens/token-types";
 import { getConfig } from "@/lib/config";
 import { decideApiScope } from "./api-scopes";
 import { classifyRefusal } from "./classify-refusal";

@@ -24,7 +24,7 @@
 import * as oidc from "openid-client";
 import { formatScope } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
-import { idpClient } from "@/lib/broker/idp-client";
+import { idpClient } from "@/lib/oidc/idp-client";
 import { callbackUrls } from "@/lib/oidc/server-client";
 import { getGrant } from "./grant-store";
 import { chosenScopes, PROVISIONING_OIDC_SCOPES } from "./provisioning-choices";

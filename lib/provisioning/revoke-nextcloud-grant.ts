@@ -34,10 +34,10 @@
  */
 import * as oidc from "openid-client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { clearExchangeCache } from "@/lib/broker/exchange-cache";
-import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { clearExchangeCache } from "@/lib/cache/exchange-cache";
+import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { getConfig } from "@/lib/config";
-import { idpClient } from "@/lib/broker/idp-client";
+import { idpClient } from "@/lib/oidc/idp-client";
 import { deleteGrant, getGrant, GrantNotFoundError, GrantRevokedError } from "./grant-store";
 import { withRefreshToken } from "./with-refresh-token";
 import { readAppPassword } from "./app-password-store";

@@ -25,7 +25,7 @@
  */
 import { open, seal } from "@/lib/crypto/envelope";
 import { db } from "@/lib/db";
-import { storedRefreshToken, type StoredRefreshToken } from "@/lib/broker/token-types";
+import { storedRefreshToken, type StoredRefreshToken } from "@/lib/tokens/token-types";
 import { GrantConflictError, GrantNotFoundError, GrantRevokedError, GrantStoreError, GRANT_METADATA, toGrantInfo, writingGrant, type NextcloudGrantInfo } from "./grant-store";
 import { grantRefreshTokenContext } from "./secret-contexts";
 

@@ -50,7 +50,7 @@ export async function startInProcessIdp(env: Record<string, string> = {}): Promi
 }
 
 /** Registers an MCP client (RFC 7591, over HTTP) and mints the MCP access token the IdP issues after the user's consent. */
-export async function mintMcpAccessToken(idp: InProcessIdp, input: { accountId: string; scopes: string[] }): Promise<{ token: string; clientId: string }> {
+export async function mintMcpAccessToken(idp: InProcessIdp, input: { accountId: string; scopes: string[]; expiresIn?: number }): Promise<{ token: string; clientId: string }> {
   const { getProvider } = await import("@/lib/idp/provider");
   const { getConfig } = await import("@/lib/config");
   const provider = await getProvider();
@@ -68,7 +68,7 @@ export async function mintMcpAccessToken(idp: InProcessIdp, input: { accountId: 
   grant.addOIDCScope("openid");
   grant.addResourceScope(audience, input.scopes.join(" "));
   const grantId = await grant.save();
-  const token = new provider.AccessToken({ accountId: input.accountId, client, grantId, gty: "authorization_code", scope: input.scopes.join(" ") } as never);
+  const token = new provider.AccessToken({ accountId: input.accountId, client, grantId, gty: "authorization_code", scope: input.scopes.join(" "), ...(input.expiresIn ? { expiresIn: input.expiresIn } : {}) } as never);
   token.resourceServer = new provider.ResourceServer(audience, { scope: input.scopes.join(" "), audience, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } } as never);
   return { token: await token.save(), clientId };
 }

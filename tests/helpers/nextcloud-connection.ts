@@ -3,7 +3,7 @@
  * against a sandbox: a token minted by the test issuer for `sub` with exactly
  * `scopes`, wrapped as the broker would wrap an exchanged token.
  */
-import { sessionNextcloudToken } from "@/lib/broker/token-types";
+import { sessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import type { RetryPolicy } from "@/lib/nextcloud/retry-policy";
 import type { TestIssuer } from "./test-issuer";

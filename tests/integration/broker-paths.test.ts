@@ -24,7 +24,7 @@ import { runBackgroundJob } from "@/lib/jobs/run-background-job";
 import { authInfoFromToken } from "@/lib/mcp/caller";
 import { createMcpServer } from "@/lib/mcp/create-mcp-server";
 import { getGrant } from "@/lib/provisioning/grant-store";
-import { recordHybridGrant } from "@/lib/provisioning/record-hybrid-grant";
+import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
 import { testDbKind } from "../helpers/databases";
 import { mintMcpAccessToken, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";

@@ -7,10 +7,10 @@
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backgroundToken } from "@/lib/broker/background-token";
-import { IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { runBackgroundJob, runDueJobs } from "@/lib/jobs/run-background-job";
-import { callerFromAuthInfo } from "@/lib/mcp/caller";
 import { requireProvisioning } from "@/lib/mcp/provisioning-guard";
+import { buildToolContext } from "@/lib/mcp/tool-context";
 import { getGrant, saveGrant } from "@/lib/provisioning/grant-store";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
 import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";
@@ -42,7 +42,8 @@ describe("an unreachable identity provider", () => {
   });
 
   it("tool call: a tool error that says the IdP cannot be reached and that it is temporary; audited", async () => {
-    const outcome = await requireProvisioning({ caller: callerFromAuthInfo(authInfo), authInfo, tool: "nc_get_user_info", scopes: ["account.read"] });
+    const { caller, exchange } = buildToolContext(authInfo, new AbortController().signal);
+    const outcome = await requireProvisioning({ caller, exchange, tool: "nc_get_user_info", scopes: ["account.read"] });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.result.isError).toBe(true);

@@ -10,7 +10,7 @@ import { createAccount } from "@/lib/accounts";
 import { getConfig } from "@/lib/config";
 import { findGrantIds, findGrantPayloads } from "@/lib/idp/prisma-adapter";
 import { getProvider } from "@/lib/idp/provider";
-import { recordHybridGrant } from "@/lib/provisioning/record-hybrid-grant";
+import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { testDbKind } from "../helpers/databases";
 import { mintMcpAccessToken, SERVER_SECRET, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 

@@ -14,7 +14,7 @@ import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAccount } from "@/lib/accounts";
 import { getConfig } from "@/lib/config";
-import { sessionNextcloudToken } from "@/lib/broker/token-types";
+import { sessionNextcloudToken } from "@/lib/tokens/token-types";
 import { checkSigningKeysNow, getProvider } from "@/lib/idp/provider";
 import { diagnoseNextcloudRefusal } from "@/lib/mcp/diagnose-nextcloud-refusal";
 import { getCurrentUser } from "@/lib/nextcloud/get-current-user";

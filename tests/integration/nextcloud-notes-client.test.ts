@@ -5,7 +5,7 @@
  * and a Nextcloud that is down.
  */
 import { describe, expect, it } from "vitest";
-import { sessionNextcloudToken } from "@/lib/broker/token-types";
+import { sessionNextcloudToken } from "@/lib/tokens/token-types";
 import { createNote, deleteNote, getNote, listNotes, NoteConflictError, updateNote } from "@/lib/nextcloud/notes-client";
 import { connectionFor } from "../helpers/nextcloud-connection";
 import { requestFailure, useNextcloudSandbox } from "../helpers/sandbox-fixture";

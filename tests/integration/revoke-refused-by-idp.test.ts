@@ -12,7 +12,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { getGrant, saveGrant } from "@/lib/provisioning/grant-store";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
 import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";

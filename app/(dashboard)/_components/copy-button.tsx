@@ -17,7 +17,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
   }
   return (
     <span className="inline-flex items-center gap-2">
-      <button type="button" onClick={copy} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">
+      <button type="button" onClick={() => void copy()} className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">
         {label}
       </button>
       <span aria-live="polite" className="text-sm text-slate-600">

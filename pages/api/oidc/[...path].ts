@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { cachedDocumentPath, serveCachedDocument } from "@/lib/idp/cached-documents";
+import { providerCallback } from "@/lib/idp/in-process-transport";
 import { getProvider } from "@/lib/idp/provider";
 
 export const config = { api: { bodyParser: false, externalResolver: true } };
@@ -53,5 +54,5 @@ export default async function oidcRoute(req: MountedRequest, res: ServerResponse
   req.originalUrl = url;
   req.baseUrl = MOUNT_PATH;
   req.url = inner.startsWith("?") ? `/${inner}` : inner;
-  provider.callback()(req, res);
+  providerCallback(provider)(req, res);
 }

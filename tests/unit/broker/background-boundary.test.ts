@@ -10,8 +10,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { backgroundToken } from "@/lib/broker/background-token";
-import type { JobContext } from "@/lib/jobs/job-context";
-import type { BackgroundNextcloudToken, SessionNextcloudToken } from "@/lib/broker/token-types";
+import type { JobContext } from "@/lib/broker/job-context";
+import type { BackgroundNextcloudToken, SessionNextcloudToken } from "@/lib/tokens/token-types";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 

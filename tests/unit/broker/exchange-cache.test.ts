@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cacheExchange, clearExchangeCache, exchangeCacheKey, readCachedExchange } from "@/lib/broker/exchange-cache";
-import { sessionNextcloudToken } from "@/lib/broker/token-types";
+import { cacheExchange, clearExchangeCache, exchangeCacheKey, readCachedExchange } from "@/lib/cache/exchange-cache";
+import { sessionNextcloudToken } from "@/lib/tokens/token-types";
 
 const token = (expiresInMs: number, now: number) => sessionNextcloudToken({ accessToken: "at", audience: "nextcloud", scopes: ["account.read"], expiresAt: new Date(now + expiresInMs) });
 

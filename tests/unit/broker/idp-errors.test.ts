@@ -1,6 +1,6 @@
 import { ResponseBodyError } from "openid-client";
 import { describe, expect, it } from "vitest";
-import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { IdpUnavailableError } from "@/lib/oidc/server-client";
 
 function oauthError(status: number, body: Record<string, unknown>): ResponseBodyError {

@@ -15,7 +15,7 @@ import {
   type BackgroundNextcloudToken,
   type SessionNextcloudToken,
   type StoredRefreshToken,
-} from "@/lib/broker/token-types";
+} from "@/lib/tokens/token-types";
 
 const fields = { accessToken: "eyJ.secret.sig", audience: "nextcloud", scopes: ["account.read"], expiresAt: new Date(Date.now() + 60_000) };
 

@@ -10,7 +10,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessionNextcloudToken } from "@/lib/broker/token-types";
+import { sessionNextcloudToken } from "@/lib/tokens/token-types";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { resourceScopes } from "@/lib/auth/scopes";
 import { decideApiScope } from "@/lib/nextcloud/api-scopes";

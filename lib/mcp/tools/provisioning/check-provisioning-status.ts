@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
-import { findNextcloudGrant } from "./find-nextcloud-grant";
+import { findCallerGrant } from "@/lib/mcp/caller-grant";
 
 const output = z.object({
   is_provisioned: z.boolean().describe("True when Nextcloud access is granted and not revoked."),
@@ -32,7 +32,7 @@ export const checkProvisioningStatus = defineTool({
   requiredScopes: [],
   async run(_input, { caller }): Promise<ToolOutcome<Status>> {
     const audience = getConfig().NEXTCLOUD_AUDIENCE;
-    const grant = await findNextcloudGrant(caller.sub, audience);
+    const grant = await findCallerGrant(caller);
     if (!grant) {
       return {
         structured: { is_provisioned: false, status: "not_provisioned", scopes: [], provisioned_at: null, flow_type: null, client_id: null, audience },

@@ -12,9 +12,8 @@
  */
 import { z } from "zod";
 import { formatScope, missingScopes, scopeInfo } from "@/lib/auth/scopes";
-import { getConfig } from "@/lib/config";
 import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
-import { getGrant } from "@/lib/provisioning/grant-store";
+import { findCallerGrant } from "@/lib/mcp/caller-grant";
 import { createProvisioningLink } from "@/lib/provisioning/provisioning-link";
 
 const output = z.object({
@@ -48,7 +47,7 @@ export const provisionNextcloudAccess = (offered: readonly string[]) => {
     requiredScopes: [],
     async run(input, { caller }): Promise<ToolOutcome<Result>> {
       if (caller.authDisabled) throw new Error("provisioning needs a signed-in user");
-      const grant = await getGrant(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
+      const grant = await findCallerGrant(caller);
       const granted = grant?.active ? grant.scopes : [];
       const held = caller.scopes.filter((s) => NEXTCLOUD.includes(s));
       const wanted = input.scopes ?? held;

@@ -3,12 +3,12 @@
  * caller — revoked at the IdP (RFC 7009), deleted here. Idempotent: without
  * a grant it says there is nothing to revoke. The one tool that touches the
  * stored refresh token (to present it for revocation); see
- * lib/provisioning/revoke-nextcloud-grant.ts.
+ * lib/provisioning/revoke-nextcloud-grant.ts (through lib/mcp/caller-grant.ts).
  */
 import { z } from "zod";
-import { IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
+import { IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { defineTool, type ToolOutcome } from "@/lib/mcp/tool-definition";
-import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
+import { revokeCallerGrant } from "@/lib/mcp/caller-grant";
 
 const output = z.object({
   status: z.enum(["revoked", "nothing_to_revoke", "retry_later", "refused_by_idp"]),
@@ -30,7 +30,7 @@ export const revokeNextcloudAccess = defineTool({
   async run(_input, { caller }): Promise<ToolOutcome<Result>> {
     if (caller.authDisabled) throw new Error("revocation needs a signed-in user");
     try {
-      const outcome = await revokeNextcloudGrant({ userId: caller.sub, clientId: caller.clientId });
+      const outcome = await revokeCallerGrant(caller);
       if (!outcome.revoked) {
         return { structured: { status: "nothing_to_revoke", revoked_scopes: [] }, text: "There is nothing to revoke: this server holds no Nextcloud access for you." };
       }

@@ -6,7 +6,8 @@
  * clients can read it.
  */
 import { getConfig } from "@/lib/config";
-import { callProvider } from "@/lib/idp/web-bridge";
+import { callProvider } from "@/lib/idp/in-process-transport";
+import { getProvider } from "@/lib/idp/provider";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ async function serve(request: Request): Promise<Response> {
     return Response.json({ error: "not_found", error_description: "the built-in identity provider is not enabled" }, { status: 404 });
   }
   try {
-    return await callProvider(request, "/.well-known/openid-configuration");
+    return await callProvider(await getProvider(), request, "/.well-known/openid-configuration");
   } catch {
     return Response.json({ error: "temporarily_unavailable", error_description: "the identity provider is unavailable" }, { status: 503, headers: { "Retry-After": "5" } });
   }

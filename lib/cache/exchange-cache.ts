@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { processWide } from "@/lib/process-wide";
-import { isExpired, type SessionNextcloudToken } from "./token-types";
+import { isExpired, type SessionNextcloudToken } from "@/lib/tokens/token-types";
 
 const MAX_ENTRIES = 1_000;
 /** Do not hand out a token that expires within this margin (the call still has to reach Nextcloud). */

@@ -24,8 +24,8 @@ import { log } from "@/lib/log";
 import { findGrantIds } from "@/lib/idp/prisma-adapter";
 import { getProvider } from "@/lib/idp/provider";
 import { nextcloudResourceIndicator } from "@/lib/idp/resources";
-import type { SaveGrantResult } from "./grant-store";
-import { saveProvisionedGrant } from "./save-provisioned-grant";
+import type { SaveGrantResult } from "@/lib/provisioning/grant-store";
+import { saveProvisionedGrant } from "@/lib/provisioning/save-provisioned-grant";
 
 /** The Nextcloud scopes a Flow 1 consent also grants in hybrid mode; [] in progressive mode. */
 export function hybridNextcloudScopes(request: { params: Record<string, unknown> }): string[] {
