@@ -23,11 +23,10 @@ import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 
 const accountId = z.uuid({ error: "is not an account id" });
-const checkbox = z
-  .union([z.literal("on"), z.literal("true"), z.literal(""), z.null(), z.undefined()])
-  .transform((v) => v === "on" || v === "true");
 // An empty text field means "not given" (HTML forms post every field).
 const blankIsAbsent = (v: unknown) => (v === "" || v === null ? undefined : v);
+// A checked HTML checkbox posts "on"; an unchecked one posts nothing.
+const checkbox = z.preprocess(blankIsAbsent, z.enum(["on", "true"], { error: "must be a checkbox value" }).optional());
 
 /**
  * How the new password is chosen: typed by the administrator ("set", then
@@ -98,7 +97,7 @@ export async function changeAccount(input: { admin: { id: string; username?: str
         password,
         ...(change.displayName ? { displayName: change.displayName } : {}),
         ...(change.email ? { email: change.email } : {}),
-        isAdmin: change.isAdmin,
+        isAdmin: change.isAdmin !== undefined,
       });
       await audit("success", account.username, { isAdmin: account.isAdmin });
       log.info("account created by an administrator", { account: account.username, adminId: input.admin.id });
