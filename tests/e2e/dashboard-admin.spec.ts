@@ -122,7 +122,7 @@ test("accounts: add one with a generated password shown once, reset it, disable 
 
   // Reset: the administrator types the new one; the generated one stops working.
   const row = page.locator(`[data-account="${username}"]`);
-  await row.getByText("Reset password").click();
+  await row.locator("summary", { hasText: "Reset password" }).click();
   await row.getByLabel("Set this one:").check();
   await row.getByLabel(`New password for ${username}`).fill("typed-by-the-admin-1");
   await row.getByRole("button", { name: `Reset the password of ${username}` }).click();
@@ -160,7 +160,8 @@ test("accounts: a non-admin calling the account action directly gets 403, and so
   await signIn(alicePage, alice);
   const fields = { change: "disable", accountId: accountId! };
   expect(await callServerAction(alicePage.request, `${baseURL}/dashboard/admin`, id, fields, baseURL)).toBe(403);
-  expect(await callServerAction(adminPage.request, `${baseURL}/dashboard/admin`, id, fields, "http://evil.example")).toBe(403);
+  // From another origin, even the administrator's session is refused (by Next's own Origin check or by ours).
+  expect([200, 303]).not.toContain(await callServerAction(adminPage.request, `${baseURL}/dashboard/admin`, id, fields, "http://evil.example"));
   await adminPage.reload();
   await expect(adminPage.locator(`[data-account="${bob.username}"]`)).toContainText("Active");
   expect(await canSignIn(browser, bob.username, bob.password)).toBe(true);
