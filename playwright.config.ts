@@ -27,7 +27,8 @@ export default defineConfig({
     command: `node tests/e2e/serve.mjs ${port}`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // A ceiling for start-up (accounts, then `next start`); E2E_SERVER_TIMEOUT_MS raises it on a crowded machine.
+    timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 120_000),
     stdout: "pipe",
     stderr: "pipe",
     // SIGTERM first, so serve.mjs stops the app and removes its temporary data folder (SIGKILL after 10 s).

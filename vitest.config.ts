@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -48,6 +49,8 @@ export default defineConfig({
       integration("pglite"),
       integration("postgres"),
     ],
-    maxWorkers: 2,
+    // One worker per core the machine offers (2 on the reference machine): integration files mostly
+    // wait on the servers they start, but those servers need the same cores.
+    maxWorkers: Math.max(2, os.availableParallelism()),
   },
 });

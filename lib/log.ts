@@ -8,6 +8,9 @@
  * the cleaning (a future code path handing pino an object directly) is still
  * censored.
  *
+ * LOG_FORMAT=pretty prints the same lines as text for a person (the default
+ * under `npm run dev`); JSON everywhere else unless asked.
+ *
  * The exported API is unchanged: log.debug/info/warn/error(message, fields?),
  * and redact(fields).
  */
@@ -24,8 +27,36 @@ const CREDENTIAL_FIELDS = ["authorization", "cookie", "password", "client_secret
 const REDACT_PATHS = CREDENTIAL_FIELDS.flatMap((name) => [name, `*.${name}`, `*.*.${name}`, `*.*.*.${name}`]);
 
 // Through console (not a file descriptor), so whatever captures the console (Next.js, tests) sees the lines.
-const toStdout = { write: (line: string) => console.log(line.trimEnd()) };
-const toStderr = { write: (line: string) => console.error(line.trimEnd()) };
+// LOG_FORMAT=pretty turns each (already redacted) JSON line into text for a person.
+const toStdout = { write: (line: string) => console.log(formatted(line.trimEnd())) };
+const toStderr = { write: (line: string) => console.error(formatted(line.trimEnd())) };
+
+function format(): "json" | "pretty" {
+  try {
+    const config = getConfig();
+    return config.LOG_FORMAT ?? (config.NODE_ENV === "development" ? "pretty" : "json");
+  } catch {
+    return "json"; // configuration not loadable yet
+  }
+}
+
+function formatted(line: string): string {
+  return format() === "pretty" ? prettyLine(line) : line;
+}
+
+/** `12:34:56.789 INFO  message key=value …` from one pino JSON line (the line itself if it is not one). */
+export function prettyLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { level, time, msg, ...fields } = entry;
+  const clock = typeof time === "string" ? time.slice(11, 23) : "";
+  const details = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? (/[\s"=]/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
+  return [clock, String(level ?? "").toUpperCase().padEnd(5), String(msg ?? ""), ...details].filter(Boolean).join(" ");
+}
 
 const logger = () =>
   processWide<Logger>("logger", () =>

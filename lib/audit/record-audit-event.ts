@@ -34,7 +34,7 @@ import { recordAuditMetric } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
 import { sanitizeAuditDetail } from "./sanitize-audit-detail";
 
-export const AUDIT_EVENTS = ["provisioned", "scopes_added", "scopes_removed", "exchange_issued", "exchange_denied", "revoked", "guard_refused"] as const;
+export const AUDIT_EVENTS = ["provisioned", "scopes_added", "scopes_removed", "exchange_issued", "exchange_denied", "revoked", "guard_refused", "account_changed"] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 
 /** success: it happened; denied: policy said no; error: something failed. */

@@ -116,6 +116,11 @@ export const variables = {
     example: "warn",
     description: "Least severe log level that is printed.",
   },
+  LOG_FORMAT: {
+    schema: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
+    example: "json",
+    description: "Log lines as pino JSON (one object per line, for a log collector) or as pretty text for a person. Unset: pretty under `npm run dev`, JSON otherwise.",
+  },
   DOCTOR_ON_START: {
     schema: bool,
     default: "true",

@@ -14,6 +14,7 @@ import { getDatabase } from "@/lib/db";
 import { MigrationError } from "@/lib/db/migrate";
 import { offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { installForwardedHeaderGuard } from "@/lib/http/forwarded-headers";
+import { installRequestLog } from "@/lib/http/request-log";
 import { startBuiltinIdp } from "@/lib/idp/start-idp";
 import { log } from "@/lib/log";
 import { processWide } from "@/lib/process-wide";
@@ -64,6 +65,7 @@ export async function startServer(): Promise<void> {
   const portMismatch = appUrlPortMismatch(config);
   if (portMismatch) log.warn(portMismatch);
   if (!config.TRUST_PROXY) installForwardedHeaderGuard();
+  installRequestLog({ trustProxy: config.TRUST_PROXY });
   flushAuditOnShutdown();
   try {
     const database = await getDatabase();

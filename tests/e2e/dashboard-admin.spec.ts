@@ -3,7 +3,7 @@
  * and the accounts — for administrators only: others get 403 for the page
  * and for the actions, even when calling an action directly.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { admin, alice, bob, callServerAction, expectAccessible, formActionId, postActionForm, screenshot, signIn } from "./dashboard-helpers";
 import { authorizeMcpClient, callTool, refresh } from "./dashboard-mcp-client";
 
@@ -73,4 +73,96 @@ test("a non-admin calling the admin action directly is refused and nothing chang
   await adminPage.reload();
   await expect(adminPage.locator(`[data-client-id="${client.clientId}"]`)).not.toContainText("disabled");
   expect((await callTool(baseURL!, client.accessToken, "whoami")).status).toBe(200);
+});
+
+/** Signs `username` in at the IdP in a fresh browser context; true when the dashboard opens. */
+async function canSignIn(browser: Browser, username: string, password: string): Promise<boolean> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto("/dashboard");
+    await page.getByRole("button", { name: "Continue to sign-in" }).click();
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const allow = page.getByRole("button", { name: "Allow" });
+    const dashboard = page.getByRole("navigation", { name: "Dashboard" });
+    // The IdP's own refusal (Next's route announcer is an empty role=alert too).
+    const refused = page.getByRole("alert").filter({ hasText: /incorrect|too many/i });
+    await expect(allow.or(dashboard).or(refused).first()).toBeVisible();
+    if (await allow.isVisible()) await allow.click();
+    if (await refused.isVisible()) return false;
+    await expect(dashboard).toBeVisible();
+    return true;
+  } finally {
+    await context.close();
+  }
+}
+
+test("accounts: add one with a generated password shown once, reset it, disable and enable it; not your own", async ({ page, browser }) => {
+  const username = `e2e-new-${Date.now().toString(36)}`;
+  await signIn(page, admin, "/dashboard/admin");
+  // The administrator's own row has no Disable button.
+  await expect(page.locator(`[data-account="${admin.username}"]`).getByRole("button", { name: /^Disable/ })).toHaveCount(0);
+
+  const add = page.getByTestId("add-account");
+  await add.getByLabel("Username").fill(username);
+  await add.getByLabel("Name (optional)").fill("New Person");
+  await add.getByRole("button", { name: "Add account" }).click();
+  await expect(add.getByRole("status")).toContainText(`The account ${username} was added.`);
+  const generated = (await add.getByTestId("generated-password").textContent())!.trim();
+  expect(generated).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  await expectAccessible(page);
+  await screenshot(page, "admin-account-added");
+  // Shown once: a reload shows the account, never the password.
+  await page.reload();
+  await expect(page.locator(`[data-account="${username}"]`)).toContainText("New Person");
+  expect(await page.content()).not.toContain(generated);
+  expect(await canSignIn(browser, username, generated)).toBe(true);
+
+  // Reset: the administrator types the new one; the generated one stops working.
+  const row = page.locator(`[data-account="${username}"]`);
+  await row.locator("summary", { hasText: "Reset password" }).click();
+  await row.getByLabel("Set this one:").check();
+  await row.getByLabel(`New password for ${username}`).fill("typed-by-the-admin-1");
+  await row.getByRole("button", { name: `Reset the password of ${username}` }).click();
+  await expect(row.getByRole("status")).toContainText(`The password of ${username} was changed.`);
+  expect(await canSignIn(browser, username, generated)).toBe(false);
+  expect(await canSignIn(browser, username, "typed-by-the-admin-1")).toBe(true);
+
+  await row.getByRole("button", { name: `Disable ${username}` }).click();
+  await expect(row).toContainText("Disabled");
+  expect(await canSignIn(browser, username, "typed-by-the-admin-1")).toBe(false);
+  await row.getByRole("button", { name: `Enable ${username}` }).click();
+  await expect(row).toContainText("Active");
+  expect(await canSignIn(browser, username, "typed-by-the-admin-1")).toBe(true);
+
+  // A bad input is refused in place.
+  await add.getByLabel("Username").fill("no spaces here");
+  await add.getByRole("button", { name: "Add account" }).click();
+  await expect(add.getByRole("alert")).toContainText("Nothing was changed: username must be");
+});
+
+test("accounts: a non-admin calling the account action directly gets 403, and so does a cross-origin post", async ({ browser, baseURL }) => {
+  const adminPage = await (await browser.newContext()).newPage();
+  await signIn(adminPage, admin, "/dashboard/admin");
+  const bobRow = adminPage.locator(`[data-account="${bob.username}"]`);
+  // The action's id, as the admin's browser calls it (a useActionState form has no $ACTION_ID_ field).
+  const call = adminPage.waitForRequest((r) => r.method() === "POST" && r.headers()["next-action"] !== undefined);
+  await bobRow.getByRole("button", { name: `Disable ${bob.username}` }).click();
+  const id = (await call).headers()["next-action"]!;
+  await expect(bobRow).toContainText("Disabled");
+  await bobRow.getByRole("button", { name: `Enable ${bob.username}` }).click();
+  await expect(bobRow).toContainText("Active");
+  const accountId = await bobRow.locator('input[name="accountId"]').first().getAttribute("value");
+
+  const alicePage = await (await browser.newContext()).newPage();
+  await signIn(alicePage, alice);
+  const fields = { change: "disable", accountId: accountId! };
+  expect(await callServerAction(alicePage.request, `${baseURL}/dashboard/admin`, id, fields, baseURL)).toBe(403);
+  // From another origin, even the administrator's session is refused (by Next's own Origin check or by ours).
+  expect([200, 303]).not.toContain(await callServerAction(adminPage.request, `${baseURL}/dashboard/admin`, id, fields, "http://evil.example"));
+  await adminPage.reload();
+  await expect(adminPage.locator(`[data-account="${bob.username}"]`)).toContainText("Active");
+  expect(await canSignIn(browser, bob.username, bob.password)).toBe(true);
 });

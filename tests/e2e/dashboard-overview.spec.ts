@@ -13,6 +13,14 @@ test("shows the endpoint, copies it, and has a snippet per client", async ({ pag
 
   await expect(page.getByTestId("snippet-claude-code")).toContainText(`claude mcp add --transport http nextcloud ${url}`);
   for (const id of ["claude-desktop", "vscode", "cursor", "inspector"]) await expect(page.getByTestId(`snippet-${id}`)).toContainText(url);
+  // One-click installs beside the snippets (the exact forms are unit-tested in client-install-links.test.ts).
+  const vscode = await page.getByTestId("install-vscode").getAttribute("href");
+  expect(JSON.parse(decodeURIComponent(vscode!.replace("vscode:mcp/install?", "")))).toEqual({ name: "nextcloud", type: "http", url });
+  const cursor = new URL((await page.getByTestId("install-cursor").getAttribute("href"))!);
+  expect(JSON.parse(Buffer.from(cursor.searchParams.get("config")!, "base64").toString())).toEqual({ url });
+  // This test server is plain http on loopback: the cloud connectors' note says it will not do.
+  await expect(page.getByTestId("public-url-note")).toContainText("need a public https URL, and this server's URL is not one");
+  await expect(page.getByTestId("public-url-note").getByRole("link")).toHaveAttribute("href", /docs\/deploy\.md#reaching-it-from-every-client$/);
   await expect(page.getByTestId("overview-nextcloud")).toContainText("Not granted yet");
   await expect(page.getByTestId("overview-connections")).toBeVisible();
   // Not an admin: no admin section in the navigation.

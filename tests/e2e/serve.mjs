@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts the production build for the browser tests on a fresh embedded
 // database in a temporary folder (removed on exit). Before the app starts,
-// the real CLI creates the test accounts (PGlite admits one process at a time).
+// seed-users.ts creates the test accounts (PGlite admits one process at a time).
 //
 // Stopping: on SIGINT, SIGTERM or SIGHUP, when the runner that started this
 // script goes away (stdin is its pipe, and it closes), and as a last resort
@@ -10,12 +10,10 @@
 // stop is a SIGKILL to this script's process group, which `next start` (it
 // runs in-process, renamed "next-server") shares, so that leaves nothing either.
 import { spawn, spawnSync } from "node:child_process";
-import { fstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { fstatSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { alive, killProcessesNow, processTree, stopProcesses } from "../helpers/process-tree.mjs";
-
-const E2E_USERS = JSON.parse(readFileSync(new URL("./users.json", import.meta.url), "utf8"));
 
 const port = process.argv[2] ?? "3210";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ncmcp-e2e-"));
@@ -29,12 +27,9 @@ const env = {
   TOKEN_ENCRYPTION_KEYS: "e2e1:ZTJlLWtleS1lMmUta2V5LWUyZS1rZXktZTJlLTMyYnk=",
 };
 
-for (const user of E2E_USERS) {
-  const args = ["--import", "tsx", "scripts/user-cli.ts", "add", "--username", user.username, "--password", user.password, "--display-name", user.displayName];
-  if (user.admin) args.push("--admin");
-  const result = spawnSync(process.execPath, args, { env, stdio: ["ignore", "inherit", "inherit"] });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
+// One process for every account (tests/e2e/seed-users.ts): a CLI run per account cost a tsx start and a database open each.
+const seeded = spawnSync(process.execPath, ["--import", "tsx", "tests/e2e/seed-users.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", port], { stdio: ["ignore", "inherit", "inherit"], env });
 let running = true;

@@ -4,9 +4,16 @@
  * process), then `next start` on 127.0.0.1; plus openid-client set up as a
  * relying party of it.
  */
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import * as oidc from "openid-client";
+import pg from "pg";
 import { descendantsOf, spawnApp, startApp, stopProcesses, TEST_ENCRYPTION_KEYS, type AppServer } from "./app-server";
-import type { TestDatabase } from "./databases";
+import { migrationsHash, POSTGRES_ADMIN_URL, tempDir, type TestDatabase } from "./databases";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export const ALICE = { username: "alice", password: "alice-password-123", displayName: "Alice Example" };
 export const BOB = { username: "bob", password: "bob-password-456", displayName: "Bob Example" };
@@ -14,8 +21,10 @@ export const SERVER_CLIENT_SECRET = "test-server-client-secret-0123456789";
 
 const CACHE_KEYS = ["nextcloud-mcp.config", "nextcloud-mcp.key-ring", "nextcloud-mcp.db"].map((k) => Symbol.for(k));
 
-/** Creates accounts directly in the database (the app must not be running on PGlite). */
-export async function seedAccounts(database: TestDatabase, accounts: { username: string; password: string; displayName: string }[]): Promise<Record<string, string>> {
+type SeedAccount = { username: string; password: string; displayName: string };
+
+/** Creates accounts directly in the database through lib/accounts (the app must not be running on PGlite). */
+async function createAccountsInProcess(database: TestDatabase, accounts: SeedAccount[]): Promise<Record<string, string>> {
   Object.assign(process.env, { NODE_ENV: "test", TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, DATABASE_URL: "", DATA_DIR: "" }, database.env);
   for (const key of CACHE_KEYS) delete (globalThis as Record<symbol, unknown>)[key];
   const { createAccount } = await import("@/lib/accounts");
@@ -27,6 +36,91 @@ export async function seedAccounts(database: TestDatabase, accounts: { username:
     await closeDatabase();
   }
   return ids;
+}
+
+/**
+ * Names the seeded template: the schema (migrations), the accounts, and the
+ * code that writes them (lib/accounts), so a change to any makes a new one.
+ */
+function seedKey(accounts: SeedAccount[]): string {
+  const hash = createHash("sha256").update(migrationsHash()).update(JSON.stringify(accounts));
+  const dir = path.join(ROOT, "lib", "accounts");
+  for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(path.join(dir, name)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** PGlite: the seeded data folder, copied once into a template folder (with the ids beside it). */
+async function seedPglite(database: TestDatabase, accounts: SeedAccount[], key: string): Promise<Record<string, string>> {
+  const template = path.join(os.tmpdir(), `ncmcp-pglite-seeded-${key}`);
+  const copyFolder = (from: string, to: string) => {
+    // Everything but the folder lock (lib/db/directory-lock.ts): a copy is closed, and unlocked.
+    for (const entry of readdirSync(from)) if (!entry.includes("lock") && entry !== "ids.json") cpSync(path.join(from, entry), path.join(to, entry), { recursive: true });
+  };
+  if (existsSync(path.join(template, "ids.json"))) {
+    for (const entry of readdirSync(database.location)) rmSync(path.join(database.location, entry), { recursive: true, force: true });
+    copyFolder(template, database.location);
+    return JSON.parse(readFileSync(path.join(template, "ids.json"), "utf8")) as Record<string, string>;
+  }
+  const ids = await createAccountsInProcess(database, accounts);
+  const work = tempDir("pglite-seeding");
+  copyFolder(database.location, work);
+  writeFileSync(path.join(work, "ids.json"), JSON.stringify(ids));
+  try {
+    renameSync(work, template); // atomic: a concurrent seeder either wins or finds it done
+  } catch {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return ids;
+}
+
+/** PostgreSQL: the seeded database kept as a template database; a fresh one is re-created from it. */
+async function seedPostgres(database: TestDatabase, accounts: SeedAccount[], key: string): Promise<Record<string, string>> {
+  const template = `ncmcp_seed_${key}`;
+  const name = decodeURIComponent(new URL(database.location).pathname.slice(1));
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template])).rowCount) {
+      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+      const seeded = new pg.Client({ connectionString: database.location });
+      await seeded.connect();
+      try {
+        const { rows } = await seeded.query<{ id: string; username: string }>("SELECT id, username FROM users WHERE username = ANY($1)", [accounts.map((a) => a.username.toLowerCase())]);
+        return Object.fromEntries(rows.map((r) => [accounts.find((a) => a.username.toLowerCase() === r.username)!.username, r.id]));
+      } finally {
+        await seeded.end();
+      }
+    }
+    const ids = await createAccountsInProcess(database, accounts);
+    // The pool's last connection may take a moment to leave; a template must have none.
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${template}" TEMPLATE "${name}"`);
+        break;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === "42P04" || code === "23505") break; // a concurrent seeder made it first
+        if (code !== "55006" || attempt === 20) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    return ids;
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Creates accounts in a fresh database (from createTestDatabase; the app must
+ * not be running on it). Creating them opens the database in the test process
+ * and hashes each password (scrypt): seconds per test file. So the first
+ * seeding of a set of accounts is kept as a template (a data folder for
+ * PGlite, a template database for PostgreSQL) and later ones copy it.
+ */
+export async function seedAccounts(database: TestDatabase, accounts: SeedAccount[]): Promise<Record<string, string>> {
+  const key = seedKey(accounts);
+  return database.kind === "postgres" ? seedPostgres(database, accounts, key) : seedPglite(database, accounts, key);
 }
 
 /**

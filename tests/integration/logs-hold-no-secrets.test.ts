@@ -3,7 +3,8 @@
  * opened and consented (Flow 2 code and state), tool calls on exchanged
  * tokens, a token put in a query string, refused tokens, revocation — and
  * then a look at everything the app printed: none of the credentials that
- * passed through it may appear (issue 19 defect 8).
+ * passed through it may appear (issue 19 defect 8), while the request log
+ * (lib/http/request-log.ts) has a line for each request.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENCRYPTION_KEYS } from "../helpers/app-server";
@@ -62,6 +63,9 @@ describe("the app's logs after a full run", () => {
   it("printed none of the credentials that passed through it", () => {
     const output = stack.app.output();
     expect(output).toMatch(/"level":"(info|debug)"/); // the logs were captured, and are pino JSON lines
+    // One request line each, the query string left out (the token sent as ?access_token= above among them).
+    expect(output).toMatch(/"method":"POST","path":"\/api\/mcp","status":\d{3},"durationMs":[\d.]+,"requestId":"[0-9a-f-]{36}"/);
+    expect(output).toMatch(/"method":"GET","path":"\/oauth\/callback-nextcloud","status":\d{3}/);
     secrets.set("password", ALICE.password);
     secrets.set("server client secret", SERVER_CLIENT_SECRET);
     secrets.set("encryption key", TEST_ENCRYPTION_KEYS.split(":")[1]!);

@@ -22,6 +22,7 @@ const EVENT_LABEL: Record<string, string> = {
   exchange_denied: "Tool call refused by the IdP",
   revoked: "Access revoked",
   guard_refused: "Tool asked for Nextcloud access",
+  account_changed: "Account changed by an administrator",
 };
 
 const OUTCOME_STYLE: Record<string, string> = {

@@ -3,6 +3,8 @@
  * clients, with last use; disable, enable, delete), the effective registry
  * policy (read-only, from the configuration) and the local accounts.
  * Delete asks for confirmation first, on a plain GET (works without JavaScript).
+ * Accounts: add one, disable / enable, reset a password (account-management.tsx;
+ * an administrator cannot disable their own account).
  */
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -13,6 +15,7 @@ import { listRegisteredClients, type RegisteredClient } from "@/lib/dashboard/li
 import { requireAdmin } from "@/lib/dashboard/session";
 import { EmptyState, KindBadge, Notice, PageTitle, param, Time } from "../../../_components/display";
 import { SubmitButton } from "../../../_components/submit-button";
+import { AccountActions, AddAccountForm } from "./account-management";
 import { changeClientAction } from "./actions";
 import { DoctorCard } from "./doctor-card";
 
@@ -74,7 +77,7 @@ function DeleteConfirmation({ client }: { client: RegisteredClient }) {
 }
 
 export default async function AdminPage({ searchParams }: Props) {
-  await requireAdmin("/dashboard/admin");
+  const admin = await requireAdmin("/dashboard/admin");
   const query = await searchParams;
   const [clients, accounts] = await Promise.all([listRegisteredClients(), listAccountRecords()]);
   const policy = describeRegistryPolicy();
@@ -146,8 +149,11 @@ export default async function AdminPage({ searchParams }: Props) {
       )}
 
       <h2 className="mb-3 mt-8 text-lg font-semibold">Accounts</h2>
+      <div className="mb-4">
+        <AddAccountForm />
+      </div>
       {accounts.length === 0 ? (
-        <EmptyState title="No local accounts">Create one with npm run user:add.</EmptyState>
+        <EmptyState title="No local accounts">Add one above, or with npm run user:add.</EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm" role="region" aria-label="Accounts" tabIndex={0}>
           <table className="w-full min-w-[32rem] text-left text-sm" data-testid="accounts">
@@ -159,17 +165,21 @@ export default async function AdminPage({ searchParams }: Props) {
                 <th scope="col" className="px-4 py-2 font-medium">Role</th>
                 <th scope="col" className="px-4 py-2 font-medium">Status</th>
                 <th scope="col" className="px-4 py-2 font-medium">Created</th>
+                <th scope="col" className="px-4 py-2 font-medium">Actions</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {accounts.map((a) => (
-                <tr key={a.id}>
+                <tr key={a.id} data-account={a.username} className="align-top">
                   <td className="px-4 py-2 font-mono text-xs">{a.username}</td>
                   <td className="px-4 py-2">{a.displayName}</td>
                   <td className="px-4 py-2">{a.isAdmin ? "Administrator" : "User"}</td>
                   <td className="px-4 py-2">{a.disabledAt ? "Disabled" : "Active"}</td>
                   <td className="whitespace-nowrap px-4 py-2">
                     <Time value={a.createdAt} />
+                  </td>
+                  <td className="px-4 py-2">
+                    <AccountActions account={{ id: a.id, username: a.username, disabled: a.disabledAt !== null }} self={a.id === admin.id} />
                   </td>
                 </tr>
               ))}
