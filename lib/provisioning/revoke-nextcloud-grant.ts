@@ -23,6 +23,9 @@
  * authenticate: nothing was looked at), unsupported_token_type (RFC 7009
  * §2.2.1: the IdP does not revoke this kind of token, so it stays live),
  * invalid_request, any 5xx or no answer (retryable).
+ *
+ * Once the grant is gone, the user's background jobs stop and everything
+ * they indexed is deleted (lib/jobs/sync-job-state.ts, stopUserSync).
  */
 import * as oidc from "openid-client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -30,6 +33,7 @@ import { clearExchangeCache } from "@/lib/broker/exchange-cache";
 import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/broker/idp-errors";
 import { getConfig } from "@/lib/config";
 import { idpClient } from "@/lib/broker/idp-client";
+import { stopUserSync } from "@/lib/jobs/sync-job-state";
 import { deleteGrant, getGrant, GrantNotFoundError, GrantRevokedError } from "./grant-store";
 import { withRefreshToken } from "./with-refresh-token";
 
@@ -67,6 +71,7 @@ export async function revokeNextcloudGrant(input: { userId: string; clientId?: s
   }
   const deleted = await deleteGrant(input.userId, audience);
   clearExchangeCache();
+  await stopUserSync(input.userId);
   if (!deleted && !atIdp) return { revoked: false };
   await recordAuditEvent({ event: "revoked", outcome: "success", userId: input.userId, clientId: input.clientId, scopes: grant.scopes, detail: { atIdp, by: "user" } });
   return { revoked: true, scopes: grant.scopes, atIdp };
