@@ -30,7 +30,9 @@ export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
 }
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
-  return catalogue.filter((tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0);
+  return catalogue.filter(
+    (tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0 && (!tool.listedWithAnyOf || tool.listedWithAnyOf.some((s) => caller.scopes.includes(s))),
+  );
 }
 
 export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): McpServer {
