@@ -93,7 +93,7 @@ async function rankedHits(userId: string, sources: readonly SearchSource[], tsqu
      WHERE user_id = ${userId} AND source IN (${Prisma.join([...sources])}) AND search_vector @@ q
      ORDER BY rank DESC, last_modified DESC NULLS LAST
      LIMIT ${limit}`;
-  return rows.map((r) => ({ source: r.source as SearchSource, itemId: r.item_id, title: r.title, snippet: r.snippet, etag: r.etag, lastModified: r.last_modified, rank: Number(r.rank) }));
+  return rows.map((r) => ({ source: r.source as SearchSource, itemId: r.item_id, title: r.title, snippet: r.snippet.replace(/\s+/g, " ").trim(), etag: r.etag, lastModified: r.last_modified, rank: Number(r.rank) }));
 }
 
 /** Ranked hits of `userId`'s own rows in `sources`: every word first, any word when nothing has all. */
