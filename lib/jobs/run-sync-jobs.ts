@@ -12,6 +12,7 @@
  *   job row and checks this runner still holds it. A job whose row is gone
  *   (the person switched the index off or revoked access meanwhile) or was
  *   taken over writes nothing.
+ * - a run cut short by the time box commits what it read and runs again next.
  * - fail: retried with exponential backoff (30 s … 30 min); a grant that no
  *   longer covers the source stops the job and drops that source's rows.
  */
@@ -31,6 +32,7 @@ import { ensureSyncJobs } from "./sync-job-state";
 /** How often an index source is brought up to date. */
 export const SYNC_INTERVAL_MS = 5 * 60_000;
 export const TIME_BOX_MS = 45_000;
+const MIN_TIME_BOX_MS = 5_000;
 /** A job's lease outlives its time box, so only a crashed runner's lease expires. */
 export const LEASE_MS = TIME_BOX_MS + 30_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -93,7 +95,8 @@ async function commit(holder: string, job: ClaimedJob, source: SearchSource, cha
           items: changes.items,
           cursor: changes.cursor ?? undefined,
           lastSuccessAt: now,
-          nextRunAt: new Date(now.getTime() + SYNC_INTERVAL_MS),
+          // A run cut short by its time box continues at once (sync-changes.ts, partial).
+          nextRunAt: changes.partial ? now : new Date(now.getTime() + SYNC_INTERVAL_MS),
           attempts: 0,
           lastError: null,
           leaseHolder: null,
@@ -163,7 +166,9 @@ export async function runDueSyncJobs(options: RunSyncOptions): Promise<RunSyncSu
     const job = await claimNext(options.holder, options.userId);
     if (!job) break;
     summary.ran++;
-    if (!(await runOne(options.holder, job, timeBox))) summary.failed++;
+    // The last job's time box ends with the budget (at least MIN_TIME_BOX_MS), so a tick stays within its function's duration.
+    const left = budget - (Date.now() - started);
+    if (!(await runOne(options.holder, job, Math.min(timeBox, Math.max(MIN_TIME_BOX_MS, left))))) summary.failed++;
   }
   return summary;
 }

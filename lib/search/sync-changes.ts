@@ -13,6 +13,12 @@ export interface SyncChanges {
   /** Items seen (listed or read) by this run. */
   items: number;
   cursor: Prisma.InputJsonValue | null;
+  /**
+   * The time box ended first: what was read so far is kept (no deletions, the
+   * previous cursor), and the job runs again at once to continue — so a large
+   * first sync makes progress run by run instead of starting over.
+   */
+  partial?: boolean;
 }
 
 export interface SyncInput {

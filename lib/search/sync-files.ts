@@ -10,7 +10,8 @@
  *
  * Bounded per run (MAX_READS file reads, the job's time box): a folder whose
  * subtree was not finished does not get its etag stored, so the next run
- * descends into it again.
+ * descends into it again; a run cut short by the time box keeps what it read
+ * and deletes nothing.
  */
 import { displayDavPath } from "@/lib/nextcloud/normalize-dav-path";
 import { listDirectory, readFile, type DavEntry } from "@/lib/nextcloud/webdav-client";
@@ -97,7 +98,13 @@ export async function syncFiles(input: SyncInput): Promise<SyncChanges> {
     return complete;
   }
 
-  await walk([]);
+  try {
+    await walk([]);
+  } catch (error) {
+    if (!input.signal.aborted) throw error; // only the time box ending is a partial run
+    // Folders whose walk did not finish were not given their etag, so the next run descends into them again.
+    return { upserts, deletes: [], items, cursor: null, partial: true };
+  }
   const gone = [...stored.keys()].filter((key) => !seen.has(key) && listed.has(parentId(key)));
   const goneFolders = gone.filter((key) => key.endsWith("/"));
   const deletes = [...new Set([...gone, ...[...stored.keys()].filter((key) => goneFolders.some((f) => key !== f && key.startsWith(f)))])];

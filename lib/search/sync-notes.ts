@@ -34,20 +34,25 @@ export async function syncNotes(input: SyncInput): Promise<SyncChanges> {
   const seen = new Set<string>();
   const upserts: IndexedDocument[] = [];
   let chunkCursor: string | undefined;
-  do {
-    input.signal.throwIfAborted();
-    const page = await listNotes(input.connection, { pruneBefore, chunkSize: CHUNK_SIZE, chunkCursor });
-    for (const note of page.notes) {
-      const id = String(note.id);
-      seen.add(id);
-      if (isFull(note)) {
-        if (stored.get(id) !== note.etag) upserts.push(document(note));
-      } else if (!stored.has(id)) {
-        upserts.push(document(await getNote(input.connection, note.id)));
+  try {
+    do {
+      input.signal.throwIfAborted();
+      const page = await listNotes(input.connection, { pruneBefore, chunkSize: CHUNK_SIZE, chunkCursor });
+      for (const note of page.notes) {
+        const id = String(note.id);
+        seen.add(id);
+        if (isFull(note)) {
+          if (stored.get(id) !== note.etag) upserts.push(document(note));
+        } else if (!stored.has(id)) {
+          upserts.push(document(await getNote(input.connection, note.id)));
+        }
       }
-    }
-    chunkCursor = page.chunkCursor ?? undefined;
-  } while (chunkCursor);
+      chunkCursor = page.chunkCursor ?? undefined;
+    } while (chunkCursor);
+  } catch (error) {
+    if (!input.signal.aborted) throw error; // only the time box ending is a partial run
+    return { upserts, deletes: [], items: seen.size, cursor: previous.success ? previous.data : null, partial: true };
+  }
   const deletes = [...stored.keys()].filter((id) => !seen.has(id));
   return { upserts, deletes, items: seen.size, cursor: { pruneBefore: Math.max(0, startedAt - PRUNE_MARGIN_S) } };
 }

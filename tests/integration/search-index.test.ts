@@ -260,6 +260,19 @@ describe(`search index and sync jobs on ${kind}`, () => {
     expect(contenders.filter(Boolean)).toHaveLength(1);
   });
 
+  it("a run cut short by its time box keeps what the index holds, deletes nothing and continues at once", async () => {
+    const prisma = (await getDatabase()).prisma;
+    const before = await prisma.searchDocument.count({ where: { userId: alice.id } });
+    await makeDue(alice.id);
+    const summary = await runDueSyncJobs({ holder: "runner-t", userId: alice.id, timeBoxMs: 1, budgetMs: 1 });
+    expect(summary).toMatchObject({ failed: 0 });
+    expect(summary.ran).toBeGreaterThan(0);
+    expect(await prisma.searchDocument.count({ where: { userId: alice.id } })).toBe(before);
+    const job = await prisma.syncJob.findFirst({ where: { userId: alice.id, lastSuccessAt: { not: null } }, orderBy: { lastSuccessAt: "desc" } });
+    expect(job!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await sync(alice)).toMatchObject({ failed: 0 }); // and the next run completes
+  });
+
   it("a failing Nextcloud is retried with backoff and shown as the job's error", async () => {
     await makeDue(alice.id);
     sandbox.faults.failNext({ pathPrefix: "/index.php/apps/notes", status: 503, count: 10 });
