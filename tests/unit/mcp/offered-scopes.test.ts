@@ -109,6 +109,7 @@ describe("what the model sees", () => {
     expect(text).not.toMatch(/deck/i);
     expect(text).toMatch(/link/);
     expect(text).toMatch(/same tool again/);
+    expect(text).toMatch(/nc_search/);
     expect(text.split(/(?<=\.)\s/).length).toBeLessThanOrEqual(3);
   });
 });
