@@ -264,7 +264,7 @@ describe(`search index and sync jobs on ${kind}`, () => {
     const prisma = (await getDatabase()).prisma;
     const before = await prisma.searchDocument.count({ where: { userId: alice.id } });
     await makeDue(alice.id);
-    const summary = await runDueSyncJobs({ holder: "runner-t", userId: alice.id, timeBoxMs: 1, budgetMs: 1 });
+    const summary = await runDueSyncJobs({ holder: "runner-t", userId: alice.id, timeBoxMs: 1, budgetMs: 3_000 });
     expect(summary).toMatchObject({ failed: 0 });
     expect(summary.ran).toBeGreaterThan(0);
     expect(await prisma.searchDocument.count({ where: { userId: alice.id } })).toBe(before);
