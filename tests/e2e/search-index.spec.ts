@@ -7,15 +7,15 @@
  * off (deleting it) and on again.
  */
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, signIn, users } from "./dashboard-helpers";
+import { bob, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
 
-/** Used by this file only, so her index starts empty. */
-const erin = users.find((u) => u.username === "e2e-erin")!;
+/** Bob has no Nextcloud grant before this file (dashboard-nextcloud.spec.ts, which runs earlier, only looks). */
+const person = bob;
 
 test("granting notes and files: nc_search answers within a minute; the dashboard shows the jobs and switches the index off and on", async ({ page, baseURL }) => {
-  const client = await authorizeMcpClient(baseURL!, erin, { name: "Search Client", scopes: ["notes.read", "files.read"] });
-  await signIn(page, erin, "/dashboard/nextcloud");
+  const client = await authorizeMcpClient(baseURL!, person, { name: "Search Client", scopes: ["notes.read", "files.read"] });
+  await signIn(page, person, "/dashboard/nextcloud");
   await page.getByRole("checkbox", { name: /Read your notes/ }).check();
   await page.getByRole("checkbox", { name: /Read your files/ }).check();
   await page.getByRole("button", { name: "Continue to grant" }).click();
