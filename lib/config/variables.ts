@@ -127,7 +127,7 @@ export const variables = {
     default: "in-process",
     example: "cron",
     description:
-      "How the background sync of the search index runs: `in-process` (a scheduler in the server; one instance at a time through a database lease), `cron` (only when `GET /api/cron/sync` is called with CRON_SECRET, e.g. by Vercel Cron) or `off` (no background jobs, no index).",
+      "How the background sync of the search index runs: `in-process` (a scheduler in the server; one instance at a time through a database lease), `cron` (only when `GET /api/cron/sync` is called with CRON_SECRET, e.g. by Vercel Cron) or `off` (no background jobs, no index). On Vercel the default is `cron`.",
   },
   CRON_SECRET: {
     schema: z.string().min(32, "must be at least 32 characters").optional(),

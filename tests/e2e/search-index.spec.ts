@@ -14,6 +14,8 @@ import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
 const person = bob;
 
 test("granting notes and files: nc_search answers within a minute; the dashboard shows the jobs and switches the index off and on", async ({ page, baseURL }) => {
+  // Two waits for a background sync, each with the ceiling of a minute.
+  test.setTimeout(180_000);
   const client = await authorizeMcpClient(baseURL!, person, { name: "Search Client", scopes: ["notes.read", "files.read"] });
   await signIn(page, person, "/dashboard/nextcloud");
   await page.getByRole("checkbox", { name: /Read your notes/ }).check();
