@@ -19,6 +19,7 @@ import { createAccount } from "@/lib/accounts";
 import { verifyAccessToken } from "@/lib/auth/verify-access-token";
 import { getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
+import { startJobScheduler } from "@/lib/jobs/job-scheduler";
 import { acquireLease } from "@/lib/jobs/runner-lease";
 import { runCronTick } from "@/lib/jobs/run-cron-tick";
 import { runDueSyncJobs } from "@/lib/jobs/run-sync-jobs";
@@ -228,6 +229,23 @@ describe(`search index and sync jobs on ${kind}`, () => {
     expect(files.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
     await sync(alice);
     expect(await prisma.searchDocument.count({ where: { userId: alice.id, itemId: "/Travel/secret-plan.md" } })).toBe(0);
+  });
+
+  it("the in-process scheduler runs a newly provisioned person's first sync right away (well within a minute)", async () => {
+    const carol = await person("carol"); // provisioning made her jobs due now; no scheduler was listening yet
+    await must(carol, "nc_notes_create", { title: "Trip to Kyoto", content: "Temples and tea." });
+    const scheduler = startJobScheduler(); // as the start-up hook does: an immediate tick, then every 20 s
+    try {
+      const started = Date.now();
+      await expect.poll(async () => (await search(carol, "trip")).hits.map((h) => h.title), { timeout: 60_000, interval: 250 }).toEqual(["Trip to Kyoto"]);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const prisma = (await getDatabase()).prisma;
+      expect(await prisma.runnerLease.findUnique({ where: { name: "job-runner" } })).toMatchObject({ holder: scheduler.holder });
+    } finally {
+      scheduler.stop();
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.job-scheduler")];
+      await carol.client.close();
+    }
   });
 
   it("a runner that crashed mid-job holds it only until its lease expires; two runners never run one job twice", async () => {
