@@ -26,6 +26,7 @@ const DATABASE_DEPENDENT = [
   "keys-rotate",
   "migrations",
   "provisioning-link",
+  "search-index",
 ].map((name) => `tests/integration/${name}.test.ts`);
 
 const integration = (db: "pglite" | "postgres") => ({

@@ -63,6 +63,8 @@ function derivedDefaults(env: Record<string, string | undefined>): Partial<Recor
   if (env.VERCEL === "1" || env.VERCEL === "true") {
     // Serverless: many instances, each with its own pool, against one database.
     derived.DATABASE_POOL_MAX = "3";
+    // No process outlives a request: background jobs run from Vercel Cron (vercel.json, CRON_SECRET).
+    derived.BACKGROUND_JOBS = "cron";
     // Vercel's system variables (host names without a scheme): the production domain, or this
     // preview deployment's own URL, so the Deploy button need not ask for APP_URL.
     const host = env.VERCEL_ENV === "preview" ? env.VERCEL_URL : env.VERCEL_PROJECT_PRODUCTION_URL;

@@ -127,6 +127,19 @@ export const variables = {
     example: "false",
     description: "Production: once the server answers, run `npm run doctor`'s checks (not the account check) and log a summary with every warning and error.",
   },
+  BACKGROUND_JOBS: {
+    schema: z.enum(["in-process", "cron", "off"], { error: "must be in-process, cron or off" }),
+    default: "in-process",
+    example: "cron",
+    description:
+      "How the background sync of the search index runs: `in-process` (a scheduler in the server; one instance at a time through a database lease), `cron` (only when `GET /api/cron/sync` is called with CRON_SECRET, e.g. by Vercel Cron) or `off` (no background jobs, no index). On Vercel the default is `cron`.",
+  },
+  CRON_SECRET: {
+    schema: z.string().min(32, "must be at least 32 characters").optional(),
+    example: "a-random-string-of-at-least-32-characters",
+    description: "Turns on `GET /api/cron/sync` (runs due background jobs) for requests with `Authorization: Bearer <this>`; Vercel Cron sends it. Unset: the endpoint answers 404.",
+    secret: true,
+  },
   METRICS_TOKEN: {
     schema: z.string().min(32, "must be at least 32 characters").optional(),
     example: "a-random-string-of-at-least-32-characters",

@@ -33,7 +33,11 @@ export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
   // availableTools: the tools of apps the Nextcloud lacks are left out (lib/mcp/tool-availability.ts).
-  return availableTools(catalogue.filter((tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0));
+  return availableTools(
+    catalogue.filter(
+      (tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0 && (!tool.listedWithAnyOf || tool.listedWithAnyOf.some((s) => caller.scopes.includes(s))),
+    ),
+  );
 }
 
 export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): McpServer {

@@ -23,6 +23,7 @@ export function serverInstructions(catalogue: readonly CatalogueTool[]): string 
   const what = areas.length > 0 ? `Tools for the user's Nextcloud ${areas.join(", ")}.` : "Tools for the user's Nextcloud.";
   return (
     `${what} The first Nextcloud tool call may answer with a link instead of a result: give it to the user to open ` +
-    "(it lets this server access their Nextcloud), and once they have finished, call the same tool again."
+    "(it lets this server access their Nextcloud), and once they have finished, call the same tool again." +
+    (catalogue.some((t) => t.name === "nc_search") ? " To find something without knowing where it is, start with nc_search (notes and files at once)." : "")
   );
 }

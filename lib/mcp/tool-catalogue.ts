@@ -25,13 +25,16 @@ import { ncWebdavCopy, ncWebdavMove } from "@/lib/mcp/tools/files/transfer-tool"
 import { CALENDAR_TOOLS } from "@/lib/mcp/tools/calendar/calendar-tools";
 import { DECK_TOOLS } from "@/lib/mcp/tools/deck/deck-tools";
 import { SHARE_TOOLS } from "@/lib/mcp/tools/sharing/share-tools";
+import { ncSearch } from "@/lib/mcp/tools/search/nc-search";
+import { ncSearchStatus } from "@/lib/mcp/tools/search/nc-search-status";
 
 const NEXTCLOUD_TOOLS: readonly CatalogueTool[] = [ncGetUserInfo,
   ncNotesSearch, ncNotesGet, ncNotesCreate, ncNotesUpdate, ncNotesAppend, ncNotesDelete,
   ncWebdavListDirectory, ncWebdavReadFile, ncWebdavWriteFile, ncWebdavCreateDirectory, ncWebdavDelete, ncWebdavMove, ncWebdavCopy, ncWebdavSearchFiles,
   ...CALENDAR_TOOLS,
   ...DECK_TOOLS,
-  ...SHARE_TOOLS];
+  ...SHARE_TOOLS,
+  ncSearch, ncSearchStatus];
 
 // provision_nextcloud_access offers only the scopes the Nextcloud tools use (lib/mcp/offered-scopes.ts).
 export const TOOL_CATALOGUE: readonly CatalogueTool[] = [provisionNextcloudAccess(scopesUsedBy(NEXTCLOUD_TOOLS)), checkProvisioningStatus, revokeNextcloudAccess, whoami, ...NEXTCLOUD_TOOLS];

@@ -59,6 +59,8 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   annotations: ToolAnnotations;
   /** MCP scopes the caller's token must hold; [] = any authenticated caller. */
   requiredScopes: readonly string[];
+  /** Listed only for callers holding at least one of these (a tool whose scopes depend on the caller, e.g. nc_search). */
+  listedWithAnyOf?: readonly string[];
   run(input: z.output<I>, context: ToolContext): Promise<ToolOutcome<z.output<O>>>;
 }
 
@@ -71,11 +73,13 @@ export interface CatalogueTool {
   output: z.ZodObject;
   annotations: ToolAnnotations;
   requiredScopes: readonly string[];
+  /** Listed only when the caller holds one of these scopes (a tool that works with whichever it finds, e.g. nc_search). */
+  listedWithAnyOf?: readonly string[];
   invoke(args: unknown, context: InvocationContext): Promise<CallToolResult>;
 }
 
 /** What the catalogue knows of a tool besides how to invoke it (shared by defineTool and defineNextcloudTool). */
-export function describeTool(spec: Pick<CatalogueTool, "name" | "title" | "description" | "input" | "output" | "annotations" | "requiredScopes">): Omit<CatalogueTool, "invoke"> {
+export function describeTool(spec: Pick<CatalogueTool, "name" | "title" | "description" | "input" | "output" | "annotations" | "requiredScopes" | "listedWithAnyOf">): Omit<CatalogueTool, "invoke"> {
   return {
     name: spec.name,
     title: spec.title,
@@ -84,11 +88,16 @@ export function describeTool(spec: Pick<CatalogueTool, "name" | "title" | "descr
     output: spec.output,
     annotations: spec.annotations,
     requiredScopes: Object.freeze([...spec.requiredScopes]),
+    ...(spec.listedWithAnyOf ? { listedWithAnyOf: Object.freeze([...spec.listedWithAnyOf]) } : {}),
   };
 }
 
 /** The description tools/list shows: the tool's own, then the access it uses (its scopes, in words). */
-export function describeWithAccess(tool: Pick<CatalogueTool, "description" | "requiredScopes">): string {
+export function describeWithAccess(tool: Pick<CatalogueTool, "description" | "requiredScopes" | "listedWithAnyOf">): string {
+  if (tool.requiredScopes.length === 0 && tool.listedWithAnyOf) {
+    const uses = tool.listedWithAnyOf.map((s) => `${scopeInfo(s)?.title ?? s} (${s})`);
+    return `${tool.description}\nAccess: whichever of ${uses.join(", ")} you hold; results come only from those.`;
+  }
   if (tool.requiredScopes.length === 0) return `${tool.description}\nAccess: none beyond your sign-in.`;
   const uses = tool.requiredScopes.map((s) => `${scopeInfo(s)?.title ?? s} (${s})`);
   return `${tool.description}\nAccess: ${uses.join(", ")}.`;

@@ -31,6 +31,9 @@
  * password is queued sealed for a later deletion
  * (pending-app-password-revocations.ts): the outcome says `nextcloud:
  * "pending"` so the person is told to remove it under Settings → Security.
+ *
+ * Once the grant is gone, the user's background jobs stop and everything
+ * they indexed is deleted (lib/jobs/sync-job-state.ts, stopUserSync).
  */
 import * as oidc from "openid-client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -38,6 +41,7 @@ import { clearExchangeCache } from "@/lib/cache/exchange-cache";
 import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { getConfig } from "@/lib/config";
 import { idpClient } from "@/lib/oidc/idp-client";
+import { stopUserSync } from "@/lib/jobs/sync-job-state";
 import { deleteGrant, getGrant, GrantNotFoundError, GrantRevokedError } from "./grant-store";
 import { withRefreshToken } from "./with-refresh-token";
 import { readAppPassword } from "./app-password-store";
@@ -93,6 +97,7 @@ export async function revokeNextcloudGrant(input: { userId: string; clientId?: s
   }
   const deleted = await deleteGrant(input.userId, audience);
   clearExchangeCache();
+  await stopUserSync(input.userId);
   if (!deleted && !atIdp) return { revoked: false };
   await recordAuditEvent({ event: "revoked", outcome: "success", userId: input.userId, clientId: input.clientId, scopes: grant.scopes, detail: { atIdp, by: "user", ...(appPassword ? { nextcloud } : {}) } });
   return { revoked: true, scopes: grant.scopes, atIdp, nextcloud, ...(appPassword ? { nextcloudAccount: appPassword.loginName } : {}) };

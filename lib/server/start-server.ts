@@ -93,4 +93,8 @@ export async function startServer(): Promise<void> {
     stop(`The built-in identity provider cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
   scheduleStartupDoctor(config);
+  if (config.BACKGROUND_JOBS === "in-process") {
+    const { startJobScheduler } = await import("@/lib/jobs/job-scheduler");
+    startJobScheduler();
+  }
 }

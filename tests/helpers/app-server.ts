@@ -41,6 +41,8 @@ export function spawnApp(env: Record<string, string>, port: number): { child: Ch
       TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       // The start-up doctor would add requests to the sandbox every test counts; doctor.test.ts turns it on.
       DOCTOR_ON_START: "false",
+      // Likewise the search index's background sync (refreshes the stored grant); sync-jobs tests turn it on.
+      BACKGROUND_JOBS: "off",
       ...env,
     },
   });

@@ -6,6 +6,7 @@
  */
 import { Card } from "@/app/_components/page-shell";
 import type { ConsentView } from "@/lib/idp/interactions";
+import { SEARCH_INDEX_NOTICE } from "@/lib/search/index-notice";
 import { ScopeChoices } from "./scope-choices";
 
 const KIND_LABEL: Record<ConsentView["clientKind"], string> = {
@@ -38,6 +39,7 @@ export function ConsentCard({ uid, csrf, view, accountName }: { uid: string; csr
             : "The client asks for nothing beyond knowing who you are."}
           {view.alsoGrantsNextcloud ? " What you allow here also lets this server act in your Nextcloud for these tools, with no separate step." : ""}
         </p>
+        {view.alsoGrantsNextcloud ? <p className="mt-2 text-sm text-slate-600">{SEARCH_INDEX_NOTICE}</p> : null}
         <input type="hidden" name="csrf" value={csrf} />
         <ScopeChoices options={view.options} />
         <div className="mt-6 flex gap-3">

@@ -12,6 +12,7 @@
 import type { Metadata } from "next";
 import { Card, PageShell } from "@/app/_components/page-shell";
 import { describeProvisioningRequest } from "@/lib/provisioning/describe-provisioning-request";
+import { SEARCH_INDEX_NOTICE } from "@/lib/search/index-notice";
 import { ScopeChoices } from "../_components/scope-choices";
 import { REVOKE_HINT, ScopeItems } from "../_components/scope-items";
 
@@ -94,6 +95,9 @@ export default async function AuthorizeNextcloudPage({ searchParams }: Props) {
             Nextcloud also learns your username, name and email address from this server&apos;s tokens, so that it recognises your account. Each tool call gets
             its own short-lived token limited to what that tool needs. To run tasks while you are away, this server keeps a renewable grant, encrypted.{" "}
             {REVOKE_HINT}
+          </p>
+          <p className="mt-2 text-sm text-slate-600" data-testid="search-index-notice">
+            {SEARCH_INDEX_NOTICE}
           </p>
           <p className="mt-2 text-sm text-slate-600">
             Continue confirms this choice. If you are not signed in, your identity provider asks you to sign in first (as the same account you use in the

@@ -16,6 +16,13 @@ describe("on a serverless runtime (VERCEL=1)", () => {
     expect(() => loadConfig({ ...env, DATABASE_POOL_MAX: "1" })).toThrow(/DATABASE_POOL_MAX is invalid: must be at least 2/);
   });
 
+  it("runs background jobs from the cron route, not in a process that outlives no request", () => {
+    const env = { ...production, VERCEL: "1", DATABASE_URL: "postgres://u@pooler.example.com/x", NEXTCLOUD_URL: "https://cloud.example.com" };
+    expect(loadConfig(env).BACKGROUND_JOBS).toBe("cron");
+    expect(loadConfig({ ...env, BACKGROUND_JOBS: "off" }).BACKGROUND_JOBS).toBe("off");
+    expect(loadConfig(production).BACKGROUND_JOBS).toBe("in-process");
+  });
+
   it("elsewhere the embedded database and the sandbox stay the defaults, with a pool of 10", () => {
     const config = loadConfig({});
     expect(config.VERCEL).toBeUndefined();

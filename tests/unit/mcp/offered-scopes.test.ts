@@ -76,7 +76,18 @@ describe("what the model sees", () => {
     const withoutFilesWrite = names(TOOL_SCOPES.filter((s) => s !== "files.write"));
     for (const tool of TOOL_CATALOGUE.filter((t) => t.requiredScopes.includes("files.write"))) expect(withoutFilesWrite).not.toContain(tool.name);
     expect(withoutFilesWrite).toContain("nc_webdav_read_file");
-    expect(names([])).toEqual(TOOL_CATALOGUE.filter((t) => t.requiredScopes.length === 0).map((t) => t.name));
+    expect(names([])).toEqual(TOOL_CATALOGUE.filter((t) => t.requiredScopes.length === 0 && !t.listedWithAnyOf).map((t) => t.name));
+  });
+
+  it("lists nc_search and nc_search_status once the token holds any read scope of a source, and not before", () => {
+    const names = (scopes: string[]) => toolsFor(callerFromAuthInfo(auth(scopes))).map((t) => t.name);
+    expect(names(["account.read", "notes.write"])).not.toContain("nc_search");
+    expect(names(["account.read", "calendar.read"])).not.toContain("nc_search_status");
+    for (const held of [["notes.read"], ["files.read"], ["notes.read", "files.read"]]) {
+      expect(names(held)).toEqual(expect.arrayContaining(["nc_search", "nc_search_status"]));
+    }
+    const search = TOOL_CATALOGUE.find((t) => t.name === "nc_search")!;
+    expect(describeWithAccess(search)).toMatch(/whichever of .*notes\.read.*files\.read/);
   });
 
   it("names the access each tool uses in its description", () => {
@@ -107,6 +118,7 @@ describe("what the model sees", () => {
     expect(serverInstructions(WITHOUT_DECK)).not.toMatch(/deck/i);
     expect(text).toMatch(/link/);
     expect(text).toMatch(/same tool again/);
+    expect(text).toMatch(/nc_search/);
     expect(text.split(/(?<=\.)\s/).length).toBeLessThanOrEqual(3);
   });
 });

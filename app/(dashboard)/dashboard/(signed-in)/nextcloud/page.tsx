@@ -3,17 +3,21 @@
  * person's Nextcloud, explained; when and how they were granted and last
  * used; add scopes (through the provisioning page), remove some (effective
  * at the next tool call), or revoke everything (after a confirmation step
- * that is a plain GET, so it works without JavaScript).
+ * that is a plain GET, so it works without JavaScript). The search index:
+ * what it holds, its background jobs (last run, next run, items, errors)
+ * and the switch that turns it off (deleting it) or on.
  */
 import Link from "next/link";
 import type { Metadata } from "next";
 import { Card } from "@/app/_components/page-shell";
 import { getNextcloudAccess } from "@/lib/dashboard/get-nextcloud-access";
+import { getSearchIndex, type SearchIndexView } from "@/lib/dashboard/get-search-index";
+import { SEARCH_INDEX_NOTICE } from "@/lib/search/index-notice";
 import { requireUser } from "@/lib/dashboard/session";
 import { EmptyState, Notice, PageTitle, param, ScopeList, Time } from "../../../_components/display";
 import { KeepScopeChecklist } from "../../../_components/keep-scope-checklist";
 import { SubmitButton } from "../../../_components/submit-button";
-import { narrowNextcloudAction, requestScopesAction, retryAppPasswordRevocationAction, revokeNextcloudAction } from "./actions";
+import { narrowNextcloudAction, requestScopesAction, retryAppPasswordRevocationAction, revokeNextcloudAction, setSearchIndexAction } from "./actions";
 
 export const metadata: Metadata = { title: "Nextcloud access" };
 
@@ -29,6 +33,7 @@ const ERRORS: Record<string, string> = {
   unchanged: "Nothing was changed: every scope was still ticked.",
   no_grant: "There is no Nextcloud access to change.",
   narrow_failed: "The change could not be saved. Try again in a moment.",
+  search_failed: "The search index could not be switched. Nothing was changed; try again in a moment.",
 };
 
 const FLOW_LABEL = {
@@ -39,7 +44,7 @@ const FLOW_LABEL = {
 export default async function NextcloudAccessPage({ searchParams }: Props) {
   const user = await requireUser("/dashboard/nextcloud");
   const query = await searchParams;
-  const access = await getNextcloudAccess({ userId: user.id });
+  const [access, search] = await Promise.all([getNextcloudAccess({ userId: user.id }), getSearchIndex({ userId: user.id })]);
   const error = param(query, "error");
   return (
     <>
@@ -72,6 +77,8 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
         </Card>
       ) : null}
       {param(query, "done") === "narrowed" ? <Notice tone="success">Nextcloud access was narrowed. Tools that need a removed scope ask you again.</Notice> : null}
+      {param(query, "done") === "search_off" ? <Notice tone="success">The search index is off and was deleted. Background jobs for it stopped.</Notice> : null}
+      {param(query, "done") === "search_on" ? <Notice tone="success">The search index is on; the first sync starts within a minute.</Notice> : null}
       {error ? <Notice tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Notice> : null}
 
       {access.state === "active" ? (
@@ -152,6 +159,8 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
         </EmptyState>
       )}
 
+      {access.state === "active" ? <SearchIndexCard search={search} /> : null}
+
       {access.notGranted.length > 0 ? (
         <Card className="mt-6">
           <form action={requestScopesAction}>
@@ -181,5 +190,51 @@ export default async function NextcloudAccessPage({ searchParams }: Props) {
         </Card>
       ) : null}
     </>
+  );
+}
+
+function SearchIndexCard({ search }: { search: SearchIndexView }) {
+  return (
+    <Card className="mt-6">
+      <h2 id="search-index" className="text-lg font-semibold">
+        Search index
+      </h2>
+      <p className="mt-1 text-sm text-slate-600">{SEARCH_INDEX_NOTICE}</p>
+      <p className="mt-3 text-sm font-medium" data-testid="search-index-state">
+        {search.enabled ? "The search index is on." : "The search index is off: nothing is indexed and no background job runs for it."}
+      </p>
+      {search.enabled && search.sources.length > 0 ? (
+        <div className="mt-3 overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="search-jobs">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="py-1 pr-4 font-medium">Source</th>
+                <th className="py-1 pr-4 font-medium">Items</th>
+                <th className="py-1 pr-4 font-medium">Last run</th>
+                <th className="py-1 pr-4 font-medium">Next run</th>
+                <th className="py-1 font-medium">Errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {search.sources.map((s) => (
+                <tr key={s.source} className="border-t border-slate-100 align-top">
+                  <td className="py-1 pr-4">{s.title}</td>
+                  <td className="py-1 pr-4">{s.indexed}</td>
+                  <td className="py-1 pr-4">{s.running ? "running now" : <Time value={s.lastRunAt} />}</td>
+                  <td className="py-1 pr-4">
+                    <Time value={s.nextRunAt} />
+                  </td>
+                  <td className="py-1">{s.errors === 0 ? "none" : `${s.errors}${s.lastError ? `: ${s.lastError}` : ""}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <form action={setSearchIndexAction} className="mt-4">
+        <input type="hidden" name="search" value={search.enabled ? "off" : "on"} />
+        <SubmitButton variant={search.enabled ? "danger" : undefined}>{search.enabled ? "Turn the search index off and delete it" : "Turn the search index on"}</SubmitButton>
+      </form>
+    </Card>
   );
 }
