@@ -23,7 +23,7 @@
  * (retryable). Both are audited (exchange_denied), as is each issued token
  * (exchange_issued) — with tool and scopes, never token values.
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import * as oidc from "openid-client";
 import { formatScope, parseScope } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";

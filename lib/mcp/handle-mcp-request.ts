@@ -1,18 +1,29 @@
 /**
- * The MCP endpoint (Streamable HTTP, stateless), as an ordered list of checks;
- * each failure is answered precisely and nothing reaches MCP code unchecked:
+ * The MCP endpoint (Streamable HTTP, stateless), as an ordered list of checks
+ * that is the same for both protocol eras; each failure is answered precisely
+ * and nothing reaches MCP code unchecked:
  *  1. Host and Origin (DNS-rebinding protection) → 403
  *  2. the access token (Flow 1) → 400 / 401 / 503
  *  3. Content-Type application/json → 415; Accept → 406
  *  4. body size and JSON-RPC shape → 413 / 400
  *  5. tool scopes → 403 insufficient_scope (step-up)
- *  6. a fresh McpServer + transport for this request, with the verified
- *     identity as `authInfo`.
+ *  6. one dispatch on the protocol era (MCP TypeScript SDK v2,
+ *     `isLegacyRequest`: does the request carry the 2026-07-28 `_meta`
+ *     envelope claim?), then a fresh McpServer for this request with the
+ *     verified identity as `authInfo`:
+ *     - 2026-07-28 ("modern"): the SDK's `createMcpHandler` entry, strict
+ *       (`legacy: "reject"`), which validates the envelope, the
+ *       `Mcp-Method` / `Mcp-Name` / `MCP-Protocol-Version` headers against the
+ *       body and answers an unknown version with -32022 and the supported
+ *       list;
+ *     - 2025-era ("legacy", up to 2025-11-25): the SDK's stateless Streamable
+ *       HTTP transport as before, so today's clients see byte-for-byte the
+ *       answers they saw on SDK v1 (JSON when they accept it; the SDK's own
+ *       stateless fallback would always answer SSE).
  * Only a POST carries MCP messages: without sessions there is no stream to
  * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
@@ -21,8 +32,8 @@ import { checkRequestOrigin } from "@/lib/http/request-origin";
 import { authenticateRequest, challengeResponse } from "@/lib/mcp/authenticate-request";
 import { rememberClientCapabilities } from "@/lib/mcp/client-capabilities";
 import { createMcpServer } from "@/lib/mcp/create-mcp-server";
-import { readJsonRpcBody } from "@/lib/mcp/read-json-rpc-body";
-import { chooseResponseMode } from "@/lib/mcp/response-mode";
+import { MAX_BODY_BYTES, readJsonRpcBody } from "@/lib/mcp/read-json-rpc-body";
+import { chooseResponseMode, type ResponseMode } from "@/lib/mcp/response-mode";
 import { checkToolScopes } from "@/lib/mcp/scope-gate";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";
@@ -45,14 +56,49 @@ function originGate(request: Request): Gate {
   return { ok: true, cors: decision.origin ? { kind: "trusted", origin: decision.origin } : undefined };
 }
 
-// Headers the MCP server may see in `extra.requestInfo`: credentials stay here.
+// Headers the MCP server may see in `ctx.http.req`: credentials stay here.
 function forwardedRequest(request: Request): Request {
   const headers = new Headers(request.headers);
   headers.delete("authorization");
   headers.delete("cookie");
-  // The SDK transport insists on both; the response mode is chosen by enableJsonResponse.
+  // The SDK transports insist on both; the response mode is chosen by enableJsonResponse / responseMode.
   headers.set("accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: "POST", headers });
+  return new Request(request.url, { method: "POST", headers, signal: request.signal });
+}
+
+/**
+ * The SDK's 2026-07-28 entry, one per catalogue and response mode, kept for the
+ * process: it holds no per-request or per-user state (the factory builds a
+ * server per request from the `authInfo` passed to each `fetch`).
+ */
+const modernHandlers = () => processWide("mcp-modern-handlers", () => new WeakMap<readonly CatalogueTool[], Map<ResponseMode, McpHttpHandler>>());
+
+function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode): McpHttpHandler {
+  let byMode = modernHandlers().get(catalogue);
+  if (!byMode) modernHandlers().set(catalogue, (byMode = new Map()));
+  let handler = byMode.get(mode);
+  if (!handler) {
+    handler = createMcpHandler(
+      ({ authInfo, era }) => {
+        // The HTTP layer always passes the verified identity; a server without one has nothing to serve.
+        if (!authInfo) throw new Error("MCP request without a verified identity");
+        return createMcpServer(authInfo, catalogue, era);
+      },
+      {
+        legacy: "reject",
+        responseMode: mode,
+        // Our own size check (read-json-rpc-body.ts) ran first; the SDK only sees the parsed body.
+        maxRequestBodySize: MAX_BODY_BYTES,
+        onerror: (error) => log.warn("MCP 2026-07-28 request refused or failed", { reason: error.message }),
+      },
+    );
+    byMode.set(mode, handler);
+  }
+  return handler;
+}
+
+async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
+  return modernHandler(catalogue, mode).fetch(forwardedRequest(request), { authInfo, parsedBody: parsed });
 }
 
 async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {
@@ -79,7 +125,14 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
     });
   }
 
-  const server = createMcpServer(auth.authInfo, catalogue);
+  if (!(await isLegacyRequest(request, body.parsed, { maxRequestBodySize: MAX_BODY_BYTES }))) {
+    return handleModern(request, auth.authInfo, body.parsed, catalogue, mode);
+  }
+  return handleLegacy(request, auth.authInfo, body.parsed, catalogue, mode);
+}
+
+async function handleLegacy(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
+  const server = createMcpServer(authInfo, catalogue, "legacy");
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: mode === "json" });
   await server.connect(transport);
   openServers().add(server);
@@ -92,7 +145,7 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
   if (request.signal.aborted) release();
   else request.signal.addEventListener("abort", release, { once: true });
   try {
-    const answered = transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
+    const answered = transport.handleRequest(forwardedRequest(request), { parsedBody: parsed, authInfo });
     // In JSON mode the transport's answer never settles once it was closed (SDK 1.32): stop waiting when the client is gone.
     const response = mode === "json" ? await Promise.race([answered, clientGone(request.signal)]) : await answered;
     if (mode === "json" || !response.body) {

@@ -16,8 +16,8 @@
  * Both refusals are audited (guard_refused / exchange_denied).
  */
 import { randomUUID } from "node:crypto";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
+import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/server";
 import { formatScope, missingScopes, resourceScopes } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
