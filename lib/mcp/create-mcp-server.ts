@@ -80,7 +80,8 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
     jsonSchemaValidator: sharedJsonSchemaValidator(),
     cacheHints: { "tools/list": TOOLS_LIST_CACHE },
     // A retry's requestState must have been minted for this user and client, and not have expired;
-    // the SDK answers a refusal with -32602 before any tool runs. The tool binding is checked below.
+    // the SDK answers a refusal with -32602 before any tool runs. The tool binding is checked below
+    // (the hook does not see the request's params): a mismatch ends as a tool error, the tool not run.
     requestState: { verify: (state: string) => verifyRequestState(state, caller, undefined) },
   });
   for (const tool of toolsFor(caller, catalogue)) {

@@ -11,8 +11,7 @@
  *     `isLegacyRequest`: does the request carry the 2026-07-28 `_meta`
  *     envelope claim?), then a fresh McpServer for this request with the
  *     verified identity as `authInfo`:
- *     - 2026-07-28 ("modern"): the SDK's `createMcpHandler` entry, strict
- *       (`legacy: "reject"`), which validates the envelope, the
+ *     - 2026-07-28 ("modern"): the SDK's `createMcpHandler` entry, which validates the envelope, the
  *       `Mcp-Method` / `Mcp-Name` / `MCP-Protocol-Version` headers against the
  *       body and answers an unknown version with -32022 and the supported
  *       list;
@@ -23,7 +22,7 @@
  * Only a POST carries MCP messages: without sessions there is no stream to
  * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
  */
-import { createMcpHandler, isLegacyRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, isLegacyRequest, ProtocolErrorCode, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
@@ -85,6 +84,7 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
         return createMcpServer(authInfo, catalogue, era);
       },
       {
+        // Legacy traffic never reaches this handler: handlePost routes it.
         legacy: "reject",
         responseMode: mode,
         // Our own size check (read-json-rpc-body.ts) ran first; the SDK only sees the parsed body.
@@ -98,7 +98,32 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
 }
 
 async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
-  return modernHandler(catalogue, mode).fetch(forwardedRequest(request), { authInfo, parsedBody: parsed });
+  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request), { authInfo, parsedBody: parsed });
+  return response.status === 400 ? withLegacyVersions(response) : response;
+}
+
+/**
+ * The strict entry answers an unknown version with -32022 naming only the
+ * 2026 revisions it serves itself (MCP 2026-07-28, basic/versioning); this
+ * endpoint serves the 2025 ones as well (via initialize), so the answer lists
+ * every version a client may choose from.
+ */
+async function withLegacyVersions(response: Response): Promise<Response> {
+  if (!(response.headers.get("content-type") ?? "").startsWith("application/json")) return response;
+  const text = await response.text();
+  let body: { error?: { code?: unknown; data?: { supported?: unknown } } };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  const supported = body.error?.data?.supported;
+  if (body.error?.code === ProtocolErrorCode.UnsupportedProtocolVersion && Array.isArray(supported)) {
+    body.error.data!.supported = [...new Set([...supported, ...SUPPORTED_PROTOCOL_VERSIONS])];
+  }
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(body), { status: response.status, headers });
 }
 
 async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {

@@ -11,6 +11,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { createCookieJar } from "./cookie-jar";
 
@@ -167,6 +168,65 @@ export async function connectClient(mcpUrl: string, provider: TestOAuthProvider)
 }
 
 export const LATEST_PROTOCOL = "2025-11-25";
+/** MCP 2026-07-28: no initialize, no session; every request carries the `_meta` envelope. */
+export const MODERN_PROTOCOL = "2026-07-28";
+export type ProtocolVersion = typeof LATEST_PROTOCOL | typeof MODERN_PROTOCOL;
+/** Both protocol versions this server speaks, for suites that run once per version. */
+export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = [LATEST_PROTOCOL, MODERN_PROTOCOL];
+
+export { ModernClient, ModernTransport };
+
+/**
+ * The SDK v2 client pinned to MCP 2026-07-28 (no fallback to initialize). URL-mode elicitation, when
+ * `onUrl` is given, is declared in every request's envelope and answered by `onUrl` (the person opening
+ * the link), after which the SDK retries the call with `inputResponses` and the echoed `requestState`.
+ */
+export function newModernClient(options: { onUrl?: (url: string, message: string) => Promise<"accept" | "decline" | "cancel"> } = {}): ModernClient {
+  const client = new ModernClient(
+    { name: "nextcloud-mcp-tests-2026", version: "1.0.0" },
+    { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } }, capabilities: options.onUrl ? { elicitation: { url: {} } } : {} },
+  );
+  const onUrl = options.onUrl;
+  if (onUrl) {
+    client.setRequestHandler("elicitation/create", async (request) => {
+      const params = request.params as { mode?: string; url?: string; message: string };
+      if (params.mode !== "url" || !params.url) return { action: "decline" as const };
+      return { action: await onUrl(params.url, params.message) };
+    });
+  }
+  return client;
+}
+
+export function newModernTransport(mcpUrl: string, provider: TestOAuthProvider): ModernTransport {
+  return new ModernTransport(new URL(mcpUrl), { authProvider: provider });
+}
+
+/** The per-request `_meta` envelope of MCP 2026-07-28. */
+export function modernEnvelope(capabilities: Record<string, unknown> = {}, protocolVersion: string = MODERN_PROTOCOL): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": protocolVersion,
+    "io.modelcontextprotocol/clientInfo": { name: "raw-test", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": capabilities,
+  };
+}
+
+/** A JSON-RPC request as a client of `version` sends it (2026-07-28: with the envelope in `params._meta`). */
+export function rpcAs(version: ProtocolVersion, method: string, params?: Record<string, unknown>, id: number | string = 1): Record<string, unknown> {
+  if (version !== MODERN_PROTOCOL) return rpc(method, params, id);
+  const meta = (params?._meta as Record<string, unknown> | undefined) ?? {};
+  return rpc(method, { ...params, _meta: { ...modernEnvelope(), ...meta } }, id);
+}
+
+/** The standard headers of a request (MCP-Protocol-Version; on 2026-07-28 also Mcp-Method and Mcp-Name). */
+export function standardHeaders(body: unknown, version: ProtocolVersion = LATEST_PROTOCOL): Record<string, string> {
+  const headers: Record<string, string> = { "mcp-protocol-version": version };
+  if (version !== MODERN_PROTOCOL || typeof body !== "object" || body === null || Array.isArray(body)) return headers;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown; uri?: unknown } };
+  if (typeof method === "string") headers["mcp-method"] = method;
+  const name = params?.name ?? params?.uri;
+  if (typeof name === "string") headers["mcp-name"] = name;
+  return headers;
+}
 
 /** A JSON-RPC request body. */
 export function rpc(method: string, params?: Record<string, unknown>, id: number | string = 1): Record<string, unknown> {
@@ -181,12 +241,12 @@ export function initializeRequest(protocolVersion = LATEST_PROTOCOL, id: number 
 export async function postMcp(
   url: string,
   body: unknown,
-  options: { token?: string; headers?: Record<string, string>; rawBody?: string } = {},
+  options: { token?: string; headers?: Record<string, string>; rawBody?: string; version?: ProtocolVersion } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",
-    "mcp-protocol-version": LATEST_PROTOCOL,
+    ...standardHeaders(body, options.version),
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...options.headers,
   };

@@ -179,12 +179,14 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
       expect(bad.status).toBe(400);
     });
 
-    it("answers an unknown method with JSON-RPC -32601 and an unknown tool with a tool error", async () => {
+    // Unknown tools are protocol errors (MCP 2025-11-25 server/tools "Error Handling"); SDK v1 answered them
+    // with an isError result, SDK v2 with -32602 as the spec asks.
+    it("answers an unknown method with JSON-RPC -32601 and an unknown tool with -32602", async () => {
       const unknown = await postMcp(mcpUrl, rpc("no/such-method"), { token });
       expect(unknown.status).toBe(200);
       expect((await unknown.json()).error.code).toBe(-32601);
       const tool = await postMcp(mcpUrl, rpc("tools/call", { name: "no_such_tool", arguments: {} }), { token });
-      expect((await tool.json()).result.isError).toBe(true);
+      expect((await tool.json()).error.code).toBe(-32602);
     });
 
     it("accepts notifications with 202", async () => {
