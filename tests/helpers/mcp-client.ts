@@ -201,6 +201,24 @@ export function newModernTransport(mcpUrl: string, provider: TestOAuthProvider):
   return new ModernTransport(new URL(mcpUrl), { authProvider: provider });
 }
 
+/** Connects the v2 client (2026-07-28) to `mcpUrl`, signing in through the IdP when the server asks for it. */
+export async function connectModernClient(mcpUrl: string, provider: TestOAuthProvider, client = newModernClient()): Promise<{ client: ModernClient; transport: ModernTransport }> {
+  const first = newModernTransport(mcpUrl, provider);
+  try {
+    await client.connect(first);
+    return { client, transport: first };
+  } catch (error) {
+    if (!provider.lastAuthorizationUrl) throw error;
+  }
+  const result = await followAuthorization(provider.lastAuthorizationUrl, provider.redirectUri);
+  provider.lastAuthorizationUrl = undefined;
+  if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"}`);
+  await first.finishAuth(result.code);
+  const transport = newModernTransport(mcpUrl, provider);
+  await client.connect(transport);
+  return { client, transport };
+}
+
 /** The per-request `_meta` envelope of MCP 2026-07-28. */
 export function modernEnvelope(capabilities: Record<string, unknown> = {}, protocolVersion: string = MODERN_PROTOCOL): Record<string, unknown> {
   return {
