@@ -19,6 +19,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { open, seal } from "@/lib/crypto/envelope";
+import { getKeyRing, type KeyRing } from "@/lib/crypto/key-ring";
 import type { CallerIdentity } from "./caller";
 
 export const REQUEST_STATE_TTL_SECONDS = 600;
@@ -47,17 +48,17 @@ function contextFor(caller: Pick<CallerIdentity, "sub" | "clientId">): string {
   return `mcp-request-state:${principal}`;
 }
 
-export async function mintRequestState(caller: Pick<CallerIdentity, "sub" | "clientId">, tool: string, now = Date.now()): Promise<string> {
+export async function mintRequestState(caller: Pick<CallerIdentity, "sub" | "clientId">, tool: string, now = Date.now(), ring: KeyRing = getKeyRing()): Promise<string> {
   const payload: RequestState = { v: 1, tool, phase: "provisioning", exp: Math.floor(now / 1000) + REQUEST_STATE_TTL_SECONDS };
-  return (await seal(JSON.stringify(payload), contextFor(caller))).ciphertext;
+  return (await seal(JSON.stringify(payload), contextFor(caller), ring)).ciphertext;
 }
 
 /** The state's payload when it was minted for this caller and tool and has not expired; throws otherwise. */
-export async function verifyRequestState(state: string, caller: Pick<CallerIdentity, "sub" | "clientId">, tool: string | undefined, now = Date.now()): Promise<RequestState> {
+export async function verifyRequestState(state: string, caller: Pick<CallerIdentity, "sub" | "clientId">, tool: string | undefined, now = Date.now(), ring: KeyRing = getKeyRing()): Promise<RequestState> {
   if (state.length > 4096) throw new RequestStateError("requestState is too long");
   let plaintext: string;
   try {
-    plaintext = await open(state, contextFor(caller));
+    plaintext = await open(state, contextFor(caller), ring);
   } catch {
     throw new RequestStateError("requestState was not minted for this caller");
   }
