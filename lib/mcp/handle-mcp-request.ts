@@ -56,13 +56,15 @@ function originGate(request: Request): Gate {
 }
 
 // Headers the MCP server may see in `ctx.http.req`: credentials stay here.
-function forwardedRequest(request: Request): Request {
+// The 2026-07-28 entry also gets the client's abort signal (it cancels the exchange when the client hangs up);
+// the 2025 path releases its server itself (releasingStream, clientGone).
+function forwardedRequest(request: Request, signal?: AbortSignal): Request {
   const headers = new Headers(request.headers);
   headers.delete("authorization");
   headers.delete("cookie");
   // The SDK transports insist on both; the response mode is chosen by enableJsonResponse / responseMode.
   headers.set("accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: "POST", headers, signal: request.signal });
+  return new Request(request.url, { method: "POST", headers, signal });
 }
 
 /**
@@ -98,7 +100,7 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
 }
 
 async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
-  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request), { authInfo, parsedBody: parsed });
+  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, request.signal), { authInfo, parsedBody: parsed });
   return response.status === 400 ? withLegacyVersions(response) : response;
 }
 

@@ -19,6 +19,8 @@ export interface AuthorizationResult {
   code?: string;
   error?: string;
   state?: string;
+  /** RFC 9207 `iss` of the authorization response (SDK v2 clients check it). */
+  iss?: string;
   hops: string[];
 }
 
@@ -29,7 +31,7 @@ export async function followAuthorization(start: URL, redirectUri: string, jar =
   const target = new URL(redirectUri);
   for (let hop = 0; hop < maxHops; hop++) {
     if (url.origin === target.origin && url.pathname === target.pathname) {
-      return { code: url.searchParams.get("code") ?? undefined, error: url.searchParams.get("error") ?? undefined, state: url.searchParams.get("state") ?? undefined, hops };
+      return { code: url.searchParams.get("code") ?? undefined, error: url.searchParams.get("error") ?? undefined, state: url.searchParams.get("state") ?? undefined, iss: url.searchParams.get("iss") ?? undefined, hops };
     }
     hops.push(`${url.origin}${url.pathname}`);
     const cookie = jar.header(url);
@@ -213,7 +215,7 @@ export async function connectModernClient(mcpUrl: string, provider: TestOAuthPro
   const result = await followAuthorization(provider.lastAuthorizationUrl, provider.redirectUri);
   provider.lastAuthorizationUrl = undefined;
   if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"}`);
-  await first.finishAuth(result.code);
+  await first.finishAuth(result.code, result.iss);
   const transport = newModernTransport(mcpUrl, provider);
   await client.connect(transport);
   return { client, transport };

@@ -122,7 +122,9 @@ export class PersonClient {
     if (this.extraScopes.length > 0) url.searchParams.set("scope", [...new Set([...(url.searchParams.get("scope") ?? "").split(" ").filter(Boolean), ...this.extraScopes])].join(" "));
     const result = await authorizeWithLogin({ authorizationUrl: url, username: this.person.username, password: this.person.password, jar: this.jar, untick: this.options.untick });
     if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"} ${result.errorDescription ?? ""}`);
-    await this.transport.finishAuth(result.code);
+    // SDK v2 clients check the RFC 9207 `iss` of the authorization response.
+    if (this.modern) await (this.transport as ModernTransport).finishAuth(result.code, result.iss);
+    else await (this.transport as StreamableHTTPClientTransport).finishAuth(result.code);
   }
 
   private async withAuth<T>(operation: () => Promise<T>): Promise<T> {

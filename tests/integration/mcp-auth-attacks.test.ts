@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
 import { MCP_AUDIENCE, NEXTCLOUD_RESOURCE, obtainTokens, startAppWithExternalIdp, TEST_CLIENT, type ExternalIdp } from "../helpers/external-idp";
-import { initializeRequest, LATEST_PROTOCOL, postMcp as postAs, PROTOCOL_VERSIONS, rpcAs, standardHeaders, type ProtocolVersion } from "../helpers/mcp-client";
+import { initializeRequest, LATEST_PROTOCOL, postMcp as postAs, PROTOCOL_VERSIONS, rpc as plainRpc, rpcAs, standardHeaders, type ProtocolVersion } from "../helpers/mcp-client";
 import { offeredFirstContactScopes } from "@/lib/mcp/offered-scopes";
 
 const kind = testDbKind();
@@ -208,13 +208,14 @@ describe(`attacks on the MCP endpoint (${kind})`, () => {
       expect(res.headers.get("access-control-allow-origin")).toBeNull();
     });
 
+    // The same bytes on both eras (the body checks come before the era is known; 2026-07-28 has no batches).
     const bodies: [string, string, number, number][] = [
       ["malformed JSON", '{"jsonrpc":"2.0","id":1,"method":"ping"', 400, -32700],
       ["JSON that is not JSON-RPC", '{"hello":"world"}', 400, -32600],
       ["an empty batch", "[]", 400, -32600],
-      ["a batch of 11 messages", JSON.stringify(Array.from({ length: 11 }, (_, i) => rpc("ping", undefined, i))), 400, -32600],
-      ["a batch of 5000 messages", JSON.stringify(Array.from({ length: 5000 }, (_, i) => rpc("ping", undefined, i))), 400, -32600],
-      ["a 2 MiB body", JSON.stringify({ ...rpc("ping"), pad: "x".repeat(2 * 1024 * 1024) }), 413, -32000],
+      ["a batch of 11 messages", JSON.stringify(Array.from({ length: 11 }, (_, i) => plainRpc("ping", undefined, i))), 400, -32600],
+      ["a batch of 5000 messages", JSON.stringify(Array.from({ length: 5000 }, (_, i) => plainRpc("ping", undefined, i))), 400, -32600],
+      ["a 2 MiB body", JSON.stringify({ ...plainRpc("ping"), pad: "x".repeat(2 * 1024 * 1024) }), 413, -32000],
     ];
     it.each(bodies)("%s → HTTP %i with JSON-RPC %i", async (_name, body, status, code) => {
       const res = await postMcp(mcpUrl, undefined, { token: good, rawBody: body });

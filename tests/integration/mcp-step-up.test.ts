@@ -117,7 +117,7 @@ describe("step-up authorization with the SDK client", () => {
       const started = provider.lastAuthorizationUrl!;
       provider.lastAuthorizationUrl = undefined;
       const result = await followAuthorization(started, provider.redirectUri);
-      await transport.finishAuth(result.code!);
+      await transport.finishAuth(result.code!, result.iss);
     };
     try {
       await client.connect(transport);
