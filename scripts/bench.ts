@@ -7,6 +7,8 @@
  *   (a) floor: GET /api/version (a route handler of the same app, no I/O)
  *   (b) tools/call whoami (no I/O) on the auth-disabled test instance
  *   (c) the same with Flow 1 authentication (built-in IdP's access token)
+ *   (b) and (c) in test mode run once per protocol version (MCP 2025-11-25,
+ *   2026-07-28), turn about; the 2026-07-28 path must not be slower.
  *   (d) the full path: auth + provisioning guard + RFC 8693 exchange +
  *       sandbox Notes GET (nc_notes_get), on PGlite and on PostgreSQL; and
  *       nc_calendar_list_events over one week of ~50 events (Radicale), PGlite
@@ -143,6 +145,13 @@ function goals(report: Omit<BenchReport, "goals">): Goal[] {
     const worst = Math.min(...Object.values(cb.byConcurrency));
     out.push({ goal: "(c)/(b) throughput ≥ 0.9", value: `lowest ${worst.toFixed(2)} (${Object.entries(cb.byConcurrency).map(([c, v]) => `c${c} ${v.toFixed(2)}`).join(", ")})`, met: worst >= 0.9 });
   }
+  // Serving MCP 2026-07-28 must cost no more than 2025-11-25 (5 % allowed for the noise of turn-about runs).
+  for (const r of report.ratios.filter((x) => x.label.includes("2026-07-28/2025-11-25"))) {
+    const values = Object.values(r.byConcurrency);
+    if (values.length === 0) continue;
+    const worst = Math.min(...values);
+    out.push({ goal: `${r.label.split(" throughput")[0]}: 2026-07-28 ≥ 0.95 × 2025-11-25`, value: `lowest ${worst.toFixed(2)} (${Object.entries(r.byConcurrency).map(([c, v]) => `c${c} ${v.toFixed(2)}`).join(", ")})`, met: worst >= 0.95 });
+  }
   const e = byId(report.paths, "e");
   if (e) {
     const worst = Math.max(...e.runs.map((r) => r.p50));
@@ -198,6 +207,8 @@ async function main(): Promise<void> {
       ...(await measureInterleaved([
         { id: "b", label: "(b) tools/call whoami, auth disabled", target: toolCallTarget(`${open.url}/api/mcp`, "whoami", {}) },
         { id: "c-test", label: "(c) whoami, Flow 1 auth, test mode", target: toolCallTarget(`${sameMode.app.url}/api/mcp`, "whoami", {}, sameMode.mcpToken) },
+        { id: "b-2026", label: "(b) tools/call whoami, auth disabled, MCP 2026-07-28", target: toolCallTarget(`${open.url}/api/mcp`, "whoami", {}, undefined, "2026-07-28") },
+        { id: "c-test-2026", label: "(c) whoami, Flow 1 auth, test mode, MCP 2026-07-28", target: toolCallTarget(`${sameMode.app.url}/api/mcp`, "whoami", {}, sameMode.mcpToken, "2026-07-28") },
       ])),
     );
   } finally {
@@ -248,10 +259,12 @@ async function main(): Promise<void> {
       { label: "(d)/(b) throughput, PGlite", byConcurrency: ratio(paths, "d-pglite", "b") },
       ...(byId(paths, "d-postgres") ? [{ label: "(d)/(b) throughput, PostgreSQL", byConcurrency: ratio(paths, "d-postgres", "b") }] : []),
       { label: "(b)/(a) throughput (same test instance)", byConcurrency: ratio(paths, "b", "a") },
+      { label: "(b) 2026-07-28/2025-11-25 throughput (measured turn about)", byConcurrency: ratio(paths, "b-2026", "b") },
+      { label: "(c) 2026-07-28/2025-11-25 throughput (test mode, measured turn about)", byConcurrency: ratio(paths, "c-test-2026", "c-test") },
     ],
     memory,
   };
-  const order = ["a", "a-prod", "b", "c-test", "c", "d-pglite", "d-calendar", "d-postgres", "e", "e-seq-http", "e-http"];
+  const order = ["a", "a-prod", "b", "b-2026", "c-test", "c-test-2026", "c", "d-pglite", "d-calendar", "d-postgres", "e", "e-seq-http", "e-http"];
   partial.paths.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
   const report: BenchReport = { ...partial, goals: goals(partial) };
   const out = path.resolve(values.out!);

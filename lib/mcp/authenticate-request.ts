@@ -9,7 +9,7 @@
  *   → 400 `error="invalid_request"`;
  * - the IdP's keys or the client registry unreachable → 503 (not the token's fault).
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import { InvalidAccessTokenError, VerifierUnavailableError } from "@/lib/auth/access-token-verifier";
 import { extractBearerToken } from "@/lib/auth/bearer-token";
 import { resourceMetadataUrl } from "@/lib/auth/protected-resource-metadata";

@@ -5,7 +5,7 @@
  * token stays inside AuthInfo and is handed out only by `subjectTokenOf`, for
  * the token broker's RFC 8693 exchange.
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { VerifiedAccessToken } from "@/lib/auth/access-token-verifier";
 import { resourceScopes } from "@/lib/auth/scopes";
 

@@ -9,9 +9,16 @@
  * Memory only, bounded, entries expire after a day: on another instance, or
  * after a restart, the answer is "not supported" — and the guard's fallback
  * (a tool error that holds the link) works for every client.
+ *
+ * MCP 2026-07-28 has no `initialize`: every request carries the client's
+ * capabilities in its `_meta` envelope (`io.modelcontextprotocol/clientCapabilities`).
+ * Those are recorded the same way from the request itself just before it is
+ * served, so the guard's answer for a 2026-07-28 call is that call's own
+ * declaration (lib/mcp/create-mcp-server.ts reads the envelope again before it
+ * embeds a URL request, so a concurrent request cannot make it wrong).
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
+import { CLIENT_CAPABILITIES_META_KEY, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { processWide } from "@/lib/process-wide";
 import type { CallerIdentity } from "./caller";
 
@@ -27,19 +34,35 @@ const store = () => processWide("client-capabilities", () => new Map<string, Rem
 
 const keyOf = (sub: string, clientId: string) => `${sub}\u0000${clientId}`;
 
+/** Whether a capabilities object declares URL-mode elicitation (`elicitation.url`, an object). */
+export function declaresUrlElicitation(capabilities: unknown): boolean {
+  if (typeof capabilities !== "object" || capabilities === null) return false;
+  const elicitation = (capabilities as { elicitation?: unknown }).elicitation;
+  if (typeof elicitation !== "object" || elicitation === null) return false;
+  const url = (elicitation as { url?: unknown }).url;
+  return typeof url === "object" && url !== null;
+}
+
+/** The capabilities a message declares: `initialize` params (2025-11-25) or the request's `_meta` envelope (2026-07-28). */
+function declaredCapabilities(message: JSONRPCMessage): unknown {
+  if (!("method" in message)) return undefined;
+  const params = message.params as { capabilities?: unknown; _meta?: Record<string, unknown> } | undefined;
+  if (message.method === "initialize") return params?.capabilities ?? {};
+  return params?._meta?.[CLIENT_CAPABILITIES_META_KEY];
+}
+
 /** Called by the HTTP layer with every authenticated batch of messages. */
 export function rememberClientCapabilities(authInfo: AuthInfo, messages: readonly JSONRPCMessage[], now = Date.now()): void {
   const sub = authInfo.extra?.sub;
   if (typeof sub !== "string" || sub.length === 0) return;
   for (const message of messages) {
-    if (!("method" in message) || message.method !== "initialize") continue;
-    const capabilities = (message.params as { capabilities?: { elicitation?: { url?: unknown } } } | undefined)?.capabilities;
-    const elicitation = capabilities?.elicitation;
+    const capabilities = declaredCapabilities(message);
+    if (capabilities === undefined) continue;
     const entries = store();
     const key = keyOf(sub, authInfo.clientId);
     entries.delete(key);
     while (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-    entries.set(key, { urlElicitation: typeof elicitation === "object" && elicitation !== null && typeof elicitation.url === "object" && elicitation.url !== null, at: now });
+    entries.set(key, { urlElicitation: declaresUrlElicitation(capabilities), at: now });
   }
 }
 

@@ -1,18 +1,29 @@
 /**
  * Builds the MCP server for one request (stateless Streamable HTTP: a server
- * and a transport per request). Only the tools the caller's scopes allow are
- * registered, so tools/list shows exactly what the token can use, and a tool
- * outside the token's scopes does not exist for this request even if the HTTP
- * layer's scope gate were bypassed. Each listed description ends with the
- * access the tool uses, so the model (and the person reading along) can tell
- * what a call will touch.
+ * per request, for either protocol era; MCP TypeScript SDK v2). Only the
+ * tools the caller's scopes allow are registered, so tools/list shows exactly
+ * what the token can use, and a tool outside the token's scopes does not
+ * exist for this request even if the HTTP layer's scope gate were bypassed.
+ * Each listed description ends with the access the tool uses, so the model
+ * (and the person reading along) can tell what a call will touch.
+ *
+ * The two eras differ in how a tool asks the person to grant Nextcloud access
+ * (lib/mcp/provisioning-guard.ts throws UrlElicitationRequiredError when the
+ * client can open URLs itself):
+ *  - 2025-11-25 (`era: "legacy"`): the error goes out as JSON-RPC -32042;
+ *  - 2026-07-28 (`era: "modern"`): -32042 no longer exists; the tool result is
+ *    `resultType: "input_required"` with a URL-mode elicitation and a sealed
+ *    `requestState` (lib/mcp/request-state.ts) the client echoes on its retry
+ *    — but only when this very request's `_meta` envelope declares
+ *    `elicitation.url` (the SDK refuses an embedded request the client did not
+ *    declare, -32021); otherwise the link goes in the tool result as text.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { CLIENT_CAPABILITIES_META_KEY, McpServer, ProtocolError, ProtocolErrorCode, UrlElicitationRequiredError, inputRequired, type AuthInfo, type CallToolResult, type InputRequiredResult, type ServerContext } from "@modelcontextprotocol/server";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { insufficientScopes } from "@/lib/auth/scope-policy";
 import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
+import { declaresUrlElicitation } from "@/lib/mcp/client-capabilities";
+import { mintRequestState, verifyRequestState, type RequestState } from "@/lib/mcp/request-state";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { availableTools } from "@/lib/mcp/tool-availability";
 import { describeWithAccess, type CatalogueTool } from "@/lib/mcp/tool-definition";
@@ -23,12 +34,24 @@ import { recordToolCall } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
 import { APP_VERSION } from "@/lib/version";
 
+export type ProtocolEra = "legacy" | "modern";
+
+/**
+ * Cache hints for the cacheable results of MCP 2026-07-28 (`ttlMs`,
+ * `cacheScope`; SEP-2549). tools/list depends on the caller's token (its
+ * scopes pick the tools), so it is never `public` (a shared cache would hand
+ * one user's list to another) and lives only briefly: after a step-up the
+ * client holds a new token whose list is longer. 2025-era answers never carry
+ * these fields.
+ */
+export const TOOLS_LIST_CACHE = { ttlMs: 60_000, cacheScope: "private" } as const;
+
 // One JSON Schema validator per process. Without it the SDK builds a new Ajv
 // (with ajv-formats) for every server, i.e. every request: ~1 ms of CPU each
 // time (npm run bench, docs/performance.md). It only checks form-elicitation
 // answers; compiled validators are pure, so sharing them between requests is safe.
 export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
-  return processWide("json-schema-validator", () => new AjvJsonSchemaValidator());
+  return processWide("json-schema-validator-v2", () => new AjvJsonSchemaValidator());
 }
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
@@ -40,28 +63,54 @@ export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTo
   );
 }
 
-export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): McpServer {
+/** A 2026-07-28 answer to "grant access first": the URL as an input request where declared, the link as text otherwise. */
+async function provisioningInputRequired(error: UrlElicitationRequiredError, caller: CallerIdentity, tool: string, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> {
+  const [elicitation] = error.elicitations;
+  if (!elicitation) throw error;
+  if (declaresUrlElicitation((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY])) {
+    return inputRequired({
+      inputRequests: { provision_nextcloud: inputRequired.elicitUrl({ url: elicitation.url, message: elicitation.message }) },
+      requestState: await mintRequestState(caller, tool),
+    });
+  }
+  return {
+    isError: true,
+    content: [{ type: "text", text: `${error.message}\n${elicitation.message}\nLink (valid for 10 minutes, once): ${elicitation.url}` }],
+  };
+}
+
+export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE, era: ProtocolEra = "legacy"): McpServer {
   const caller = callerFromAuthInfo(authInfo);
   const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, {
     capabilities: { tools: {} },
     instructions: serverInstructions(catalogue),
     jsonSchemaValidator: sharedJsonSchemaValidator(),
+    cacheHints: { "tools/list": TOOLS_LIST_CACHE },
+    // A retry's requestState must have been minted for this user and client, and not have expired;
+    // the SDK answers a refusal with -32602 before any tool runs. The tool binding is checked below
+    // (the hook does not see the request's params): a mismatch ends as a tool error, the tool not run.
+    requestState: { verify: (state: string) => verifyRequestState(state, caller, undefined) },
   });
   for (const tool of toolsFor(caller, catalogue)) {
     server.registerTool(
       tool.name,
       { title: tool.title, description: describeWithAccess(tool), inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
-      async (args: unknown, extra) => {
+      async (args: unknown, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
+        const resumed = ctx.mcpReq.requestState<RequestState>();
+        if (resumed && resumed.tool !== tool.name) {
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, `requestState was minted for another tool, not ${tool.name}`);
+        }
         // The identity comes from the verified token attached by the HTTP layer, never from headers.
-        const context = buildToolContext(extra.authInfo ?? authInfo, extra.signal);
+        const context = buildToolContext(authInfo, ctx.mcpReq.signal);
         try {
           const result = await tool.invoke(args, context);
           recordToolCall(tool.name, result.isError ? "tool_error" : "ok");
-          return result;
+          return result as CallToolResult;
         } catch (error) {
-          // URL-mode elicitation (-32042) is an answer, not a failure: the SDK passes it on as a JSON-RPC error.
+          // URL-mode elicitation is an answer, not a failure: -32042 on 2025-11-25, input_required on 2026-07-28.
           if (error instanceof UrlElicitationRequiredError) {
             recordToolCall(tool.name, "elicitation");
+            if (era === "modern") return provisioningInputRequired(error, caller, tool.name, ctx);
             throw error;
           }
           recordToolCall(tool.name, "failed");

@@ -6,7 +6,7 @@
  * provisioning guard obtained it — and never anything else: no refresh
  * token, no background token (the types do not allow it).
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";

@@ -1,18 +1,28 @@
 /**
- * The MCP endpoint (Streamable HTTP, stateless), as an ordered list of checks;
- * each failure is answered precisely and nothing reaches MCP code unchecked:
+ * The MCP endpoint (Streamable HTTP, stateless), as an ordered list of checks
+ * that is the same for both protocol eras; each failure is answered precisely
+ * and nothing reaches MCP code unchecked:
  *  1. Host and Origin (DNS-rebinding protection) → 403
  *  2. the access token (Flow 1) → 400 / 401 / 503
  *  3. Content-Type application/json → 415; Accept → 406
  *  4. body size and JSON-RPC shape → 413 / 400
  *  5. tool scopes → 403 insufficient_scope (step-up)
- *  6. a fresh McpServer + transport for this request, with the verified
- *     identity as `authInfo`.
+ *  6. one dispatch on the protocol era (MCP TypeScript SDK v2,
+ *     `isLegacyRequest`: does the request carry the 2026-07-28 `_meta`
+ *     envelope claim?), then a fresh McpServer for this request with the
+ *     verified identity as `authInfo`:
+ *     - 2026-07-28 ("modern"): the SDK's `createMcpHandler` entry, which validates the envelope, the
+ *       `Mcp-Method` / `Mcp-Name` / `MCP-Protocol-Version` headers against the
+ *       body and answers an unknown version with -32022 and the supported
+ *       list;
+ *     - 2025-era ("legacy", up to 2025-11-25): the SDK's stateless Streamable
+ *       HTTP transport as before, so today's clients see byte-for-byte the
+ *       answers they saw on SDK v1 (JSON when they accept it; the SDK's own
+ *       stateless fallback would always answer SSE).
  * Only a POST carries MCP messages: without sessions there is no stream to
  * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { createMcpHandler, isLegacyRequest, ProtocolErrorCode, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
@@ -21,8 +31,8 @@ import { checkRequestOrigin } from "@/lib/http/request-origin";
 import { authenticateRequest, challengeResponse } from "@/lib/mcp/authenticate-request";
 import { rememberClientCapabilities } from "@/lib/mcp/client-capabilities";
 import { createMcpServer } from "@/lib/mcp/create-mcp-server";
-import { readJsonRpcBody } from "@/lib/mcp/read-json-rpc-body";
-import { chooseResponseMode } from "@/lib/mcp/response-mode";
+import { MAX_BODY_BYTES, readJsonRpcBody } from "@/lib/mcp/read-json-rpc-body";
+import { chooseResponseMode, type ResponseMode } from "@/lib/mcp/response-mode";
 import { checkToolScopes } from "@/lib/mcp/scope-gate";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";
@@ -45,14 +55,77 @@ function originGate(request: Request): Gate {
   return { ok: true, cors: decision.origin ? { kind: "trusted", origin: decision.origin } : undefined };
 }
 
-// Headers the MCP server may see in `extra.requestInfo`: credentials stay here.
-function forwardedRequest(request: Request): Request {
+// Headers the MCP server may see in `ctx.http.req`: credentials stay here.
+// The 2026-07-28 entry also gets the client's abort signal (it cancels the exchange when the client hangs up);
+// the 2025 path releases its server itself (releasingStream, clientGone).
+function forwardedRequest(request: Request, signal?: AbortSignal): Request {
   const headers = new Headers(request.headers);
   headers.delete("authorization");
   headers.delete("cookie");
-  // The SDK transport insists on both; the response mode is chosen by enableJsonResponse.
+  // The SDK transports insist on both; the response mode is chosen by enableJsonResponse / responseMode.
   headers.set("accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: "POST", headers });
+  return new Request(request.url, { method: "POST", headers, signal });
+}
+
+/**
+ * The SDK's 2026-07-28 entry, one per catalogue and response mode, kept for the
+ * process: it holds no per-request or per-user state (the factory builds a
+ * server per request from the `authInfo` passed to each `fetch`).
+ */
+const modernHandlers = () => processWide("mcp-modern-handlers", () => new WeakMap<readonly CatalogueTool[], Map<ResponseMode, McpHttpHandler>>());
+
+function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode): McpHttpHandler {
+  let byMode = modernHandlers().get(catalogue);
+  if (!byMode) modernHandlers().set(catalogue, (byMode = new Map()));
+  let handler = byMode.get(mode);
+  if (!handler) {
+    handler = createMcpHandler(
+      ({ authInfo, era }) => {
+        // The HTTP layer always passes the verified identity; a server without one has nothing to serve.
+        if (!authInfo) throw new Error("MCP request without a verified identity");
+        return createMcpServer(authInfo, catalogue, era);
+      },
+      {
+        // Legacy traffic never reaches this handler: handlePost routes it.
+        legacy: "reject",
+        responseMode: mode,
+        // Our own size check (read-json-rpc-body.ts) ran first; the SDK only sees the parsed body.
+        maxRequestBodySize: MAX_BODY_BYTES,
+        onerror: (error) => log.warn("MCP 2026-07-28 request refused or failed", { reason: error.message }),
+      },
+    );
+    byMode.set(mode, handler);
+  }
+  return handler;
+}
+
+async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
+  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, request.signal), { authInfo, parsedBody: parsed });
+  return response.status === 400 ? withLegacyVersions(response) : response;
+}
+
+/**
+ * The strict entry answers an unknown version with -32022 naming only the
+ * 2026 revisions it serves itself (MCP 2026-07-28, basic/versioning); this
+ * endpoint serves the 2025 ones as well (via initialize), so the answer lists
+ * every version a client may choose from.
+ */
+async function withLegacyVersions(response: Response): Promise<Response> {
+  if (!(response.headers.get("content-type") ?? "").startsWith("application/json")) return response;
+  const text = await response.text();
+  let body: { error?: { code?: unknown; data?: { supported?: unknown } } };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  const supported = body.error?.data?.supported;
+  if (body.error?.code === ProtocolErrorCode.UnsupportedProtocolVersion && Array.isArray(supported)) {
+    body.error.data!.supported = [...new Set([...supported, ...SUPPORTED_PROTOCOL_VERSIONS])];
+  }
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(body), { status: response.status, headers });
 }
 
 async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {
@@ -79,7 +152,14 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
     });
   }
 
-  const server = createMcpServer(auth.authInfo, catalogue);
+  if (!(await isLegacyRequest(request, body.parsed, { maxRequestBodySize: MAX_BODY_BYTES }))) {
+    return handleModern(request, auth.authInfo, body.parsed, catalogue, mode);
+  }
+  return handleLegacy(request, auth.authInfo, body.parsed, catalogue, mode);
+}
+
+async function handleLegacy(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
+  const server = createMcpServer(authInfo, catalogue, "legacy");
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: mode === "json" });
   await server.connect(transport);
   openServers().add(server);
@@ -92,7 +172,7 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
   if (request.signal.aborted) release();
   else request.signal.addEventListener("abort", release, { once: true });
   try {
-    const answered = transport.handleRequest(forwardedRequest(request), { parsedBody: body.parsed, authInfo: auth.authInfo });
+    const answered = transport.handleRequest(forwardedRequest(request), { parsedBody: parsed, authInfo });
     // In JSON mode the transport's answer never settles once it was closed (SDK 1.32): stop waiting when the client is gone.
     const response = mode === "json" ? await Promise.race([answered, clientGone(request.signal)]) : await answered;
     if (mode === "json" || !response.body) {

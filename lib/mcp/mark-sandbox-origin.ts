@@ -4,7 +4,7 @@
  * real Nextcloud: the text starts with SANDBOX_LABEL and `_meta` carries
  * SANDBOX_META_KEY: true (MCP 2025-11-25 lets results carry `_meta`).
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 
 export const SANDBOX_LABEL = "[Nextcloud sandbox: test and demo data, not a real Nextcloud]";
 export const SANDBOX_META_KEY = "nextcloud-mcp/sandbox";

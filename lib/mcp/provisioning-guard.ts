@@ -16,7 +16,7 @@
  * Both refusals are audited (guard_refused / exchange_denied).
  */
 import { randomUUID } from "node:crypto";
-import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { UrlElicitationRequiredError, type CallToolResult } from "@modelcontextprotocol/server";
 import { formatScope, missingScopes, resourceScopes } from "@/lib/auth/scopes";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";

@@ -8,7 +8,7 @@
  *   MAX_BATCH messages → 400 with -32600 Invalid Request. MCP 2025-06-18 removed
  *   batching; older protocol versions may still send small batches.
  */
-import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { parseJSONRPCMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { JsonRpcCode, jsonRpcErrorResponse } from "@/lib/http/json-rpc-response";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,11 +58,11 @@ export async function readJsonRpcBody(request: Request): Promise<JsonRpcBody> {
   }
   const messages: JSONRPCMessage[] = [];
   for (const item of items) {
-    const result = JSONRPCMessageSchema.safeParse(item);
-    if (!result.success) {
+    try {
+      messages.push(parseJSONRPCMessage(item));
+    } catch {
       return { ok: false, response: jsonRpcErrorResponse(400, JsonRpcCode.InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message") };
     }
-    messages.push(result.data);
   }
   return { ok: true, messages, parsed };
 }

@@ -5,7 +5,7 @@
  * MCP server runs, so the client can step up. Unknown tools pass through: the
  * MCP server answers them with a tool error.
  */
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { insufficientScopes } from "@/lib/auth/scope-policy";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";

@@ -7,7 +7,7 @@
  * of the given scopes (RFC 8693, lib/broker/exchange-session-token.ts) and
  * cannot be made to return or reveal the token itself.
  */
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import { exchangeSessionToken } from "@/lib/broker/exchange-session-token";
 import { callerFromAuthInfo, subjectTokenOf } from "./caller";
 import type { InvocationContext } from "./tool-definition";

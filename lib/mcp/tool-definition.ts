@@ -5,7 +5,7 @@
  * caller's scopes allow; the HTTP layer answers a call to a tool the token
  * does not cover with 403 insufficient_scope before any tool code runs.
  */
-import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { scopeInfo } from "@/lib/auth/scopes";
 import type { SessionNextcloudToken } from "@/lib/tokens/token-types";

@@ -64,7 +64,7 @@ async function measureAlgorithm(alg: "RS256" | "ES256"): Promise<VerifierResult>
 async function measureServerConstruction(): Promise<number> {
   const { createMcpServer } = await import("@/lib/mcp/create-mcp-server");
   const { authDisabledAuthInfo } = await import("@/lib/mcp/caller");
-  const { WebStandardStreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js");
+  const { WebStandardStreamableHTTPServerTransport } = await import("@modelcontextprotocol/server");
   const info = authDisabledAuthInfo("http://127.0.0.1/api/mcp");
   const once = async () => {
     const server = createMcpServer(info);

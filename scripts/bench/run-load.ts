@@ -138,17 +138,24 @@ export async function runFetchLoad(target: LoadTarget, options: { connections: n
 }
 
 /** A JSON-RPC tools/call as an MCP client posts it (Streamable HTTP, JSON response). */
-export function toolCallTarget(mcpUrl: string, name: string, args: Record<string, unknown>, token?: string): LoadTarget {
+export function toolCallTarget(mcpUrl: string, name: string, args: Record<string, unknown>, token?: string, protocolVersion: "2025-11-25" | "2026-07-28" = "2025-11-25"): LoadTarget {
+  // MCP 2026-07-28: no initialize; the request carries its version, client and capabilities in `_meta`,
+  // and the Mcp-Method / Mcp-Name headers repeat the method and the tool.
+  const modern = protocolVersion === "2026-07-28";
+  const meta = modern
+    ? { _meta: { "io.modelcontextprotocol/protocolVersion": protocolVersion, "io.modelcontextprotocol/clientInfo": { name: "bench", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} } }
+    : {};
   return {
     url: mcpUrl,
     method: "POST",
     headers: {
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2025-11-25",
+      "mcp-protocol-version": protocolVersion,
+      ...(modern ? { "mcp-method": "tools/call", "mcp-name": name } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } }),
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args, ...meta } }),
     // A tool error (isError) or a JSON-RPC error is an error, even though both come back as HTTP 200.
     verifyBody: (body) => body.includes('"result"') && !body.includes('"isError":true'),
   };

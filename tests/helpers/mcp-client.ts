@@ -11,6 +11,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from "@modelcontextprotocol/client";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { createCookieJar } from "./cookie-jar";
 
@@ -18,6 +19,8 @@ export interface AuthorizationResult {
   code?: string;
   error?: string;
   state?: string;
+  /** RFC 9207 `iss` of the authorization response (SDK v2 clients check it). */
+  iss?: string;
   hops: string[];
 }
 
@@ -28,7 +31,7 @@ export async function followAuthorization(start: URL, redirectUri: string, jar =
   const target = new URL(redirectUri);
   for (let hop = 0; hop < maxHops; hop++) {
     if (url.origin === target.origin && url.pathname === target.pathname) {
-      return { code: url.searchParams.get("code") ?? undefined, error: url.searchParams.get("error") ?? undefined, state: url.searchParams.get("state") ?? undefined, hops };
+      return { code: url.searchParams.get("code") ?? undefined, error: url.searchParams.get("error") ?? undefined, state: url.searchParams.get("state") ?? undefined, iss: url.searchParams.get("iss") ?? undefined, hops };
     }
     hops.push(`${url.origin}${url.pathname}`);
     const cookie = jar.header(url);
@@ -167,6 +170,83 @@ export async function connectClient(mcpUrl: string, provider: TestOAuthProvider)
 }
 
 export const LATEST_PROTOCOL = "2025-11-25";
+/** MCP 2026-07-28: no initialize, no session; every request carries the `_meta` envelope. */
+export const MODERN_PROTOCOL = "2026-07-28";
+export type ProtocolVersion = typeof LATEST_PROTOCOL | typeof MODERN_PROTOCOL;
+/** Both protocol versions this server speaks, for suites that run once per version. */
+export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = [LATEST_PROTOCOL, MODERN_PROTOCOL];
+
+export { ModernClient, ModernTransport };
+
+/**
+ * The SDK v2 client pinned to MCP 2026-07-28 (no fallback to initialize). URL-mode elicitation, when
+ * `onUrl` is given, is declared in every request's envelope and answered by `onUrl` (the person opening
+ * the link), after which the SDK retries the call with `inputResponses` and the echoed `requestState`.
+ */
+export function newModernClient(options: { onUrl?: (url: string, message: string) => Promise<"accept" | "decline" | "cancel"> } = {}): ModernClient {
+  const client = new ModernClient(
+    { name: "nextcloud-mcp-tests-2026", version: "1.0.0" },
+    { versionNegotiation: { mode: { pin: MODERN_PROTOCOL } }, capabilities: options.onUrl ? { elicitation: { url: {} } } : {} },
+  );
+  const onUrl = options.onUrl;
+  if (onUrl) {
+    client.setRequestHandler("elicitation/create", async (request) => {
+      const params = request.params as { mode?: string; url?: string; message: string };
+      if (params.mode !== "url" || !params.url) return { action: "decline" as const };
+      return { action: await onUrl(params.url, params.message) };
+    });
+  }
+  return client;
+}
+
+export function newModernTransport(mcpUrl: string, provider: TestOAuthProvider): ModernTransport {
+  return new ModernTransport(new URL(mcpUrl), { authProvider: provider });
+}
+
+/** Connects the v2 client (2026-07-28) to `mcpUrl`, signing in through the IdP when the server asks for it. */
+export async function connectModernClient(mcpUrl: string, provider: TestOAuthProvider, client = newModernClient()): Promise<{ client: ModernClient; transport: ModernTransport }> {
+  const first = newModernTransport(mcpUrl, provider);
+  try {
+    await client.connect(first);
+    return { client, transport: first };
+  } catch (error) {
+    if (!provider.lastAuthorizationUrl) throw error;
+  }
+  const result = await followAuthorization(provider.lastAuthorizationUrl, provider.redirectUri);
+  provider.lastAuthorizationUrl = undefined;
+  if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"}`);
+  await first.finishAuth(result.code, result.iss);
+  const transport = newModernTransport(mcpUrl, provider);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** The per-request `_meta` envelope of MCP 2026-07-28. */
+export function modernEnvelope(capabilities: Record<string, unknown> = {}, protocolVersion: string = MODERN_PROTOCOL): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": protocolVersion,
+    "io.modelcontextprotocol/clientInfo": { name: "raw-test", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": capabilities,
+  };
+}
+
+/** A JSON-RPC request as a client of `version` sends it (2026-07-28: with the envelope in `params._meta`). */
+export function rpcAs(version: ProtocolVersion, method: string, params?: Record<string, unknown>, id: number | string = 1): Record<string, unknown> {
+  if (version !== MODERN_PROTOCOL) return rpc(method, params, id);
+  const meta = (params?._meta as Record<string, unknown> | undefined) ?? {};
+  return rpc(method, { ...params, _meta: { ...modernEnvelope(), ...meta } }, id);
+}
+
+/** The standard headers of a request (MCP-Protocol-Version; on 2026-07-28 also Mcp-Method and Mcp-Name). */
+export function standardHeaders(body: unknown, version: ProtocolVersion = LATEST_PROTOCOL): Record<string, string> {
+  const headers: Record<string, string> = { "mcp-protocol-version": version };
+  if (version !== MODERN_PROTOCOL || typeof body !== "object" || body === null || Array.isArray(body)) return headers;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown; uri?: unknown } };
+  if (typeof method === "string") headers["mcp-method"] = method;
+  const name = params?.name ?? params?.uri;
+  if (typeof name === "string") headers["mcp-name"] = name;
+  return headers;
+}
 
 /** A JSON-RPC request body. */
 export function rpc(method: string, params?: Record<string, unknown>, id: number | string = 1): Record<string, unknown> {
@@ -181,12 +261,12 @@ export function initializeRequest(protocolVersion = LATEST_PROTOCOL, id: number 
 export async function postMcp(
   url: string,
   body: unknown,
-  options: { token?: string; headers?: Record<string, string>; rawBody?: string } = {},
+  options: { token?: string; headers?: Record<string, string>; rawBody?: string; version?: ProtocolVersion } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",
-    "mcp-protocol-version": LATEST_PROTOCOL,
+    ...standardHeaders(body, options.version),
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...options.headers,
   };

@@ -13,7 +13,8 @@ import { startSandbox, type Sandbox, type SandboxOptions } from "@/lib/sandbox/s
 import type { AppServer } from "./app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "./databases";
 import { ALICE, BOB, idpEnv, seedAccounts, startAppOnPort } from "./idp-app";
-import { newTransport, TestOAuthProvider } from "./mcp-client";
+import { UnauthorizedError as ModernUnauthorizedError } from "@modelcontextprotocol/client";
+import { LATEST_PROTOCOL, MODERN_PROTOCOL, newModernClient, newModernTransport, newTransport, TestOAuthProvider, type ModernClient, type ModernTransport, type ProtocolVersion } from "./mcp-client";
 import { authorizeWithLogin, createCookieJar, type CookieJar } from "./oidc-login";
 import { freePort } from "./ports";
 
@@ -58,22 +59,57 @@ export async function startProvisioningStack(env: Record<string, string> = {}, s
   return stack;
 }
 
-/** An MCP client used by one person: signs in (and steps up) through the IdP's forms whenever the SDK asks. */
+/**
+ * An MCP client used by one person: signs in (and steps up) through the IdP's forms whenever the SDK asks.
+ * `protocol: MODERN_PROTOCOL` makes it the SDK v2 client pinned to MCP 2026-07-28 (`client` is then unused);
+ * with `urlElicitation` too, the person opens each provisioning URL the server asks for (input_required)
+ * and the SDK retries the call with the server's requestState.
+ */
 export class PersonClient {
   readonly jar: CookieJar = createCookieJar();
   readonly provider = new TestOAuthProvider();
   readonly client: Client;
-  private transport!: StreamableHTTPClientTransport;
+  readonly modern?: ModernClient;
+  readonly protocol: ProtocolVersion;
+  private transport!: StreamableHTTPClientTransport | ModernTransport;
   /** How many times the SDK sent the person to the IdP. */
   authorizations = 0;
+  /** Provisioning URLs the server asked this (2026-07-28) client to open, and what the person's visit ended in. */
+  readonly openedLinks: { url: string; outcome?: string }[] = [];
 
   constructor(
     private readonly stack: ProvisioningStack,
     readonly person: Person,
-    private readonly options: { urlElicitation?: boolean; untick?: string[]; scopes?: string[] } = {},
+    private readonly options: { urlElicitation?: boolean; untick?: string[]; scopes?: string[]; protocol?: ProtocolVersion } = {},
   ) {
+    this.protocol = options.protocol ?? LATEST_PROTOCOL;
     this.client = new Client({ name: "provisioning-e2e", version: "1.0.0" }, { capabilities: options.urlElicitation ? { elicitation: { url: {} } } : {} });
+    if (this.protocol === MODERN_PROTOCOL) {
+      this.modern = newModernClient(
+        options.urlElicitation
+          ? {
+              onUrl: async (url) => {
+                const visit = await openProvisioningLink(url, person);
+                this.openedLinks.push({ url, outcome: visit.outcome });
+                return visit.outcome === "provisioned" ? "accept" : "cancel";
+              },
+            }
+          : {},
+      );
+    }
     this.extraScopes = options.scopes ?? [];
+  }
+
+  private newTransport(mcpUrl: string): StreamableHTTPClientTransport | ModernTransport {
+    return this.modern ? newModernTransport(mcpUrl, this.provider) : newTransport(mcpUrl, this.provider);
+  }
+
+  private connectTransport(): Promise<void> {
+    return this.modern ? this.modern.connect(this.transport as ModernTransport) : this.client.connect(this.transport as StreamableHTTPClientTransport);
+  }
+
+  private static unauthorized(error: unknown): boolean {
+    return error instanceof UnauthorizedError || error instanceof ModernUnauthorizedError;
   }
 
   /** Scopes this client asks for on every authorization besides what the SDK chose (a client that asks for its tools' scopes up front). */
@@ -87,7 +123,9 @@ export class PersonClient {
     if (this.extraScopes.length > 0) url.searchParams.set("scope", [...new Set([...(url.searchParams.get("scope") ?? "").split(" ").filter(Boolean), ...this.extraScopes])].join(" "));
     const result = await authorizeWithLogin({ authorizationUrl: url, username: this.person.username, password: this.person.password, jar: this.jar, untick: this.options.untick });
     if (!result.code) throw new Error(`authorization failed: ${result.error ?? "no code"} ${result.errorDescription ?? ""}`);
-    await this.transport.finishAuth(result.code);
+    // SDK v2 clients check the RFC 9207 `iss` of the authorization response.
+    if (this.modern) await (this.transport as ModernTransport).finishAuth(result.code, result.iss);
+    else await (this.transport as StreamableHTTPClientTransport).finishAuth(result.code);
   }
 
   private async withAuth<T>(operation: () => Promise<T>): Promise<T> {
@@ -95,7 +133,7 @@ export class PersonClient {
       try {
         return await operation();
       } catch (error) {
-        if (!(error instanceof UnauthorizedError) || attempt >= 2) throw error;
+        if (!PersonClient.unauthorized(error) || attempt >= 2) throw error;
         await this.signIn();
       }
     }
@@ -103,24 +141,32 @@ export class PersonClient {
 
   async connect(): Promise<this> {
     const mcpUrl = `${this.stack.app.url}/api/mcp`;
-    this.transport = newTransport(mcpUrl, this.provider);
+    this.transport = this.newTransport(mcpUrl);
     try {
-      await this.client.connect(this.transport);
+      await this.connectTransport();
     } catch (error) {
-      if (!(error instanceof UnauthorizedError)) throw error;
+      if (!PersonClient.unauthorized(error)) throw error;
       await this.signIn();
-      this.transport = newTransport(mcpUrl, this.provider);
-      await this.client.connect(this.transport);
+      this.transport = this.newTransport(mcpUrl);
+      await this.connectTransport();
     }
     return this;
   }
 
   call(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+    const modern = this.modern;
+    if (modern) return this.withAuth(async () => (await modern.callTool({ name, arguments: args })) as CallToolResult);
     return this.withAuth(() => this.client.callTool({ name, arguments: args }) as Promise<CallToolResult>);
   }
 
+  /** The names tools/list shows this client. */
+  async toolNames(): Promise<string[]> {
+    const { tools } = this.modern ? await this.withAuth(() => this.modern!.listTools()) : await this.withAuth(() => this.client.listTools());
+    return tools.map((t) => t.name);
+  }
+
   async close(): Promise<void> {
-    await this.client.close().catch(() => {});
+    await (this.modern ?? this.client).close().catch(() => {});
   }
 }
 

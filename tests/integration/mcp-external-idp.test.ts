@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
 import { MCP_AUDIENCE, obtainTokens, REALM_PATH, startAppWithExternalIdp, TEST_CLIENT, type ExternalIdp } from "../helpers/external-idp";
-import { connectClient, initializeRequest, LATEST_PROTOCOL, postMcp, rpc, TestOAuthProvider, withAuthorization } from "../helpers/mcp-client";
+import { connectClient, connectModernClient, MODERN_PROTOCOL, initializeRequest, LATEST_PROTOCOL, postMcp, rpc, TestOAuthProvider, withAuthorization } from "../helpers/mcp-client";
 import type { AppServer } from "../helpers/app-server";
 import { offeredFirstContactScopes, offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
@@ -88,6 +88,17 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
     const clientId = (provider.clientInformation() as { client_id: string }).client_id;
     expect(me.structuredContent).toMatchObject({ sub: "alice", client_id: clientId, authentication: "oauth" });
     expect((me.structuredContent as { scopes: string[] }).scopes).toEqual(expect.arrayContaining(offeredResourceScopes()));
+    await client.close();
+  });
+
+  it("lets the v2 SDK client (MCP 2026-07-28) register, sign in, list and call tools", async () => {
+    const provider = new TestOAuthProvider({ loginHint: "alice" });
+    const { client } = await connectModernClient(mcpUrl, provider);
+    expect(client.getNegotiatedProtocolVersion()).toBe(MODERN_PROTOCOL);
+    expect(provider.authorizationRequests[0]!.searchParams.get("resource")).toBe(mcpUrl);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(visibleTools(offeredFirstContactScopes()));
+    const me = await client.callTool({ name: "whoami", arguments: {} });
+    expect(me.structuredContent).toMatchObject({ sub: "alice", client_id: (provider.clientInformation() as { client_id: string }).client_id, authentication: "oauth" });
     await client.close();
   });
 
@@ -179,12 +190,14 @@ describe(`MCP endpoint with an external IdP (${kind})`, () => {
       expect(bad.status).toBe(400);
     });
 
-    it("answers an unknown method with JSON-RPC -32601 and an unknown tool with a tool error", async () => {
+    // Unknown tools are protocol errors (MCP 2025-11-25 server/tools "Error Handling"); SDK v1 answered them
+    // with an isError result, SDK v2 with -32602 as the spec asks.
+    it("answers an unknown method with JSON-RPC -32601 and an unknown tool with -32602", async () => {
       const unknown = await postMcp(mcpUrl, rpc("no/such-method"), { token });
       expect(unknown.status).toBe(200);
       expect((await unknown.json()).error.code).toBe(-32601);
       const tool = await postMcp(mcpUrl, rpc("tools/call", { name: "no_such_tool", arguments: {} }), { token });
-      expect((await tool.json()).result.isError).toBe(true);
+      expect((await tool.json()).error.code).toBe(-32602);
     });
 
     it("accepts notifications with 202", async () => {

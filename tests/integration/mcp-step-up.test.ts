@@ -1,19 +1,20 @@
 /**
  * Step-up authorization (MCP 2025-11-25 "Scope challenge handling", RFC 6750
  * §3.1 insufficient_scope) with the SDK client and the external IdP. The MCP
- * handler runs in this process behind a plain Node HTTP server, so the test
+ * handler runs in this process behind a plain Node HTTP server
+ * (tests/helpers/in-process-mcp.ts), so the test
  * can give it a catalogue with a scoped tool (the application's catalogue has
  * no scoped tool until the Nextcloud tools arrive). Everything else is real:
  * the verifier, the client registry on the suite's database, the IdP, the
  * SDK's discovery, registration, PKCE and its 403 handling.
  */
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { freePort } from "../helpers/ports";
-import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";
-import { startExternalIdp, REALM_PATH, type ExternalIdp } from "../helpers/external-idp";
-import { connectClient, newTransport, postMcp, rpc, TestOAuthProvider, withAuthorization } from "../helpers/mcp-client";
+import type { ExternalIdp } from "../helpers/external-idp";
+import { startInProcessMcp, type InProcessMcp } from "../helpers/in-process-mcp";
+import { connectClient, MODERN_PROTOCOL, newModernClient, newModernTransport, newTransport, postMcp, rpc, rpcAs, TestOAuthProvider, withAuthorization } from "../helpers/mcp-client";
+import { followAuthorization } from "../helpers/mcp-client";
+import { UnauthorizedError as ModernUnauthorizedError } from "@modelcontextprotocol/client";
 
 const noteTitles = {
   name: "list_note_titles",
@@ -23,52 +24,29 @@ const noteTitles = {
 };
 
 describe("step-up authorization with the SDK client", () => {
-  let database: InProcessDatabase;
+  let mcp: InProcessMcp;
   let idp: ExternalIdp;
-  let server: http.Server;
   let appUrl: string;
   let visible: (scopes: string[]) => string[];
 
   beforeAll(async () => {
-    const [appPort, idpPort] = [await freePort(), await freePort()];
-    appUrl = `http://127.0.0.1:${appPort}`;
-    const secret = "step-up-test-secret-0123456789";
-    database = await openInProcessDatabase({ APP_URL: appUrl, OIDC_ISSUER: `http://127.0.0.1:${idpPort}${REALM_PATH}`, OIDC_CLIENT_SECRET: secret });
-    idp = await startExternalIdp({ port: idpPort, mcpResource: `${appUrl}/api/mcp`, mcpServerSecret: secret });
-
-    const { handleMcpPost } = await import("@/lib/mcp/handle-mcp-request");
-    const { resourceMetadataResponse } = await import("@/lib/auth/serve-resource-metadata");
-    const { defineTool } = await import("@/lib/mcp/tool-definition");
-    const { TOOL_CATALOGUE } = await import("@/lib/mcp/tool-catalogue");
-    const { offeredFirstContactScopes } = await import("@/lib/mcp/offered-scopes");
-    const scopedTool = defineTool({
-      ...noteTitles,
-      input: z.object({}),
-      output: z.object({ titles: z.array(z.string()), sub: z.string() }),
-      annotations: { readOnlyHint: true },
-      async run(_input, { caller }) {
-        return { structured: { titles: ["Groceries", "Ideas"], sub: caller.sub }, text: "Groceries, Ideas" };
-      },
+    mcp = await startInProcessMcp(async () => {
+      const { defineTool } = await import("@/lib/mcp/tool-definition");
+      const scopedTool = defineTool({
+        ...noteTitles,
+        input: z.object({}),
+        output: z.object({ titles: z.array(z.string()), sub: z.string() }),
+        annotations: { readOnlyHint: true },
+        async run(_input, { caller }) {
+          return { structured: { titles: ["Groceries", "Ideas"], sub: caller.sub }, text: "Groceries, Ideas" };
+        },
+      });
+      return [scopedTool];
     });
-    const catalogue = [...TOOL_CATALOGUE, scopedTool];
-    visible = (scopes) => catalogue.filter((t) => t.requiredScopes.every((s) => scopes.includes(s))).map((t) => t.name);
-
-    server = http.createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const request = new Request(`${appUrl}${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
-      const response = req.url?.startsWith("/.well-known/oauth-protected-resource") ? resourceMetadataResponse(offeredFirstContactScopes(catalogue)) : await handleMcpPost(request, { catalogue });
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-    await new Promise<void>((resolve) => server.listen(appPort, "127.0.0.1", resolve));
+    ({ idp, appUrl, visible } = mcp);
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-    await idp?.stop();
-    await database?.close();
+    await mcp?.stop();
   });
 
   it("answers a call beyond the token's scopes with 403 insufficient_scope naming every scope needed", async () => {
@@ -137,6 +115,52 @@ describe("step-up authorization with the SDK client", () => {
     expect(requested).toEqual(expect.arrayContaining(["openid", "files.read", "notes.read"]));
     // Held ∪ needed: the earlier permission survived the step-up.
     expect(scopesOf()).toEqual(expect.arrayContaining(["files.read", "notes.read"]));
+    await client.close();
+  });
+
+  it("2026-07-28: the same 403 insufficient_scope before any MCP code runs", async () => {
+    const token = await idp.accessToken({ scope: "openid files.read" });
+    const body = rpcAs(MODERN_PROTOCOL, "tools/call", { name: noteTitles.name, arguments: {} });
+    const res = await postMcp(`${appUrl}/api/mcp`, body, { token, version: MODERN_PROTOCOL });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+    expect(res.headers.get("www-authenticate")).toContain('scope="openid files.read notes.read"');
+  });
+
+  it("2026-07-28: the v2 SDK client steps up on its own (403 → re-authorization with held ∪ needed) and the call succeeds", async () => {
+    const provider = new TestOAuthProvider({ loginHint: "erin" });
+    provider.narrowNextRequest = "openid";
+    const client = newModernClient();
+    // The v2 transport drives the authorization itself; the test plays the browser whenever it is sent to the IdP.
+    let transport = newModernTransport(`${appUrl}/api/mcp`, provider);
+    const signIn = async () => {
+      const started = provider.lastAuthorizationUrl!;
+      provider.lastAuthorizationUrl = undefined;
+      const result = await followAuthorization(started, provider.redirectUri);
+      await transport.finishAuth(result.code!, result.iss);
+    };
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      if (!(error instanceof ModernUnauthorizedError)) throw error;
+      await signIn();
+      transport = newModernTransport(`${appUrl}/api/mcp`, provider);
+      await client.connect(transport);
+    }
+    expect(client.getNegotiatedProtocolVersion()).toBe(MODERN_PROTOCOL);
+    expect((await client.listTools()).tools.map((t) => t.name)).not.toContain(noteTitles.name);
+
+    let result;
+    try {
+      result = await client.callTool({ name: noteTitles.name, arguments: {} });
+    } catch (error) {
+      if (!(error instanceof ModernUnauthorizedError)) throw error;
+      await signIn();
+      result = await client.callTool({ name: noteTitles.name, arguments: {} });
+    }
+    expect(provider.authorizationRequests).toHaveLength(2);
+    expect(provider.authorizationRequests[1]!.searchParams.get("scope")!.split(" ")).toEqual(expect.arrayContaining(["openid", "notes.read"]));
+    expect(result.structuredContent).toEqual({ titles: ["Groceries", "Ideas"], sub: "erin" });
     await client.close();
   });
 });

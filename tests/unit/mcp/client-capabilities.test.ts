@@ -33,4 +33,17 @@ describe("remembered client capabilities", () => {
     rememberClientCapabilities(auth("dave", "x"), [{ jsonrpc: "2.0", id: 2, method: "tools/list" } as JSONRPCMessage]);
     expect(supportsUrlElicitation({ sub: "dave", clientId: "x" })).toBe(false);
   });
+
+  it("records a 2026-07-28 request's own envelope (no initialize on that era)", () => {
+    const call = (capabilities: object): JSONRPCMessage =>
+      ({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "t", arguments: {}, _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": capabilities } } }) as JSONRPCMessage;
+    rememberClientCapabilities(auth("dave", "c"), [call({ elicitation: { url: {} } })]);
+    expect(supportsUrlElicitation({ sub: "dave", clientId: "c" })).toBe(true);
+    rememberClientCapabilities(auth("dave", "c"), [call({})]);
+    expect(supportsUrlElicitation({ sub: "dave", clientId: "c" })).toBe(false);
+    // A 2025-era call without an envelope leaves what initialize said.
+    rememberClientCapabilities(auth("dave", "c"), [call({ elicitation: { url: {} } })]);
+    rememberClientCapabilities(auth("dave", "c"), [{ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "t" } } as JSONRPCMessage]);
+    expect(supportsUrlElicitation({ sub: "dave", clientId: "c" })).toBe(true);
+  });
 });
