@@ -3,7 +3,7 @@
  * and per source what is indexed and how its background job is doing
  * (last run, next run, items, errors).
  */
-import { isSearchEnabled, listSyncJobs, type SyncJobStatus } from "@/lib/jobs/sync-job-state";
+import { isSearchEnabled, listSyncJobs, type SyncJobStatus } from "@/lib/search/sync-job-state";
 import { indexCoverage } from "@/lib/search/index-store";
 import { SOURCE_TITLE, type SearchSource } from "@/lib/search/search-sources";
 

@@ -14,7 +14,7 @@ import { log } from "@/lib/log";
 import { processWide } from "@/lib/process-wide";
 import { acquireLease } from "./runner-lease";
 import { runDueSyncJobs, type RunSyncSummary } from "./run-sync-jobs";
-import { onSyncRequested } from "./sync-job-state";
+import { onSyncRequested } from "@/lib/search/sync-job-state";
 
 export const RUNNER_LEASE = "job-runner";
 const TICK_MS = 20_000;

@@ -27,7 +27,7 @@ import type { SyncChanges, SyncInput } from "@/lib/search/sync-changes";
 import { syncFiles } from "@/lib/search/sync-files";
 import { syncNotes } from "@/lib/search/sync-notes";
 import { runBackgroundJob } from "./run-background-job";
-import { ensureSyncJobs } from "./sync-job-state";
+import { ensureSyncJobs } from "@/lib/search/sync-job-state";
 
 /** How often an index source is brought up to date. */
 export const SYNC_INTERVAL_MS = 5 * 60_000;

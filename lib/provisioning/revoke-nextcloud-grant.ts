@@ -33,7 +33,7 @@
  * "pending"` so the person is told to remove it under Settings → Security.
  *
  * Once the grant is gone, the user's background jobs stop and everything
- * they indexed is deleted (lib/jobs/sync-job-state.ts, stopUserSync).
+ * they indexed is deleted (lib/search/sync-job-state.ts, stopUserSync).
  */
 import * as oidc from "openid-client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -41,7 +41,7 @@ import { clearExchangeCache } from "@/lib/cache/exchange-cache";
 import { classifyIdpError, IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { getConfig } from "@/lib/config";
 import { idpClient } from "@/lib/oidc/idp-client";
-import { stopUserSync } from "@/lib/jobs/sync-job-state";
+import { stopUserSync } from "@/lib/search/sync-job-state";
 import { deleteGrant, getGrant, GrantNotFoundError, GrantRevokedError } from "./grant-store";
 import { withRefreshToken } from "./with-refresh-token";
 import { readAppPassword } from "./app-password-store";

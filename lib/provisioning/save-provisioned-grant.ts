@@ -5,11 +5,11 @@
  * "scopes_added" with just the new scopes when an existing grant gained some,
  * otherwise "provisioned" with every scope the grant now holds — and ask
  * for the search index's sync to run now, so a person gets search results
- * within a minute of granting access (lib/jobs/sync-job-state.ts; nothing
+ * within a minute of granting access (lib/search/sync-job-state.ts; nothing
  * when they switched the index off).
  */
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { requestSync } from "@/lib/jobs/sync-job-state";
+import { requestSync } from "@/lib/search/sync-job-state";
 import { log } from "@/lib/log";
 import { saveGrant, type SaveGrantInput, type SaveGrantResult } from "./grant-store";
 

@@ -23,7 +23,7 @@ import { startJobScheduler } from "@/lib/jobs/job-scheduler";
 import { acquireLease } from "@/lib/jobs/runner-lease";
 import { runCronTick } from "@/lib/jobs/run-cron-tick";
 import { runDueSyncJobs } from "@/lib/jobs/run-sync-jobs";
-import { isSearchEnabled, listSyncJobs, setSearchEnabled } from "@/lib/jobs/sync-job-state";
+import { isSearchEnabled, listSyncJobs, setSearchEnabled } from "@/lib/search/sync-job-state";
 import { authInfoFromToken } from "@/lib/mcp/caller";
 import { createMcpServer } from "@/lib/mcp/create-mcp-server";
 import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";

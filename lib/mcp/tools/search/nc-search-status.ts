@@ -5,7 +5,7 @@
  * server's database (no Nextcloud request, no token exchange).
  */
 import { z } from "zod";
-import { isSearchEnabled, listSyncJobs } from "@/lib/jobs/sync-job-state";
+import { isSearchEnabled, listSyncJobs } from "@/lib/search/sync-job-state";
 import { defineTool } from "@/lib/mcp/tool-definition";
 import { indexCoverage } from "@/lib/search/index-store";
 import { SEARCH_SOURCES, sourcesCoveredBy } from "@/lib/search/search-sources";

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { formatScope } from "@/lib/auth/scopes";
-import { isSearchEnabled, requestSync } from "@/lib/jobs/sync-job-state";
+import { isSearchEnabled, requestSync } from "@/lib/search/sync-job-state";
 import { requireProvisioning, errorResult } from "@/lib/mcp/provisioning-guard";
 import { markSandboxOrigin } from "@/lib/mcp/mark-sandbox-origin";
 import { outcomeResult, describeTool, type CatalogueTool } from "@/lib/mcp/tool-definition";

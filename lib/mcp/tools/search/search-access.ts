@@ -4,9 +4,8 @@
  * stored Nextcloud grant (what the person provisioned). Hits from any other
  * source are never read from the index.
  */
-import { getConfig } from "@/lib/config";
 import type { CallerIdentity } from "@/lib/mcp/caller";
-import { getGrantForToolCall } from "@/lib/provisioning/grant-store";
+import { findCallerGrant } from "@/lib/mcp/caller-grant";
 import { SEARCH_SOURCES, SOURCE_SCOPE, sourcesCoveredBy, type SearchSource } from "@/lib/search/search-sources";
 
 export const SEARCH_READ_SCOPES: readonly string[] = SEARCH_SOURCES.map((s) => SOURCE_SCOPE[s]);
@@ -20,7 +19,7 @@ export interface SearchAccess {
 
 export async function searchAccess(caller: CallerIdentity): Promise<SearchAccess> {
   const requested = sourcesCoveredBy(caller.scopes);
-  const grant = await getGrantForToolCall(caller.sub, getConfig().NEXTCLOUD_AUDIENCE);
+  const grant = await findCallerGrant(caller);
   const allowed = grant?.active ? sourcesCoveredBy(caller.scopes, grant.scopes) : [];
   return { requested, allowed };
 }

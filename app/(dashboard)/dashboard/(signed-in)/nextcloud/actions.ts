@@ -14,7 +14,7 @@ import { createScopeRequestLink, requestedScopesSchema } from "@/lib/dashboard/c
 import { narrowNextcloudAccess } from "@/lib/dashboard/narrow-nextcloud-access";
 import { authorizeAction } from "@/lib/dashboard/session";
 import { log } from "@/lib/log";
-import { ensureSyncJobs, setSearchEnabled } from "@/lib/jobs/sync-job-state";
+import { ensureSyncJobs, setSearchEnabled } from "@/lib/search/sync-job-state";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
 import { retryPendingRevocations } from "@/lib/provisioning/pending-app-password-revocations";
 

@@ -14,8 +14,8 @@ import { EventEmitter } from "node:events";
 import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { processWide } from "@/lib/process-wide";
-import { deleteUserIndex } from "@/lib/search/index-store";
-import { SEARCH_SOURCES, sourceOfJobKind, sourcesCoveredBy, syncJobKind, type SearchSource } from "@/lib/search/search-sources";
+import { deleteUserIndex } from "./index-store";
+import { SEARCH_SOURCES, sourceOfJobKind, sourcesCoveredBy, syncJobKind, type SearchSource } from "./search-sources";
 
 const requests = () => processWide("sync-requests", () => new EventEmitter());
 
