@@ -9,6 +9,8 @@ export const JsonRpcCode = {
   ParseError: -32700,
   /** The JSON sent is not a valid Request object. */
   InvalidRequest: -32600,
+  /** Invalid method parameter(s), e.g. a tool this request cannot call. */
+  InvalidParams: -32602,
   /** Internal JSON-RPC error. */
   InternalError: -32603,
   /** Implementation-defined server error (transport and authorization problems). */
@@ -19,5 +21,13 @@ export function jsonRpcErrorResponse(status: number, code: number, message: stri
   return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }), {
     status,
     headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+/** The JSON-RPC error answer to one identified request (JSON-RPC 2.0 §5: same `id`), HTTP 200 as a server's own answer. */
+export function jsonRpcErrorFor(id: string | number, code: number, message: string): Response {
+  return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id }), {
+    status: 200,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
   });
 }

@@ -17,7 +17,7 @@ import { appPasswordRefused } from "./app-password-transport";
 import { diagnoseNextcloudRefusal } from "./diagnose-nextcloud-refusal";
 import { refreshCapabilities } from "@/lib/nextcloud/capabilities";
 import { markSandboxOrigin } from "./mark-sandbox-origin";
-import { appTitle, missingAppsFor } from "./tool-availability";
+import { missingAppsFor, unavailableMessage } from "./tool-availability";
 import { requireProvisioning, errorResult } from "./provisioning-guard";
 import { describeTool, outcomeResult, toolContextOf, type CatalogueTool, type ToolContext, type ToolOutcome, type ToolSpec } from "./tool-definition";
 
@@ -70,7 +70,3 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
 }
 
 /** A tool of an app the Nextcloud does not have (not installed, or disabled by its admin). */
-export function unavailableMessage(tool: string, apps: readonly string[]): string {
-  const names = apps.map(appTitle).join(" and ");
-  return `${tool} is not available: this Nextcloud does not have the ${names} app (not installed, or not enabled). Ask its admin to enable it; the tool appears again once it is. Your granted access stays as it is.`;
-}

@@ -26,7 +26,7 @@ import { createMcpHandler, isLegacyRequest, ProtocolErrorCode, SUPPORTED_PROTOCO
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
-import { JsonRpcCode, jsonRpcErrorResponse } from "@/lib/http/json-rpc-response";
+import { JsonRpcCode, jsonRpcErrorFor, jsonRpcErrorResponse } from "@/lib/http/json-rpc-response";
 import { checkRequestOrigin } from "@/lib/http/request-origin";
 import { authenticateRequest, challengeResponse } from "@/lib/mcp/authenticate-request";
 import { rememberClientCapabilities } from "@/lib/mcp/client-capabilities";
@@ -34,6 +34,7 @@ import { createMcpServer } from "@/lib/mcp/create-mcp-server";
 import { MAX_BODY_BYTES, readJsonRpcBody } from "@/lib/mcp/read-json-rpc-body";
 import { chooseResponseMode, type ResponseMode } from "@/lib/mcp/response-mode";
 import { checkToolScopes } from "@/lib/mcp/scope-gate";
+import { unavailableToolCall } from "@/lib/mcp/tool-availability";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { CatalogueTool } from "@/lib/mcp/tool-definition";
 import { log } from "@/lib/log";
@@ -151,6 +152,10 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
       scopes: stepUpScopes(auth.authInfo.scopes, shortfall.needed),
     });
   }
+
+  // A tool hidden because its Nextcloud app is missing (tool-availability.ts): the reason, not "not found".
+  const unavailable = unavailableToolCall(body.messages, auth.authInfo.scopes, catalogue);
+  if (unavailable) return jsonRpcErrorFor(unavailable.id, JsonRpcCode.InvalidParams, unavailable.message);
 
   if (!(await isLegacyRequest(request, body.parsed, { maxRequestBodySize: MAX_BODY_BYTES }))) {
     return handleModern(request, auth.authInfo, body.parsed, catalogue, mode);

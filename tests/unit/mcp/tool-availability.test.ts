@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scopeInfo } from "@/lib/auth/scopes";
-import { unavailableMessage } from "@/lib/mcp/define-nextcloud-tool";
-import { appsRequiredBy, availableTools, missingAppsFor } from "@/lib/mcp/tool-availability";
+import { appsRequiredBy, availableTools, missingAppsFor, unavailableMessage, unavailableToolCall } from "@/lib/mcp/tool-availability";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import type { NextcloudCapabilities } from "@/lib/nextcloud/capabilities";
 
@@ -35,5 +34,20 @@ describe("tools appear only where the Nextcloud has their app", () => {
     expect(missingAppsFor(["deck.read", "notes.read", "files.read"], caps("notes"))).toEqual(["deck"]);
     expect(missingAppsFor(["deck.read"], undefined)).toEqual([]);
     expect(unavailableMessage("nc_deck_list_boards", ["deck"])).toMatch(/nc_deck_list_boards is not available: this Nextcloud does not have the Deck app .*admin/);
+  });
+
+  it("a call by name to a tool hidden for a missing app gets the reason; not for a scope the token lacks, an unknown tool, a notification or unknown capabilities", () => {
+    const call = (name: string, id: number | string = 7) => ({ jsonrpc: "2.0" as const, id, method: "tools/call", params: { name, arguments: {} } });
+    const held = ["deck.read", "notes.read"];
+    const noDeck = caps("notes");
+    expect(unavailableToolCall([call("nc_deck_list_boards")], held, TOOL_CATALOGUE, noDeck)).toEqual({ id: 7, message: unavailableMessage("nc_deck_list_boards", ["deck"]) });
+    expect(unavailableToolCall([call("nc_deck_list_boards", "x")], held, TOOL_CATALOGUE, noDeck)?.id).toBe("x");
+    // The app is there, or nothing is known yet (fail open), or the token lacks the scope (the scope gate's 403 comes first), or no such tool.
+    expect(unavailableToolCall([call("nc_deck_list_boards")], held, TOOL_CATALOGUE, caps("notes", "deck"))).toBeUndefined();
+    expect(unavailableToolCall([call("nc_deck_list_boards")], held, TOOL_CATALOGUE, undefined)).toBeUndefined();
+    expect(unavailableToolCall([call("nc_deck_list_boards")], ["notes.read"], TOOL_CATALOGUE, noDeck)).toBeUndefined();
+    expect(unavailableToolCall([call("nc_deck_no_such_tool")], held, TOOL_CATALOGUE, noDeck)).toBeUndefined();
+    expect(unavailableToolCall([{ jsonrpc: "2.0", method: "tools/call", params: { name: "nc_deck_list_boards" } }], held, TOOL_CATALOGUE, noDeck)).toBeUndefined();
+    expect(unavailableToolCall([{ jsonrpc: "2.0", id: 1, method: "tools/list" }], held, TOOL_CATALOGUE, noDeck)).toBeUndefined();
   });
 });
