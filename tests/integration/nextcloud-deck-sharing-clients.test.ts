@@ -124,7 +124,12 @@ describe("Deck client against the sandbox Deck app", () => {
     const again = await fetch(`${url}/${board.id}`, { headers: { authorization: `Bearer ${token}`, "OCS-APIRequest": "true", "if-none-match": etag } });
     expect(again.status).toBe(304);
     const reader = await nc.connect("carol-deck", ["deck.read"]);
-    expect((await requestFailure(createStack(reader, board.id, { title: "x", order: 0 }))).status).toBe(403);
+    // The sender's scope table refuses first (lib/nextcloud/api-scopes.ts); the sandbox's own 403 is checked by the raw request below.
+    const denied = await requestFailure(createStack(reader, board.id, { title: "x", order: 0 }));
+    expect(denied.failure).toBe("forbidden");
+    expect(denied.reason).toBe("scope_not_granted");
+    const raw = await fetch(`${url}/${board.id}/stacks`, { method: "POST", headers: { authorization: `Bearer ${token}`, "OCS-APIRequest": "true", "content-type": "application/json" }, body: JSON.stringify({ title: "x", order: 0 }) });
+    expect(raw.status).toBe(403);
   });
 
   it("a seeded user starts with the demo board: stacks with cards, labels and an assignment", async () => {
@@ -176,7 +181,8 @@ describe("sharing client against the sandbox OCS Share API", () => {
       expect((await requestFailure(createShare(alice, { path: "/nope.txt", shareType: SHARE_TYPES.link }))).status).toBe(404);
       expect((await requestFailure(createShare(alice, { path: "/Readme.md", shareType: SHARE_TYPES.user, shareWith: "nobody-here" }))).status).toBe(404);
       expect((await requestFailure(createShare(alice, { path: "/Readme.md", shareType: SHARE_TYPES.link, expireDate: "2001-01-01" }))).status).toBe(400);
-      expect((await requestFailure(listShares(await connectionFor(nc.issuer, seeded.url, "alice", ["files.read"])))).status).toBe(403);
+      // files.read does not reach the sharing API: the sender's scope table refuses before sending (lib/nextcloud/api-scopes.ts).
+      expect(await requestFailure(listShares(await connectionFor(nc.issuer, seeded.url, "alice", ["files.read"])))).toMatchObject({ failure: "forbidden", reason: "scope_not_granted" });
     } finally {
       await seeded.close();
     }
