@@ -19,7 +19,8 @@ const contactsSource: DavSource = {
   },
   document(item, book) {
     const contact = readContact(item, book);
-    const body = [...contact.emails.map((e) => e.value), ...contact.phones.map((p) => p.value), contact.organization, contact.job_title].filter(Boolean).join("\n");
+    // "a@b.example" is one token to the full-text parser; spaced, its name and domain are found too.
+    const body = [...contact.emails.map((e) => e.value.replace("@", " @ ")), ...contact.phones.map((p) => p.value), contact.organization, contact.job_title].filter(Boolean).join("\n");
     return { title: contact.name || contact.emails[0]?.value || "(unnamed contact)", body, lastModified: null };
   },
 };
