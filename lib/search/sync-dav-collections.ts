@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import type { DavItem } from "@/lib/nextcloud/caldav/dav-store";
+import { davItemId } from "./dav-item-id";
 import { indexedEtags, type IndexedDocument } from "./index-store";
 import type { SearchSource } from "./search-sources";
 import type { SyncChanges, SyncInput } from "./sync-changes";
@@ -35,16 +36,6 @@ export interface DavSource {
   items(input: SyncInput, collection: string): Promise<DavItem[]>;
   /** The indexed form of one item; null leaves it out (e.g. no event in it). */
   document(item: DavItem, collection: string): Omit<IndexedDocument, "itemId" | "etag"> | null;
-}
-
-/** The index id of an item: "<collection>/<file name>". */
-export const davItemId = (collection: string, file: string) => `${collection}/${file}`;
-
-/** The collection and file name of an index id, or undefined when it has no such form. */
-export function splitDavItemId(itemId: string): { collection: string; file: string } | undefined {
-  const slash = itemId.indexOf("/");
-  if (slash <= 0 || slash === itemId.length - 1) return undefined;
-  return { collection: itemId.slice(0, slash), file: itemId.slice(slash + 1) };
 }
 
 function indexable(source: DavSource, item: DavItem, collection: string): IndexedDocument | null {

@@ -20,7 +20,7 @@ import { DEFAULT_RETRY_POLICY } from "@/lib/nextcloud/retry-policy";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { statItem } from "@/lib/nextcloud/webdav-client";
 import type { SearchHit } from "./index-store";
-import { splitDavItemId } from "./sync-dav-collections";
+import { splitDavItemId } from "./dav-item-id";
 
 export type Verdict = "current" | "stale" | "unverified";
 
