@@ -24,6 +24,8 @@ import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { deleteUserIndex, replaceDocuments } from "@/lib/search/index-store";
 import { SOURCE_SCOPE, sourceOfJobKind, type SearchSource } from "@/lib/search/search-sources";
 import type { SyncChanges, SyncInput } from "@/lib/search/sync-changes";
+import { syncCalendar } from "@/lib/search/sync-calendar";
+import { syncContacts } from "@/lib/search/sync-contacts";
 import { syncFiles } from "@/lib/search/sync-files";
 import { syncNotes } from "@/lib/search/sync-notes";
 import { runBackgroundJob } from "./run-background-job";
@@ -40,7 +42,7 @@ const BACKOFF_MAX_MS = 30 * 60_000;
 
 export const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
 
-const SYNCERS: Readonly<Record<SearchSource, (input: SyncInput) => Promise<SyncChanges>>> = { notes: syncNotes, files: syncFiles };
+const SYNCERS: Readonly<Record<SearchSource, (input: SyncInput) => Promise<SyncChanges>>> = { notes: syncNotes, files: syncFiles, calendar: syncCalendar, contacts: syncContacts };
 
 export interface RunSyncOptions {
   /** This runner's identity in leases. */

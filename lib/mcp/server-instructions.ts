@@ -24,6 +24,6 @@ export function serverInstructions(catalogue: readonly CatalogueTool[]): string 
   return (
     `${what} The first Nextcloud tool call may answer with a link instead of a result: give it to the user to open ` +
     "(it lets this server access their Nextcloud), and once they have finished, call the same tool again." +
-    (catalogue.some((t) => t.name === "nc_search") ? " To find something without knowing where it is, start with nc_search (notes and files at once)." : "")
+    (catalogue.some((t) => t.name === "nc_search") ? " To find something without knowing where it is, start with nc_search (notes, files, calendar events and contacts at once)." : "")
   );
 }

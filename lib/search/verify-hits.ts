@@ -3,7 +3,8 @@
  * Nextcloud with the caller's own session token (RFC 8693 exchange, never a
  * background token), so the index can never show more than the caller may
  * see now. A note is read (GET /notes/{id}); a file or folder is stat'ed
- * (PROPFIND depth 0). A hit is dropped when Nextcloud no longer has it or
+ * (PROPFIND depth 0); a calendar event or a contact is read (GET on its
+ * CalDAV/CardDAV object, RFC 4791 §5.3.4 / RFC 6352 §6.3.2). A hit is dropped when Nextcloud no longer has it or
  * refuses it, or when it changed since it was indexed (its etag differs; a
  * folder's etag changes with anything below it, so for folders only
  * existence counts); a dropped hit's source is re-synced. A hit that cannot
@@ -12,11 +13,14 @@
 import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
+import { getCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
+import { getCard } from "@/lib/nextcloud/carddav/carddav-client";
 import { getNote } from "@/lib/nextcloud/notes-client";
 import { DEFAULT_RETRY_POLICY } from "@/lib/nextcloud/retry-policy";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { statItem } from "@/lib/nextcloud/webdav-client";
 import type { SearchHit } from "./index-store";
+import { splitDavItemId } from "./dav-item-id";
 
 export type Verdict = "current" | "stale" | "unverified";
 
@@ -27,6 +31,12 @@ async function check(connection: NextcloudConnection, hit: SearchHit): Promise<V
     if (hit.source === "notes") {
       const note = await getNote(connection, Number(hit.itemId));
       return bare(note.etag) === bare(hit.etag) ? "current" : "stale";
+    }
+    if (hit.source === "calendar" || hit.source === "contacts") {
+      const at = splitDavItemId(hit.itemId);
+      if (!at) return "stale";
+      const item = hit.source === "calendar" ? await getCalendarObject(connection, at.collection, at.file) : await getCard(connection, at.collection, at.file);
+      return bare(item.etag) === bare(hit.etag) ? "current" : "stale";
     }
     const folder = hit.itemId.endsWith("/");
     const entry = await statItem(connection, folder ? hit.itemId.slice(0, -1) || "/" : hit.itemId);

@@ -116,13 +116,16 @@ describe("CalDAV client", () => {
 describe("CardDAV client", () => {
   it("lists, searches, creates, updates with etag and deletes contacts", async () => {
     const alice = await nc.connect("alice", ["contacts.read", "contacts.write"]);
-    expect(await listAddressBooks(alice)).toEqual([{ id: "contacts", name: "Contacts" }]);
+    const books = await listAddressBooks(alice);
+    expect(books.map(({ id, name }) => ({ id, name }))).toEqual([{ id: "contacts", name: "Contacts" }]);
+    expect(books[0]!.ctag).toMatch(/\S/); // getctag, what the search index's sync compares
     const { items } = await listCards(alice, "contacts");
     const contacts = items.map((i) => readContact(i, "contacts"));
     expect(contacts.filter((c) => contactMatches(c, "carla")).map((c) => c.phones[0]!.value)).toEqual(["+49 170 5550123"]);
     expect(contacts.filter((c) => contactMatches(c, "5550456")).map((c) => c.name)).toEqual(["Bob Martin"]);
     const { data } = buildContact({ given_name: "Greta", family_name: "Nilsson", emails: [{ value: "greta@example.se", type: "work" }] });
     await putCard(alice, "contacts", "greta.vcf", data, { create: true });
+    expect((await listAddressBooks(alice))[0]!.ctag).not.toBe(books[0]!.ctag); // a write gives the book a new ctag
     const card = await getCard(alice, "contacts", "greta.vcf");
     expect(readContact(card, "contacts")).toMatchObject({ name: "Greta Nilsson", emails: [{ value: "greta@example.se", type: "work" }] });
     await putCard(alice, "contacts", "greta.vcf", updateContact(card.data, card.id, { phones: [{ value: "+46 8 555 0100", type: "cell" }] }), { etag: card.etag });

@@ -10,7 +10,10 @@
  * notes and files; one user's rows never reach another; verify on read drops
  * a deleted file's hit and queues a re-sync; the runner's leases (crash
  * mid-job, two runners, the instance lease); the cron route's secret; the
- * search switch and revocation deleting the index.
+ * search switch and revocation deleting the index. Calendar events and
+ * contacts (the sandbox's Radicale): add/change/delete, unchanged
+ * collections skipped by getctag, verify on read dropping a deleted event's
+ * and contact's hit.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -37,6 +40,7 @@ import { freePort } from "../helpers/ports";
 const kind = testDbKind();
 const CRON_SECRET = "cron-secret-for-the-search-index-test-0123456789";
 const SCOPES = ["notes.read", "notes.write", "files.read", "files.write"];
+const DAV_SCOPES = ["calendar.read", "calendar.write", "contacts.read", "contacts.write"];
 
 interface Person {
   id: string;
@@ -52,7 +56,7 @@ describe(`search index and sync jobs on ${kind}`, () => {
 
   async function person(username: string, mcpScopes = SCOPES): Promise<Person> {
     const id = (await createAccount({ username, password: `${username}-password-123`, displayName: username })).id;
-    const saved = await recordHybridGrant({ accountId: id, clientId: "test", scopes: SCOPES });
+    const saved = await recordHybridGrant({ accountId: id, clientId: "test", scopes: mcpScopes });
     expect(saved?.grant.active).toBe(true);
     return connect(id, mcpScopes);
   }
@@ -229,6 +233,97 @@ describe(`search index and sync jobs on ${kind}`, () => {
     expect(files.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
     await sync(alice);
     expect(await prisma.searchDocument.count({ where: { userId: alice.id, itemId: "/Travel/secret-plan.md" } })).toBe(0);
+  });
+
+  describe("calendar events and contacts", () => {
+    let dana: Person;
+    let event: { calendar: string; id: string; etag: string };
+    let contact: { address_book: string; id: string; etag: string };
+    const syncDana = async () => expect(await sync(dana)).toMatchObject({ failed: 0 });
+    /** Dana's calendar and contact rows (the sandbox seeds a few of its own too). */
+    const davRows = async () => {
+      const prisma = (await getDatabase()).prisma;
+      const rows = await prisma.searchDocument.findMany({ where: { userId: dana.id, source: { in: ["calendar", "contacts"] } }, select: { source: true, itemId: true } });
+      return rows.map((r) => `${r.source}:${r.itemId}`).sort();
+    };
+
+    it("are indexed (event title, start, location, description; contact name, emails, phones, organisation) and found by nc_search", async () => {
+      dana = await person("dana", [...SCOPES, ...DAV_SCOPES]);
+      event = (await must(dana, "nc_calendar_create_event", { title: "Harbour walk", start: "2027-05-03T09:00:00Z", location: "Ribeira quay", description: "Bring the azulejo guide." })) as typeof event;
+      contact = (await must(dana, "nc_contacts_create", { name: "Inês Carvalho", emails: [{ value: "ines@azulejo.example" }], phones: [{ value: "+351 22 555 0100" }], organization: "Tile Museum" })) as typeof contact;
+      expect((await listSyncJobs(dana.id)).map((j) => j.source).sort()).toEqual(["calendar", "contacts", "files", "notes"]);
+      expect(await sync(dana)).toEqual({ ran: 4, failed: 0 });
+
+      expect(ids((await search(dana, "harbour")).hits)).toEqual([`calendar:${event.calendar}/${event.id}`]);
+      expect(ids((await search(dana, "ribeira")).hits)).toEqual([`calendar:${event.calendar}/${event.id}`]); // location
+      expect(ids((await search(dana, "2027-05-03")).hits)).toContain(`calendar:${event.calendar}/${event.id}`); // start
+      expect(ids((await search(dana, "azulejo")).hits)).toEqual([`calendar:${event.calendar}/${event.id}`, `contacts:${contact.address_book}/${contact.id}`].sort());
+      expect(ids((await search(dana, "tile museum")).hits)).toEqual([`contacts:${contact.address_book}/${contact.id}`]); // organisation
+      expect(ids((await search(dana, "0100")).hits)).toEqual([`contacts:${contact.address_book}/${contact.id}`]); // phone
+      const found = await search(dana, "carvalho");
+      expect(found.hits[0]).toMatchObject({ source: "contacts", title: "Inês Carvalho" });
+      // The hit's id opens the item with the matching tool.
+      expect(await must(dana, "nc_calendar_get_event", { calendar: event.calendar, id: event.id })).toMatchObject({ title: "Harbour walk" });
+      // Only the sources the caller's token may read: a notes-only token never sees them.
+      const notesOnly = await connect(dana.id, ["notes.read"]);
+      expect(((await notesOnly.call("nc_search", { query: "azulejo" })).structuredContent as { hits: unknown[] }).hits).toEqual([]);
+      await notesOnly.client.close();
+
+      const status = (await must(dana, "nc_search_status", {})).sources as { source: string; items: number }[];
+      const rows = await davRows(); // the sandbox's seeded events and contacts plus dana's own
+      for (const source of ["calendar", "contacts"]) {
+        const indexed = rows.filter((r) => r.startsWith(`${source}:`)).length;
+        expect(indexed).toBeGreaterThan(1);
+        expect(status.find((s) => s.source === source)).toMatchObject({ items: indexed });
+      }
+    });
+
+    it("a re-sync with nothing changed reads no calendar or address book again (getctag unchanged)", async () => {
+      await makeDue(dana.id);
+      sandbox.seen.clear();
+      await syncDana();
+      expect(served("PROPFIND", "/remote.php/dav/calendars/")).toBeGreaterThan(0); // the calendars and their ctags
+      expect(served("REPORT", "/remote.php/dav/calendars/")).toBe(0);
+      expect(served("REPORT", "/remote.php/dav/addressbooks/")).toBe(0);
+    });
+
+    it("changes and deletions reach the index on the next sync", async () => {
+      const second = (await must(dana, "nc_calendar_create_event", { title: "Tram museum", start: "2027-05-04T14:00:00Z" })) as typeof event;
+      await must(dana, "nc_calendar_update_event", { calendar: event.calendar, id: event.id, etag: event.etag, title: "Bridge walk", location: "Dom Luís bridge" });
+      await must(dana, "nc_contacts_update", { address_book: contact.address_book, id: contact.id, etag: contact.etag, organization: "Port Authority" });
+      await makeDue(dana.id);
+      await syncDana();
+      expect((await search(dana, "harbour")).hits).toEqual([]);
+      expect(ids((await search(dana, "bridge")).hits)).toEqual([`calendar:${event.calendar}/${event.id}`]);
+      expect(ids((await search(dana, "tram")).hits)).toEqual([`calendar:${second.calendar}/${second.id}`]);
+      expect((await search(dana, "tile")).hits).toEqual([]);
+      expect(ids((await search(dana, "authority")).hits)).toEqual([`contacts:${contact.address_book}/${contact.id}`]);
+
+      await must(dana, "nc_calendar_delete_event", { calendar: second.calendar, id: second.id });
+      await makeDue(dana.id);
+      await syncDana();
+      expect((await search(dana, "tram")).hits).toEqual([]);
+      const rows = await davRows();
+      expect(rows).toEqual(expect.arrayContaining([`calendar:${event.calendar}/${event.id}`, `contacts:${contact.address_book}/${contact.id}`]));
+      expect(rows).not.toContain(`calendar:${second.calendar}/${second.id}`);
+    });
+
+    it("verify on read: a deleted event's and contact's hits are dropped before the next sync and their sources queued", async () => {
+      const prisma = (await getDatabase()).prisma;
+      await prisma.syncJob.updateMany({ where: { userId: dana.id }, data: { nextRunAt: new Date(Date.now() + 3_600_000) } });
+      await must(dana, "nc_calendar_delete_event", { calendar: event.calendar, id: event.id });
+      await must(dana, "nc_contacts_delete", { address_book: contact.address_book, id: contact.id });
+      const mine = [`calendar:${event.calendar}/${event.id}`, `contacts:${contact.address_book}/${contact.id}`];
+      expect(await davRows()).toEqual(expect.arrayContaining(mine)); // the index still has them
+      const after = await search(dana, "bridge authority");
+      expect(after.hits).toEqual([]);
+      expect(after.dropped).toBe(2);
+      const due = (await listSyncJobs(dana.id)).filter((j) => j.nextRunAt.getTime() <= Date.now()).map((j) => j.source).sort();
+      expect(due).toEqual(["calendar", "contacts"]);
+      await syncDana();
+      expect((await davRows()).filter((r) => mine.includes(r))).toEqual([]);
+      await dana.client.close();
+    });
   });
 
   it("the in-process scheduler runs a newly provisioned person's first sync right away (well within a minute)", async () => {

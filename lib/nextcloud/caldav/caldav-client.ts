@@ -10,7 +10,7 @@ import { childNamed, childrenNamed, DAV_NS, escapeXmlText } from "../parse-xml";
 import { resolveDavUser } from "../resolve-dav-user";
 import { sendNextcloudRequest, type NextcloudConnection } from "../send-nextcloud-request";
 import { calendarHomePath, calendarObjectPath, calendarPath } from "./dav-names";
-import { APPLE_ICAL_NS, CALDAV_NS, lastSegment, parseDavResponses, propKey } from "./dav-responses";
+import { APPLE_ICAL_NS, CALDAV_NS, CALSERVER_NS, ctagOf, lastSegment, parseDavResponses, propKey } from "./dav-responses";
 import { davContext, deleteItem, getItem, putItem, reportItems, type DavItem, type WritePrecondition } from "./dav-store";
 
 export interface CalendarInfo {
@@ -19,11 +19,13 @@ export interface CalendarInfo {
   color: string | null;
   /** Component types the calendar holds (VEVENT, VTODO, …). */
   components: string[];
+  /** getctag: changes whenever an object in the calendar does (null: the server sent none). */
+  ctag: string | null;
 }
 
 const LIST_BODY = `<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:a="${APPLE_ICAL_NS}"><d:prop>
-<d:resourcetype/><d:displayname/><c:supported-calendar-component-set/><a:calendar-color/>
+<d:propfind xmlns:d="DAV:" xmlns:c="${CALDAV_NS}" xmlns:a="${APPLE_ICAL_NS}" xmlns:cs="${CALSERVER_NS}"><d:prop>
+<d:resourcetype/><d:displayname/><c:supported-calendar-component-set/><a:calendar-color/><cs:getctag/>
 </d:prop></d:propfind>`;
 
 export async function listCalendars(connection: NextcloudConnection): Promise<CalendarInfo[]> {
@@ -44,7 +46,7 @@ export async function listCalendars(connection: NextcloudConnection): Promise<Ca
     const components = set ? childrenNamed(set, CALDAV_NS, "comp").map((c) => c.attributes.name ?? "").filter(Boolean) : ["VEVENT", "VTODO"];
     const name = r.props.get(propKey(DAV_NS, "displayname"))?.text.trim();
     const color = r.props.get(propKey(APPLE_ICAL_NS, "calendar-color"))?.text.trim();
-    calendars.push({ id, name: name || id, color: color || null, components });
+    calendars.push({ id, name: name || id, color: color || null, components, ctag: ctagOf(r) });
   }
   return calendars.sort((a, b) => a.name.localeCompare(b.name));
 }

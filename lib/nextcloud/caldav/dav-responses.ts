@@ -12,6 +12,13 @@ import type { NextcloudHttpResponse } from "../send-nextcloud-request";
 export const CALDAV_NS = "urn:ietf:params:xml:ns:caldav";
 export const CARDDAV_NS = "urn:ietf:params:xml:ns:carddav";
 export const APPLE_ICAL_NS = "http://apple.com/ns/ical/";
+/** getctag: a collection's change tag, new whenever an item in it changes (CalendarServer extension, served by sabre/dav and Radicale). */
+export const CALSERVER_NS = "http://calendarserver.org/ns/";
+
+/** A collection's getctag in a PROPFIND answer, or null when the server sent none. */
+export function ctagOf(response: DavResponse): string | null {
+  return response.props.get(propKey(CALSERVER_NS, "getctag"))?.text.trim() || null;
+}
 
 export interface DavResponse {
   /** Decoded path of the resource, e.g. /remote.php/dav/calendars/alice/personal/a.ics */

@@ -9,16 +9,18 @@ import { childNamed, DAV_NS } from "../parse-xml";
 import { resolveDavUser } from "../resolve-dav-user";
 import { sendNextcloudRequest, type NextcloudConnection } from "../send-nextcloud-request";
 import { addressBookHomePath, addressBookPath, cardPath } from "../caldav/dav-names";
-import { CARDDAV_NS, lastSegment, parseDavResponses, propKey } from "../caldav/dav-responses";
+import { CALSERVER_NS, CARDDAV_NS, ctagOf, lastSegment, parseDavResponses, propKey } from "../caldav/dav-responses";
 import { davContext, deleteItem, getItem, putItem, reportItems, type DavItem, type WritePrecondition } from "../caldav/dav-store";
 
 export interface AddressBookInfo {
   id: string;
   name: string;
+  /** getctag: changes whenever a card in the book does (null: the server sent none). */
+  ctag: string | null;
 }
 
 const LIST_BODY = `<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:displayname/></d:prop></d:propfind>`;
+<d:propfind xmlns:d="DAV:" xmlns:cs="${CALSERVER_NS}"><d:prop><d:resourcetype/><d:displayname/><cs:getctag/></d:prop></d:propfind>`;
 
 export async function listAddressBooks(connection: NextcloudConnection): Promise<AddressBookInfo[]> {
   const userId = await resolveDavUser(connection);
@@ -33,7 +35,7 @@ export async function listAddressBooks(connection: NextcloudConnection): Promise
     .filter((r) => childNamed(r.props.get(propKey(DAV_NS, "resourcetype")), CARDDAV_NS, "addressbook"))
     .map((r) => {
       const id = lastSegment(r.path);
-      return { id, name: r.props.get(propKey(DAV_NS, "displayname"))?.text.trim() || id };
+      return { id, name: r.props.get(propKey(DAV_NS, "displayname"))?.text.trim() || id, ctag: ctagOf(r) };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -15,7 +15,7 @@ export const ncCalendarListCalendars = defineNextcloudTool({
   async run(_input, context) {
     const calendars = await listCalendars(connectionOf(context));
     return {
-      structured: { calendars },
+      structured: { calendars: calendars.map((c) => ({ id: c.id, name: c.name, color: c.color, components: c.components })) },
       text: calendars.length ? `${calendars.length} calendar(s):\n${calendars.map((c) => `- ${c.name} (id "${c.id}", holds ${c.components.join(", ")})`).join("\n")}` : "You have no calendars.",
     };
   },

@@ -14,6 +14,6 @@ export const ncContactsListAddressBooks = defineNextcloudTool({
   scopes: ["contacts.read"],
   async run(_input, context) {
     const books = await listAddressBooks(connectionOf(context));
-    return { structured: { address_books: books }, text: books.length ? books.map((b) => `- ${b.name} (id "${b.id}")`).join("\n") : "You have no address books." };
+    return { structured: { address_books: books.map((b) => ({ id: b.id, name: b.name })) }, text: books.length ? books.map((b) => `- ${b.name} (id "${b.id}")`).join("\n") : "You have no address books." };
   },
 });

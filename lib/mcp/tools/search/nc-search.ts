@@ -1,6 +1,6 @@
 /**
- * nc_search: one ranked search across the caller's Nextcloud notes and
- * files, from the search index the background sync keeps
+ * nc_search: one ranked search across the caller's Nextcloud notes, files,
+ * calendar events and contacts, from the search index the background sync keeps
  * (lib/jobs/run-sync-jobs.ts). Only sources whose read scope both the
  * caller's token and the stored grant hold are searched (search-access.ts),
  * and every hit is checked against Nextcloud with the caller's session token
@@ -27,7 +27,7 @@ const input = z.object({
 
 const hit = z.object({
   source: z.enum(SEARCH_SOURCES),
-  id: z.string().describe("Note id (nc_notes_get) or file path (nc_webdav_read_file); a folder path ends with /."),
+  id: z.string().describe('Note id (nc_notes_get); file path (nc_webdav_read_file), a folder path ends with /; event "<calendar>/<id>" (nc_calendar_get_event with calendar and id); contact "<address book>/<id>" (nc_contacts_get with address_book and id).'),
   title: z.string(),
   snippet: z.string().describe("Matching text; matches are between « and »."),
   last_modified: z.string().nullable().describe("Last change in Nextcloud, ISO 8601."),
@@ -46,7 +46,7 @@ const spec = {
   name: "nc_search",
   title: "Search your Nextcloud",
   description:
-    "Searches your Nextcloud notes (title, category, text) and files (names, paths, text of txt/md/csv/html files) at once, ranked by relevance, from a search index this server keeps up to date in the background. Each hit is re-checked in Nextcloud before it is returned. Use nc_notes_get or nc_webdav_read_file to open a hit.",
+    "Searches your Nextcloud notes (title, category, text), files (names, paths, text of txt/md/csv/html files), calendar events (title, start, location, description) and contacts (name, emails, phones, organisation) at once, ranked by relevance, from a search index this server keeps up to date in the background. Each hit is re-checked in Nextcloud before it is returned. Open a hit with nc_notes_get, nc_webdav_read_file, nc_calendar_get_event or nc_contacts_get.",
   input,
   output,
   annotations: { title: "Search your Nextcloud", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -82,7 +82,7 @@ export const ncSearch: CatalogueTool = {
     const hits = confirmed.map((h) => ({ source: h.source, id: h.itemId, title: h.title, snippet: h.snippet, last_modified: h.lastModified?.toISOString() ?? null, score: Math.round(h.rank * 1000) / 1000 }));
     const left = requested.filter((s) => !searched.includes(s));
     const notice = left.length > 0 ? `Not searched: ${left.join(", ")} (your Nextcloud access does not include ${formatScope(left.map((s) => SOURCE_SCOPE[s]))}).` : null;
-    const lines = hits.map((h) => `- [${h.source}] ${h.id}${h.title && h.source === "notes" ? ` "${h.title}"` : ""}${h.last_modified ? ` (changed ${h.last_modified})` : ""}: ${h.snippet}`);
+    const lines = hits.map((h) => `- [${h.source}] ${h.id}${h.title && h.source !== "files" ? ` "${h.title}"` : ""}${h.last_modified ? ` (changed ${h.last_modified})` : ""}: ${h.snippet}`);
     const header = hits.length > 0 ? `${hits.length} hit${hits.length === 1 ? "" : "s"} for "${query}" in ${searched.join(" and ")}:` : `No hits for "${query}" in ${searched.join(" and ")}.`;
     const droppedLine = dropped > 0 ? `\n(${dropped} indexed hit${dropped === 1 ? " was" : "s were"} dropped: Nextcloud no longer confirms them; the index is being refreshed.)` : "";
     const result = outcomeResult({
