@@ -170,7 +170,7 @@ describe(`app-password provisioning in Chromium on ${testDbKind()}`, () => {
 
   it("timeout: nobody answers in Nextcloud, and the page ends by itself saying so (limit shortened by TEST_LOGIN_FLOW_TTL_SECONDS)", async () => {
     await stack.app.stop();
-    stack.app = await startAppOnPort(idpEnv(stack.database, { SANDBOX_PORT: new URL(stack.sandbox.url).port, ...MODE, TEST_LOGIN_FLOW_TTL_SECONDS: String(TIMEOUT_TTL_SECONDS) }), stack.app.port);
+    stack.app = await startAppOnPort(idpEnv(stack.database, { SANDBOX_PORT: new URL(stack.sandbox.url).port, ...MODE, NODE_ENV: "test", TEST_LOGIN_FLOW_TTL_SECONDS: String(TIMEOUT_TTL_SECONDS) }), stack.app.port);
     expect((await alice.callListed("revoke_nextcloud_access")).isError).toBeFalsy();
     await reachNextcloudLogin(alice);
     expect(await alice.page.getByTestId("connect-progress").innerText()).toMatch(/0:0\d left/);
