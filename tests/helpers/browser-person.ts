@@ -198,7 +198,13 @@ export class BrowserPerson {
     this.screens.push("provisioning");
     await this.shot("provisioning-page");
     for (const scope of untick) await this.page.locator(`input[type="checkbox"][value="${scope}"]`).uncheck();
-    await this.page.locator('form[action="/oauth/authorize-nextcloud/continue"] button[type="submit"]').first().click();
+    const continueButton = this.page.locator('form[action="/oauth/authorize-nextcloud/continue"] button[type="submit"]').first();
+    try {
+      await continueButton.waitFor({ timeout: 30_000 });
+    } catch {
+      throw new Error(`no Continue button on the provisioning page (${this.page.url()}): ${(await this.page.locator("body").innerText()).slice(0, 500)}`);
+    }
+    await continueButton.click();
     await this.answerIdp(end, {});
   }
 
