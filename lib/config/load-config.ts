@@ -29,6 +29,9 @@ function crossChecks(c: RawConfig): Problem[] {
   if (c.TEST_CIMD_ALLOW_LOOPBACK && c.NODE_ENV !== "test") {
     problems.push({ variable: "TEST_CIMD_ALLOW_LOOPBACK", problem: "is only allowed with NODE_ENV=test (it weakens the SSRF guard)", example: "false" });
   }
+  if (c.TEST_LOGIN_FLOW_TTL_SECONDS !== undefined && c.NODE_ENV !== "test") {
+    problems.push({ variable: "TEST_LOGIN_FLOW_TTL_SECONDS", problem: "is only allowed with NODE_ENV=test (Login Flow v2 keeps its fixed 10-minute limit)", example: "" });
+  }
   if (c.OIDC_ISSUER && !c.OIDC_CLIENT_SECRET) {
     problems.push({ variable: "OIDC_CLIENT_SECRET", problem: "is required when OIDC_ISSUER is set (this server's client secret at that IdP)", example: variables.OIDC_CLIENT_SECRET.example });
   }

@@ -221,6 +221,11 @@ export const variables = {
     description:
       "App-password mode: the account claim that must equal the Nextcloud login name Login Flow v2 returns; a different Nextcloud account is refused (its new app password deleted). Unset: the expected login name is `preferred_username`, and a different one needs the person's explicit confirmation.",
   },
+  TEST_LOGIN_FLOW_TTL_SECONDS: {
+    schema: seconds(2, 600).optional(),
+    example: "6",
+    description: "Test-only: how long an app-password Login Flow v2 may wait for the person before it ends as a timeout, in seconds (unset: 600). Refused unless `NODE_ENV=test`.",
+  },
   ACCESS_TOKEN_TTL: {
     schema: seconds(10, 86_400),
     default: "600",

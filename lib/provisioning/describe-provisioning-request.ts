@@ -20,6 +20,8 @@ export interface ProvisioningView {
   choices: ScopeChoice[];
   /** Scopes granted before, which stay granted. */
   kept: ScopeInfo[];
+  /** App-password mode with no Nextcloud account connected yet (e.g. after a cancelled or timed-out Login Flow v2): Continue leads there even with nothing to add. */
+  connectNextcloud: boolean;
   expiresAt: Date;
 }
 
@@ -49,6 +51,7 @@ export async function describeProvisioningRequest(value: unknown): Promise<Descr
       tool: request.tool ?? null,
       choices: scopeChoices({ needed: request.needed, offered: request.offered, kept }),
       kept: infos(kept),
+      connectNextcloud: getConfig().NEXTCLOUD_AUTH === "app-password" && !grant?.nextcloudLoginName,
       expiresAt: request.expiresAt,
     },
   };

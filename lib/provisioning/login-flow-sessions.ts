@@ -3,17 +3,22 @@
  * between its start (after the Flow 2 callback) and its end: keyed by
  * sha256 of a random id that only the person's browser holds (an HttpOnly
  * cookie), holding the poll token sealed to that hash. Bounded in time
- * (LOGIN_FLOW_TTL_SECONDS, inside Nextcloud's own 20 minutes); an expired
- * row is a timeout.
+ * (LOGIN_FLOW_TTL_SECONDS, inside Nextcloud's own 20 minutes; tests shorten
+ * it with TEST_LOGIN_FLOW_TTL_SECONDS, refused outside NODE_ENV=test); an
+ * expired row is a timeout.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { open, seal } from "@/lib/crypto/envelope";
+import { getConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { loginFlowContext } from "./secret-contexts";
 
 export const LOGIN_FLOW_TTL_SECONDS = 600;
 export const LOGIN_FLOW_COOKIE = "nc_login_flow";
+
+/** The limit in effect: LOGIN_FLOW_TTL_SECONDS, or the test-only override. */
+export const loginFlowTtlSeconds = () => getConfig().TEST_LOGIN_FLOW_TTL_SECONDS ?? LOGIN_FLOW_TTL_SECONDS;
 
 const hashId = (id: string) => createHash("sha256").update(id).digest("base64url");
 const secretSchema = z.union([z.object({ pollToken: z.string() }), z.object({ appPassword: z.string() })]);
@@ -62,7 +67,7 @@ export async function createLoginFlowSession(input: NewLoginFlow, now = Date.now
       loginUrl: input.loginUrl,
       pollEndpoint: input.pollPath,
       sealed: sealed.ciphertext,
-      expiresAt: new Date(now + LOGIN_FLOW_TTL_SECONDS * 1000),
+      expiresAt: new Date(now + loginFlowTtlSeconds() * 1000),
     },
   });
   return id;

@@ -13,7 +13,7 @@
  * - every screen on which the person had to decide something (sign-in,
  *   consent, provisioning) is counted in `screens`.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
@@ -64,8 +64,9 @@ export class BrowserPerson {
     this.provider = new TestOAuthProvider({ redirectUri, clientName: `model-path client of ${account.username}` });
   }
 
-  static async open(browser: Browser, mcpUrl: string, account: { username: string; password: string }): Promise<BrowserPerson> {
-    const context = await browser.newContext();
+  /** `contextOptions`: e.g. `{ javaScriptEnabled: false }` for a person whose browser runs no JavaScript. */
+  static async open(browser: Browser, mcpUrl: string, account: { username: string; password: string }, contextOptions: BrowserContextOptions = {}): Promise<BrowserPerson> {
+    const context = await browser.newContext(contextOptions);
     const page = await context.newPage();
     const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
     const person = new BrowserPerson(context, page, account, mcpUrl, redirectUri);
@@ -171,16 +172,40 @@ export class BrowserPerson {
 
   /** The person opens a provisioning link in the browser and continues; returns the result page's outcome. */
   async provision(link: string, options: { untick?: readonly string[] } = {}): Promise<{ outcome?: string; text: string }> {
-    await this.page.goto(link);
-    this.screens.push("provisioning");
-    await this.shot("provisioning-page");
-    for (const scope of options.untick ?? []) await this.page.locator(`input[type="checkbox"][value="${scope}"]`).uncheck();
-    await this.page.locator('form[action="/oauth/authorize-nextcloud/continue"] button[type="submit"]').first().click();
     const outcomeBadge = this.page.getByTestId("provisioning-outcome");
-    await this.answerIdp(outcomeBadge, {});
+    await this.continueProvisioning(link, options.untick ?? [], outcomeBadge);
     const outcome = await outcomeBadge.getAttribute("data-kind");
     await this.shot("provisioning-result");
     return { outcome: outcome ?? undefined, text: await this.page.locator("main").innerText() };
+  }
+
+  /**
+   * App-password mode: the person opens a provisioning link and continues
+   * until the Login Flow v2 page (or a result page) shows; returns its state
+   * (`pending`, `confirm`, …) or the result's outcome.
+   */
+  async provisionUntilNextcloudLogin(link: string): Promise<{ state?: string; outcome?: string }> {
+    const connectState = this.page.getByTestId("connect-state");
+    const outcomeBadge = this.page.getByTestId("provisioning-outcome");
+    await this.continueProvisioning(link, [], connectState.or(outcomeBadge));
+    if (await outcomeBadge.isVisible()) return { outcome: (await outcomeBadge.getAttribute("data-kind")) ?? undefined };
+    return { state: (await connectState.getAttribute("data-state")) ?? undefined };
+  }
+
+  /** Opens the provisioning page, unticks `untick`, presses Continue and answers the IdP until `end` shows. */
+  private async continueProvisioning(link: string, untick: readonly string[], end: ReturnType<Page["locator"]>): Promise<void> {
+    await this.page.goto(link);
+    this.screens.push("provisioning");
+    await this.shot("provisioning-page");
+    for (const scope of untick) await this.page.locator(`input[type="checkbox"][value="${scope}"]`).uncheck();
+    const continueButton = this.page.locator('form[action="/oauth/authorize-nextcloud/continue"] button[type="submit"]').first();
+    try {
+      await continueButton.waitFor({ timeout: 30_000 });
+    } catch {
+      throw new Error(`no Continue button on the provisioning page (${this.page.url()}): ${(await this.page.locator("body").innerText()).slice(0, 500)}`);
+    }
+    await continueButton.click();
+    await this.answerIdp(end, {});
   }
 
   /**

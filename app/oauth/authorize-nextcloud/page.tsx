@@ -81,7 +81,7 @@ export default async function AuthorizeNextcloudPage({ searchParams }: Props) {
             </section>
           ) : (
             <p className="text-slate-700" data-testid="nothing-to-add">
-              Everything this client may use is already granted.
+              Everything this client may use is already granted.{view.connectNextcloud ? " Continue to connect your Nextcloud account." : ""}
             </p>
           )}
           {view.kept.length > 0 ? (
@@ -103,7 +103,7 @@ export default async function AuthorizeNextcloudPage({ searchParams }: Props) {
             Continue confirms this choice. If you are not signed in, your identity provider asks you to sign in first (as the same account you use in the
             client). This link expires at <time dateTime={view.expiresAt.toISOString()}>{view.expiresAt.toUTCString()}</time>.
           </p>
-          {view.choices.length > 0 ? (
+          {view.choices.length > 0 || view.connectNextcloud ? (
             <button type="submit" className="mt-6 rounded-lg bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
               Continue
             </button>

@@ -13,12 +13,13 @@ import { log } from "@/lib/log";
 import { completeProvisioningWithIdentity, type CompletedProvisioning } from "@/lib/provisioning/complete-provisioning";
 import { beginNextcloudLogin } from "@/lib/provisioning/connect-nextcloud-account";
 import { getGrant } from "@/lib/provisioning/grant-store";
-import { LOGIN_FLOW_COOKIE, LOGIN_FLOW_TTL_SECONDS } from "@/lib/provisioning/login-flow-sessions";
+import { LOGIN_FLOW_COOKIE, loginFlowTtlSeconds } from "@/lib/provisioning/login-flow-sessions";
 import { resultPath, sealProvisioningResult, type ProvisioningResult } from "@/lib/provisioning/provisioning-result";
 
 export const dynamic = "force-dynamic";
 
 const CONNECT_PATH = "/oauth/connect-nextcloud";
+const COOKIE_GRACE_SECONDS = 300;
 
 /** App-password mode: on to Login Flow v2, or the result naming the account already connected. */
 async function continueWithAppPassword(completed: CompletedProvisioning): Promise<Response | ProvisioningResult> {
@@ -35,7 +36,9 @@ async function continueWithAppPassword(completed: CompletedProvisioning): Promis
   }
   const response = seeOther(CONNECT_PATH);
   const secure = getConfig().APP_URL.startsWith("https:") ? "; Secure" : "";
-  response.headers.append("Set-Cookie", `${LOGIN_FLOW_COOKIE}=${id}; Path=${CONNECT_PATH}; Max-Age=${LOGIN_FLOW_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`);
+  // The cookie outlives the flow by a few minutes: at the limit the browser must still send it, or the
+  // page could only say "nothing to continue" instead of "timed out" (found by the Chromium test).
+  response.headers.append("Set-Cookie", `${LOGIN_FLOW_COOKIE}=${id}; Path=${CONNECT_PATH}; Max-Age=${loginFlowTtlSeconds() + COOKIE_GRACE_SECONDS}; HttpOnly; SameSite=Lax${secure}`);
   return response;
 }
 

@@ -15,7 +15,10 @@ import { LOGIN_FLOW_COOKIE } from "@/lib/provisioning/login-flow-sessions";
 import { resultPath, sealProvisioningResult } from "@/lib/provisioning/provisioning-result";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Connect your Nextcloud account", referrer: "no-referrer" };
+// No page-level "no-referrer": Chromium would then send `Origin: null` with the Cancel/Confirm form, which
+// the CSRF check rightly refuses (found by tests/integration/app-password-browser.test.ts). The page's URL
+// holds no secret, and the one link off-site (Nextcloud's login page) carries rel="noreferrer".
+export const metadata: Metadata = { title: "Connect your Nextcloud account" };
 
 const REFRESH_SECONDS = 3;
 const BUTTON = "rounded-lg px-4 py-2 font-medium";

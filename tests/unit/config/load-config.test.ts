@@ -96,6 +96,13 @@ describe("cross-variable rules", () => {
     expect(loadConfig({ MCP_INSECURE_DISABLE_AUTH: "true", NODE_ENV: "test" }).MCP_INSECURE_DISABLE_AUTH).toBe(true);
   });
 
+  it("refuses the test-only Login Flow v2 limit outside NODE_ENV=test", () => {
+    expect(problemsOf({ TEST_LOGIN_FLOW_TTL_SECONDS: "5" })).toContain("TEST_LOGIN_FLOW_TTL_SECONDS is only allowed with NODE_ENV=test");
+    expect(problemsOf({ TEST_LOGIN_FLOW_TTL_SECONDS: "1", NODE_ENV: "test" })).toContain("must be at least 2");
+    expect(loadConfig({ TEST_LOGIN_FLOW_TTL_SECONDS: "5", NODE_ENV: "test" }).TEST_LOGIN_FLOW_TTL_SECONDS).toBe(5);
+    expect(loadConfig({}).TEST_LOGIN_FLOW_TTL_SECONDS).toBeUndefined();
+  });
+
   it("requires an encryption key in production", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toContain("TOKEN_ENCRYPTION_KEYS is required in production");
     expect(loadConfig({ NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: KEY }).TOKEN_ENCRYPTION_KEYS?.[0]?.id).toBe("k1");
