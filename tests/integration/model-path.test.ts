@@ -51,8 +51,8 @@ describe("model path: a real client and a person at a browser", () => {
     expect(alice.provider.authorizationRequests).toHaveLength(1);
     const requested = alice.provider.authorizationRequests[0]!.searchParams.get("scope")!.split(" ");
     expect(requested.sort()).toEqual(["openid", "offline_access", ...offeredResourceScopes()].sort());
-    // Only scopes some tool uses are offered: nothing for an app without tools (Deck, so far).
-    expect(requested.filter((s) => s.startsWith("deck."))).toEqual([]);
+    // Only scopes some tool uses are offered; every app with tools is among them (Deck and sharing too).
+    expect(requested).toEqual(expect.arrayContaining(["deck.read", "deck.write", "files.share"]));
     expect(alice.provider.tokens()?.refresh_token).toBeTruthy();
   });
 

@@ -87,8 +87,12 @@ describe(`provisioning end to end on ${kind}`, () => {
     expect(result.structuredContent).toMatchObject({ id: "alice", display_name: ALICE.displayName, sandbox: true, quota: { total_bytes: expect.any(Number) } });
     expect(textOf(result)).toMatch(/Nextcloud sandbox/);
     const seen = (await (await fetch(`${stack.sandbox.url}/__sandbox/seen`)).json()) as { tokens: SeenToken[] };
-    expect(seen.tokens).toHaveLength(1);
-    const [token] = seen.tokens;
+    // The first tool call also reads which apps the Nextcloud has (capabilities), with the same down-scoped token.
+    const capabilityReads = seen.tokens.filter((t) => t.path.startsWith("/ocs/v2.php/cloud/capabilities"));
+    expect(capabilityReads.every((t) => t.scope.join(" ") === "account.read")).toBe(true);
+    const apiCalls = seen.tokens.filter((t) => !capabilityReads.includes(t));
+    expect(apiCalls).toHaveLength(1);
+    const [token] = apiCalls;
     expect(token).toMatchObject({ outcome: "served", sub: stack.ids.alice, aud: "nextcloud", scope: ["account.read"], act: { sub: "mcp-server" }, client_id: "mcp-server" });
     expect(token!.lifetime).toBeGreaterThan(0);
     expect(token!.lifetime).toBeLessThanOrEqual(300);

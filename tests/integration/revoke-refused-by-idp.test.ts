@@ -103,7 +103,7 @@ describe("revocation refused by an external IdP", () => {
     ["invalid_token", { status: 400, body: { error: "invalid_token" } }],
   ])("deletes the grant when the IdP answers %s", async (_label, reply) => {
     answer = reply;
-    expect(await revokeNextcloudGrant({ userId: "alice", clientId: "client-1" })).toEqual({ revoked: true, scopes: ["notes.read"], atIdp: true });
+    expect(await revokeNextcloudGrant({ userId: "alice", clientId: "client-1" })).toEqual({ revoked: true, scopes: ["notes.read"], atIdp: true, nextcloud: "none" });
     expect(revocationRequests).toHaveLength(1);
     expect(revocationRequests[0]).toContain("token_type_hint=refresh_token");
     expect(await getGrant("alice", "nextcloud")).toBeNull();

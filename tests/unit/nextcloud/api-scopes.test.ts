@@ -36,6 +36,8 @@ const PATHS = [
   "/index.php/apps/notes/api/v1/settings",
   "/index.php/apps/notes/api/v1/notesX",
   "/index.php/apps/deck/api/v1.0/boards/1",
+  "/ocs/v2.php/apps/deck/api/v1.0/cards/1/comments",
+  "/ocs/v2.php/cloud/capabilities",
   "/remote.php/dav/",
   "/remote.php/dav/files/alice/a.txt",
   "/remote.php/dav/calendars/alice/personal/e.ics",
@@ -49,13 +51,16 @@ const PATHS = [
 function areaAllows(scope: string, method: string, path: string): boolean {
   const [area, access] = scope.split(".");
   if (access === "read" && !READ_METHODS.has(method)) return false;
+  // Which apps the Nextcloud has: no personal data, read by any Nextcloud scope.
+  if (path === "/ocs/v2.php/cloud/capabilities") return method === "GET";
+  if (access === "share") return area === "files" && path.startsWith("/ocs/v2.php/apps/files_sharing/api/v1/shares");
   switch (area) {
     case "account":
       return path === "/ocs/v2.php/cloud/user";
     case "notes":
       return path.startsWith("/index.php/apps/notes/api/v1/notes/") || path === "/index.php/apps/notes/api/v1/notes" || path === "/index.php/apps/notes/api/v1/settings";
     case "deck":
-      return path.startsWith("/index.php/apps/deck/");
+      return path.startsWith("/index.php/apps/deck/") || path.startsWith("/ocs/v2.php/apps/deck/");
     case "files":
       return path.startsWith("/remote.php/dav/files/") || path === "/remote.php/dav/";
     case "calendar":
