@@ -20,13 +20,12 @@
  */
 import { CLIENT_CAPABILITIES_META_KEY, McpServer, ProtocolError, ProtocolErrorCode, UrlElicitationRequiredError, inputRequired, type AuthInfo, type CallToolResult, type InputRequiredResult, type ServerContext } from "@modelcontextprotocol/server";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
-import { insufficientScopes } from "@/lib/auth/scope-policy";
 import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { declaresUrlElicitation } from "@/lib/mcp/client-capabilities";
 import { mintRequestState, verifyRequestState, type RequestState } from "@/lib/mcp/request-state";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { availableTools } from "@/lib/mcp/tool-availability";
-import { describeWithAccess, type CatalogueTool } from "@/lib/mcp/tool-definition";
+import { describeWithAccess, listedFor, type CatalogueTool } from "@/lib/mcp/tool-definition";
 import { buildToolContext } from "@/lib/mcp/tool-context";
 import { serverInstructions } from "@/lib/mcp/server-instructions";
 import { log } from "@/lib/log";
@@ -56,11 +55,7 @@ export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
   // availableTools: the tools of apps the Nextcloud lacks are left out (lib/mcp/tool-availability.ts).
-  return availableTools(
-    catalogue.filter(
-      (tool) => insufficientScopes(tool.requiredScopes, caller.scopes).length === 0 && (!tool.listedWithAnyOf || tool.listedWithAnyOf.some((s) => caller.scopes.includes(s))),
-    ),
-  );
+  return availableTools(catalogue.filter((tool) => listedFor(tool, caller.scopes)));
 }
 
 /** A 2026-07-28 answer to "grant access first": the URL as an input request where declared, the link as text otherwise. */

@@ -92,6 +92,15 @@ export function describeTool(spec: Pick<CatalogueTool, "name" | "title" | "descr
   };
 }
 
+/**
+ * Whether tools/list shows this tool to a token with `scopes` (before the
+ * Nextcloud-capabilities filter): it needs every required scope, and a tool
+ * with `listedWithAnyOf` also one of those.
+ */
+export function listedFor(tool: Pick<CatalogueTool, "requiredScopes" | "listedWithAnyOf">, scopes: readonly string[]): boolean {
+  return tool.requiredScopes.every((s) => scopes.includes(s)) && (!tool.listedWithAnyOf || tool.listedWithAnyOf.some((s) => scopes.includes(s)));
+}
+
 /** The description tools/list shows: the tool's own, then the access it uses (its scopes, in words). */
 export function describeWithAccess(tool: Pick<CatalogueTool, "description" | "requiredScopes" | "listedWithAnyOf">): string {
   if (tool.requiredScopes.length === 0 && tool.listedWithAnyOf) {

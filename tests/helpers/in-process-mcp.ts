@@ -7,7 +7,7 @@
  * registration, PKCE and step-up.
  */
 import http from "node:http";
-import type { CatalogueTool } from "@/lib/mcp/tool-definition";
+import { listedFor, type CatalogueTool } from "@/lib/mcp/tool-definition";
 import { openInProcessDatabase, type InProcessDatabase } from "./in-process-database";
 import { startExternalIdp, REALM_PATH, type ExternalIdp } from "./external-idp";
 import { freePort } from "./ports";
@@ -52,7 +52,7 @@ export async function startInProcessMcp(extraTools: () => Promise<CatalogueTool[
     mcpUrl: `${appUrl}/api/mcp`,
     idp,
     catalogue,
-    visible: (scopes) => catalogue.filter((t) => t.requiredScopes.every((s) => scopes.includes(s))).map((t) => t.name),
+    visible: (scopes) => catalogue.filter((t) => listedFor(t, scopes)).map((t) => t.name),
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await idp.stop();

@@ -13,9 +13,10 @@ import { connectClient, connectModernClient, MODERN_PROTOCOL, initializeRequest,
 import type { AppServer } from "../helpers/app-server";
 import { offeredFirstContactScopes, offeredResourceScopes } from "@/lib/mcp/offered-scopes";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
+import { listedFor } from "@/lib/mcp/tool-definition";
 
 /** The tools a token with `scopes` may see: the catalogue's rule, restated. */
-const visibleTools = (scopes: string[]) => TOOL_CATALOGUE.filter((t) => t.requiredScopes.every((s) => scopes.includes(s))).map((t) => t.name);
+const visibleTools = (scopes: string[]) => TOOL_CATALOGUE.filter((t) => listedFor(t, scopes)).map((t) => t.name);
 
 const kind = testDbKind();
 const CIMD_URL = "https://mcp-client.test/oauth/client.json";
