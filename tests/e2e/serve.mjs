@@ -25,6 +25,9 @@ const env = {
   DATA_DIR: dataDir,
   // Production mode requires an encryption key; this one exists only for the browser tests.
   TOKEN_ENCRYPTION_KEYS: "e2e1:ZTJlLWtleS1lMmUta2V5LWUyZS1rZXktZTJlLTMyYnk=",
+  // No Nextcloud runs beside the browser tests: a sync could only fail and retry. The job rows and the
+  // dashboard's search card do not need the runner (tests/integration/search-index.test.ts runs it).
+  BACKGROUND_JOBS: "off",
 };
 
 // One process for every account (tests/e2e/seed-users.ts): a CLI run per account cost a tsx start and a database open each.
