@@ -23,10 +23,19 @@ const CACHE_KEYS = ["nextcloud-mcp.config", "nextcloud-mcp.key-ring", "nextcloud
 
 type SeedAccount = { username: string; password: string; displayName: string };
 
-/** Creates accounts directly in the database through lib/accounts (the app must not be running on PGlite). */
-async function createAccountsInProcess(database: TestDatabase, accounts: SeedAccount[]): Promise<Record<string, string>> {
+/**
+ * Points this test process's own configuration and database at `database`
+ * (tests reach it in-process between app runs, e.g. to disable a client), and
+ * forgets the previous database's singletons.
+ */
+function useDatabaseInProcess(database: TestDatabase): void {
   Object.assign(process.env, { NODE_ENV: "test", TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, DATABASE_URL: "", DATA_DIR: "" }, database.env);
   for (const key of CACHE_KEYS) delete (globalThis as Record<symbol, unknown>)[key];
+}
+
+/** Creates accounts directly in the database through lib/accounts (the app must not be running on PGlite). */
+async function createAccountsInProcess(database: TestDatabase, accounts: SeedAccount[]): Promise<Record<string, string>> {
+  useDatabaseInProcess(database);
   const { createAccount } = await import("@/lib/accounts");
   const { closeDatabase } = await import("@/lib/db");
   const ids: Record<string, string> = {};
@@ -120,6 +129,8 @@ async function seedPostgres(database: TestDatabase, accounts: SeedAccount[], key
  */
 export async function seedAccounts(database: TestDatabase, accounts: SeedAccount[]): Promise<Record<string, string>> {
   const key = seedKey(accounts);
+  // Also when the seeding is copied from a template: callers rely on the process pointing at this database.
+  useDatabaseInProcess(database);
   return database.kind === "postgres" ? seedPostgres(database, accounts, key) : seedPglite(database, accounts, key);
 }
 
