@@ -36,6 +36,27 @@ export const stackShape = z.object({ id: z.number().int(), title: z.string(), or
 
 export const label = (l: DeckLabel): z.output<typeof labelShape> => ({ id: l.id, title: l.title, color: l.color });
 
+/** What the board tools show of any board: who owns it, whether you may edit, its labels and members. */
+export const boardShape = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  owner: z.string(),
+  can_edit: z.boolean(),
+  labels: z.array(labelShape),
+  members: z.array(personShape),
+});
+
+export function boardOf(b: DeckBoard): z.output<typeof boardShape> {
+  return {
+    id: b.id,
+    title: b.title,
+    owner: b.owner.uid,
+    can_edit: b.permissions?.PERMISSION_EDIT ?? false,
+    labels: b.labels.map(label),
+    members: b.users.map((u) => ({ uid: u.uid, display_name: u.displayname ?? u.uid })),
+  };
+}
+
 export function summarizeCard(c: DeckCard): z.output<typeof cardSummary> {
   return {
     id: c.id,

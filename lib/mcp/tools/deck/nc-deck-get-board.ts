@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { getBoard, listStacks } from "@/lib/nextcloud/deck-client";
-import { boardId, cardLine, describeBoard, label, labelShape, personShape, stackOf, stackShape } from "./deck-shapes";
+import { boardId, boardOf, boardShape, cardLine, describeBoard, stackOf, stackShape } from "./deck-shapes";
 
 export const ncDeckGetBoard = defineNextcloudTool({
   name: "nc_deck_get_board",
@@ -10,15 +10,7 @@ export const ncDeckGetBoard = defineNextcloudTool({
   description:
     "Shows one Deck board in a single call: its stacks (lists, in order) with their cards (title, due date, labels, assignees; archived cards left out), the board's labels and members. Needs deck.read.",
   input: z.object({ board_id: boardId }),
-  output: z.object({
-    id: z.number().int(),
-    title: z.string(),
-    owner: z.string(),
-    can_edit: z.boolean(),
-    labels: z.array(labelShape),
-    members: z.array(personShape),
-    stacks: z.array(stackShape),
-  }),
+  output: boardShape.extend({ stacks: z.array(stackShape) }),
   annotations: { title: "Show a Deck board", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scopes: ["deck.read"],
   async run({ board_id }, context) {
@@ -30,15 +22,7 @@ export const ncDeckGetBoard = defineNextcloudTool({
       ...shaped.map((s) => `\n## ${s.title} (stack #${s.id}, ${s.cards.length} card${s.cards.length === 1 ? "" : "s"})\n${s.cards.map((c) => `- ${cardLine(c)}`).join("\n")}`),
     ].join("\n");
     return {
-      structured: {
-        id: board.id,
-        title: board.title,
-        owner: board.owner.uid,
-        can_edit: board.permissions?.PERMISSION_EDIT ?? false,
-        labels: board.labels.map(label),
-        members: board.users.map((u) => ({ uid: u.uid, display_name: u.displayname ?? u.uid })),
-        stacks: shaped,
-      },
+      structured: { ...boardOf(board), stacks: shaped },
       text: text.trim(),
     };
   },

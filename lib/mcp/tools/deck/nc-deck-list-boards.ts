@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineNextcloudTool, connectionOf } from "@/lib/mcp/define-nextcloud-tool";
 import { listBoards } from "@/lib/nextcloud/deck-client";
-import { label, labelShape, personShape } from "./deck-shapes";
+import { boardOf, boardShape } from "./deck-shapes";
 
 export const ncDeckListBoards = defineNextcloudTool({
   name: "nc_deck_list_boards",
@@ -11,16 +11,7 @@ export const ncDeckListBoards = defineNextcloudTool({
   input: z.object({ include_archived: z.boolean().default(false).describe("Also list archived boards.") }),
   output: z.object({
     boards: z.array(
-      z.object({
-        id: z.number().int(),
-        title: z.string(),
-        color: z.string(),
-        archived: z.boolean(),
-        owner: z.string(),
-        can_edit: z.boolean(),
-        labels: z.array(labelShape),
-        members: z.array(personShape),
-      }),
+      boardShape.extend({ color: z.string(), archived: z.boolean() }),
     ),
   }),
   annotations: { title: "List Deck boards", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -29,16 +20,7 @@ export const ncDeckListBoards = defineNextcloudTool({
     const all = await listBoards(connectionOf(context));
     const boards = all
       .filter((b) => include_archived || !b.archived)
-      .map((b) => ({
-        id: b.id,
-        title: b.title,
-        color: b.color,
-        archived: b.archived,
-        owner: b.owner.uid,
-        can_edit: b.permissions?.PERMISSION_EDIT ?? false,
-        labels: b.labels.map(label),
-        members: b.users.map((u) => ({ uid: u.uid, display_name: u.displayname ?? u.uid })),
-      }));
+      .map((b) => ({ ...boardOf(b), color: b.color, archived: b.archived }));
     const lines = boards.map((b) => `- #${b.id} "${b.title}" (owner ${b.owner}${b.can_edit ? "" : ", read-only"}${b.archived ? ", archived" : ""})`);
     return { structured: { boards }, text: boards.length ? `${boards.length} board${boards.length === 1 ? "" : "s"}:\n${lines.join("\n")}` : "You have no Deck boards." };
   },
