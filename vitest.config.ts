@@ -36,6 +36,10 @@ const integration = (db: "pglite" | "postgres") => ({
     include: db === "pglite" ? ["tests/integration/**/*.test.ts"] : DATABASE_DEPENDENT,
     env: { TEST_DB: db },
     globalSetup: [`tests/integration/global-setup-${db}.ts`],
+    // As for the unit tests: one import of the test helpers and lib per worker, and
+    // file-isolation.ts restores the environment and singletons a file changed.
+    isolate: false,
+    setupFiles: ["tests/helpers/file-isolation.ts"],
     // Ceilings, not expectations: some tests restart the app or run the CLI
     // several times, which takes minutes on a loaded 2-core machine.
     testTimeout: 180_000,
