@@ -335,8 +335,8 @@ export async function markNextcloud(stack: ProvisioningStack): Promise<Nextcloud
  * stack's mode. Both: every such request was preceded by a token exchange (the count grew).
  * Bearer: the last one carried a down-scoped token for Nextcloud with exactly `scope`, naming this
  * server as actor (RFC 8693 §4.1), and no app password was used. App-password: the last one was Basic
- * with `user`'s app password, and no bearer token reached Nextcloud (the exchanged token was checked
- * here, lib/mcp/app-password-transport.ts, and kept).
+ * with `user`'s app password, and no bearer token ever reached Nextcloud (the exchanged token was
+ * checked here, lib/mcp/app-password-transport.ts, and kept).
  */
 export async function nextcloudSaw(stack: ProvisioningStack, mark: NextcloudMark, where: (request: { method: string; path: string }) => boolean, expected: { scope: string[]; user: string }): Promise<void> {
   const tokens = stack.sandbox.seen.list().slice(mark.tokens);
@@ -352,6 +352,7 @@ export async function nextcloudSaw(stack: ProvisioningStack, mark: NextcloudMark
     const seen = uses.filter(where);
     expect(seen.length, "requests with an app password").toBeGreaterThan(0);
     expect(seen.at(-1)).toMatchObject({ loginName: expected.user });
-    expect(tokens).toEqual([]);
+    // Not one bearer token reached Nextcloud since the stack started.
+    expect(stack.sandbox.seen.list()).toEqual([]);
   }
 }
