@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       `  trusts tokens from ${sandbox.issuer} with audience "${sandbox.audience}"` +
       `\n  maps users from "${args["mapping-uid"]}"${args["unique-uid"] === "1" ? " (hashed, unique uid)" : ""}; caches the IdP's keys ${cacheSeconds} s` +
       (seedUsers.length ? `\n  demo notes, files and Deck board for: ${seedUsers.includes("*") ? "every user, on first sight" : seedUsers.join(", ")}` : "") +
-      (args["record-tokens"] ? `\n  records accepted tokens' claims at ${sandbox.url}/__sandbox/seen (test mode)` : "") +
+      (args["record-tokens"] ? `\n  records accepted tokens' claims and app-password uses at ${sandbox.url}/__sandbox/seen (test mode)` : "") +
       (radicaleInstalled() ? "\n  calendars and contacts: Radicale, started with the first CalDAV/CardDAV request" : `\n  calendars and contacts: UNAVAILABLE, Radicale is not installed (${RADICALE_INSTALL_HINT})`),
   );
   // A signal may arrive twice (the process group and tsx relaying it): stop once, ignore the rest.

@@ -49,8 +49,10 @@ export function defineNextcloudTool<I extends z.ZodObject, O extends z.ZodObject
       const guard = await requireProvisioning({ caller: context.caller, exchange: context.exchange, tool: spec.name, scopes });
       if (!guard.ok) return guard.result;
       const fromNextcloud = (result: CallToolResult) => (usesSandbox() ? markSandboxOrigin(result) : result);
-      // Re-reads the Nextcloud's capabilities with this token when the cached ones are stale (tool-availability.ts).
-      const missing = missingAppsFor(scopes, await refreshCapabilities({ token: guard.token, signal: context.signal }));
+      // Re-reads the Nextcloud's capabilities with this call's token when the cached ones are stale
+      // (tool-availability.ts) — and, in app-password mode, its credential: without it the read is refused
+      // before it leaves (send-nextcloud-request.ts), nothing is ever known and every tool stays listed.
+      const missing = missingAppsFor(scopes, await refreshCapabilities({ token: guard.token, credential: guard.credential, signal: context.signal }));
       if (missing.length > 0) return fromNextcloud(errorResult(unavailableMessage(spec.name, missing)));
       try {
         const outcome = await spec.run(input, { ...toolContextOf(context), nextcloud: guard.token, nextcloudCredential: guard.credential });

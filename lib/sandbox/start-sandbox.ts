@@ -30,7 +30,7 @@ import { renderBanner } from "./render-banner";
 import { CAPABILITIES_PATH, sendPublicCapabilities } from "./routes/capabilities";
 import { SandboxApps } from "./sandbox-apps";
 import { SandboxUsers, UnmappableTokenError, type UserMappingOptions } from "./sandbox-users";
-import { TokenLog } from "./token-log";
+import { AppPasswordLog, TokenLog } from "./token-log";
 import { BearerTokenError, verifyBearerToken } from "./verify-bearer-token";
 
 export interface SandboxOptions {
@@ -43,7 +43,7 @@ export interface SandboxOptions {
   audience?: string;
   /** Skip discovery and read the keys from here. */
   jwksUrl?: string;
-  /** Test only: keep accepted tokens' claims and serve them at /__sandbox/seen. */
+  /** Test only: keep accepted tokens' claims (and app-password uses) and serve them at /__sandbox/seen. */
   recordTokens?: boolean;
   /** How long the IdP's key set is cached, with no refetch on an unknown kid (default one hour, as user_oidc). */
   jwksCacheTtlMs?: number;
@@ -64,6 +64,8 @@ export interface Sandbox {
   keys: IssuerKeys;
   users: SandboxUsers;
   seen: TokenLog;
+  /** Test only (recordTokens): the requests served with Basic auth and a valid app password. */
+  appPasswordUses: AppPasswordLog;
   /** Test-only: arm HTTP faults (no route exposes this). */
   faults: FaultInjector;
   /** Test-only: switch an optional app (Notes, Deck, sharing) off and on, as an admin would. */
@@ -100,6 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const keys = new IssuerKeys({ issuer: options.issuer, jwksUrl: options.jwksUrl, cacheTtlMs: options.jwksCacheTtlMs });
   const users = new SandboxUsers(options.userMapping);
   const seen = new TokenLog();
+  const appPasswordUses = new AppPasswordLog();
   const faults = new FaultInjector();
   const optionalApps = new SandboxApps();
   let ownUrl = "";
@@ -139,6 +142,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const user = users.ensure(userId);
       user.lastLogin = Date.now();
       const basic = { sub: userId, scopes: [], claims: { sub: userId, preferred_username: userId } };
+      if (options.recordTokens) appPasswordUses.record(userId, { method, path: url.pathname });
       return route.handle({ req, res, url, subpath, user, token: basic, users });
     }
 
@@ -203,10 +207,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     }
     if (url.pathname === SEEN_PATH && options.recordTokens) {
-      if (method === "GET") return sendJson(res, 200, { tokens: seen.list() });
+      if (method === "GET") return sendJson(res, 200, { tokens: seen.list(), appPasswordUses: appPasswordUses.list() });
       if (method === "DELETE") {
         seen.clear();
-        return sendJson(res, 200, { tokens: [] });
+        appPasswordUses.clear();
+        return sendJson(res, 200, { tokens: [], appPasswordUses: [] });
       }
       return sendText(res, 405, "Method not allowed", { allow: "GET, DELETE" });
     }
@@ -241,6 +246,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     keys,
     users,
     seen,
+    appPasswordUses,
     faults,
     apps: optionalApps,
     close: () =>

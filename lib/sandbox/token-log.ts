@@ -59,3 +59,36 @@ export class TokenLog {
     this.entries = [];
   }
 }
+
+/** A request the sandbox served with Basic auth and a valid app password (NEXTCLOUD_AUTH=app-password). */
+export interface SeenAppPasswordUse {
+  at: string;
+  method: string;
+  path: string;
+  /** The login name of the Basic header (the Nextcloud account whose app password it is). Never the password. */
+  loginName: string;
+}
+
+/**
+ * What the sandbox saw in app-password mode: each request it served with a
+ * valid app password, in a bounded in-memory log (test only, like TokenLog).
+ * Who and where, never the password.
+ */
+export class AppPasswordLog {
+  private entries: SeenAppPasswordUse[] = [];
+
+  constructor(private readonly capacity = 500) {}
+
+  record(loginName: string, request: { method: string; path: string }): void {
+    this.entries.push({ at: new Date().toISOString(), method: request.method, path: request.path, loginName });
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+  }
+
+  list(): readonly SeenAppPasswordUse[] {
+    return this.entries;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

@@ -9,6 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { expect } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@/lib/sandbox/start-sandbox";
 import type { AppServer } from "./app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "./databases";
@@ -21,7 +22,16 @@ import { freePort } from "./ports";
 export { ALICE, BOB };
 export type Person = typeof ALICE;
 
+/** How this server reaches Nextcloud (NEXTCLOUD_AUTH, issue 14). */
+export type NextcloudAuthMode = "bearer" | "app-password";
+/** Both modes, for tool suites that run once per mode (one stack each): `describe.each(NEXTCLOUD_AUTH_MODES)`. */
+export const NEXTCLOUD_AUTH_MODES: readonly NextcloudAuthMode[] = ["bearer", "app-password"];
+/** The stack's app serves /api/metrics with this bearer (the exchange counter proves each call exchanged first). */
+const METRICS_TOKEN = "provisioning-stack-metrics-token-0123456789";
+
 export interface ProvisioningStack {
+  /** NEXTCLOUD_AUTH of the app (from the env it was started with; bearer by default). */
+  mode: NextcloudAuthMode;
   database: TestDatabase;
   app: AppServer;
   sandbox: Sandbox;
@@ -38,13 +48,14 @@ export async function startProvisioningStack(env: Record<string, string> = {}, s
   const sandboxPort = new URL(sandbox.url).port;
   let app: AppServer;
   try {
-    app = await startAppOnPort(idpEnv(database, { SANDBOX_PORT: sandboxPort, ...env }), port);
+    app = await startAppOnPort(idpEnv(database, { SANDBOX_PORT: sandboxPort, METRICS_TOKEN, ...env }), port);
   } catch (error) {
     await sandbox.close();
     await database.drop();
     throw error;
   }
   const stack: ProvisioningStack = {
+    mode: env.NEXTCLOUD_AUTH === "app-password" ? "app-password" : "bearer",
     database,
     app,
     sandbox,
@@ -255,4 +266,93 @@ export async function openProvisioningLink(
   if (!authorized.redirectUrl.includes("/oauth/callback-nextcloud")) return { page, idpSteps: authorized.steps };
   const result = await browse(authorized.redirectUrl, jar);
   return { page, outcome: outcomeOf(result.html), resultPage: result.html, callbackUrl: authorized.redirectUrl, idpSteps: authorized.steps };
+}
+
+/** The person at Nextcloud's login page (the sandbox's Login Flow v2): signs in as `nextcloudUser` and grants or denies. */
+export async function answerNextcloudLogin(loginUrl: string, nextcloudUser: string, decision: "grant" | "deny" = "grant"): Promise<void> {
+  const page = await fetch(loginUrl);
+  await page.body?.cancel();
+  if (page.status !== 200) throw new Error(`Nextcloud's login page answered HTTP ${page.status}`);
+  const res = await fetch(loginUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ user: nextcloudUser, password: nextcloudUser, decision }) });
+  await res.body?.cancel();
+  if (res.status !== 200) throw new Error(`Nextcloud's login form answered HTTP ${res.status}`);
+}
+
+/** The Login Flow v2 link on the connect page (app-password mode). */
+export function loginLinkIn(html: string): string {
+  const link = /href="([^"]+\/index\.php\/login\/v2\/flow\/[^"]+)"/.exec(html)?.[1];
+  if (!link) throw new Error("no Nextcloud login link on the page");
+  return link;
+}
+
+/** The connect page's state (app-password mode): pending, confirm, none. */
+export const connectStateOf = (html: string) => /data-testid="connect-state" data-state="([a-z]+)"/.exec(html)?.[1];
+
+/**
+ * A tool answered with a provisioning link: the person opens it and grants (by default only what the
+ * calling tool needs, unticking the rest), in either mode. Bearer: the IdP's consent ends it.
+ * App-password: the first time, the page continues with Nextcloud Login Flow v2 (the person signs in
+ * to Nextcloud as `nextcloudUser`, default their own name, and grants; the page polls to the result);
+ * once an account is connected, widening the scopes needs no new app password. Throws unless provisioned.
+ */
+export async function provisionThrough(stack: ProvisioningStack, result: CallToolResult, person: Person, options: { onlyNeeded?: boolean; nextcloudUser?: string } = {}): Promise<ProvisioningVisit> {
+  const link = result.isError ? linkIn(textOf(result)) : undefined;
+  if (!link) throw new Error(`expected a provisioning link, got: ${textOf(result)}`);
+  const jar = createCookieJar();
+  const visit = await openProvisioningLink(link, person, { jar, onlyNeeded: options.onlyNeeded ?? true });
+  if (stack.mode === "app-password" && visit.outcome === undefined && connectStateOf(visit.resultPage ?? "") === "pending") {
+    await answerNextcloudLogin(loginLinkIn(visit.resultPage!), options.nextcloudUser ?? person.username);
+    const done = await browse(`${stack.app.url}/oauth/connect-nextcloud`, jar);
+    visit.outcome = outcomeOf(done.html);
+    visit.resultPage = done.html;
+  }
+  if (visit.outcome !== "provisioned") throw new Error(`provisioning ended in ${visit.outcome ?? "no outcome"} (${stack.mode})`);
+  return visit;
+}
+
+/** The app's count of issued token exchanges (RFC 8693; /api/metrics, nextcloud_mcp_events_total). */
+export async function exchangesIssued(stack: ProvisioningStack): Promise<number> {
+  const res = await fetch(`${stack.app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/api/metrics answered HTTP ${res.status}`);
+  const line = text.split("\n").find((l) => l.startsWith("nextcloud_mcp_events_total{") && l.includes('event="exchange_issued"') && l.includes('outcome="success"'));
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+}
+
+export interface NextcloudMark {
+  exchanges: number;
+  tokens: number;
+  appPasswordUses: number;
+}
+
+/** Where the sandbox's logs and the exchange count stand now, for nextcloudSaw after the calls. */
+export async function markNextcloud(stack: ProvisioningStack): Promise<NextcloudMark> {
+  return { exchanges: await exchangesIssued(stack), tokens: stack.sandbox.seen.list().length, appPasswordUses: stack.sandbox.appPasswordUses.list().length };
+}
+
+/**
+ * Asserts what Nextcloud (the sandbox) saw for the requests since `mark` that `where` selects, in the
+ * stack's mode. Both: every such request was preceded by a token exchange (the count grew).
+ * Bearer: the last one carried a down-scoped token for Nextcloud with exactly `scope`, naming this
+ * server as actor (RFC 8693 §4.1), and no app password was used. App-password: the last one was Basic
+ * with `user`'s app password, and no bearer token ever reached Nextcloud (the exchanged token was
+ * checked here, lib/mcp/app-password-transport.ts, and kept).
+ */
+export async function nextcloudSaw(stack: ProvisioningStack, mark: NextcloudMark, where: (request: { method: string; path: string }) => boolean, expected: { scope: string[]; user: string }): Promise<void> {
+  const tokens = stack.sandbox.seen.list().slice(mark.tokens);
+  const uses = stack.sandbox.appPasswordUses.list().slice(mark.appPasswordUses);
+  expect(await exchangesIssued(stack)).toBeGreaterThan(mark.exchanges);
+  if (stack.mode === "bearer") {
+    const seen = tokens.filter(where);
+    expect(seen.length, "requests with a bearer token").toBeGreaterThan(0);
+    expect(seen.at(-1)).toMatchObject({ outcome: "served", aud: "nextcloud", scope: expected.scope });
+    expect(seen.at(-1)!.act).toMatchObject({ sub: expect.any(String) });
+    expect(uses).toEqual([]);
+  } else {
+    const seen = uses.filter(where);
+    expect(seen.length, "requests with an app password").toBeGreaterThan(0);
+    expect(seen.at(-1)).toMatchObject({ loginName: expected.user });
+    // Not one bearer token reached Nextcloud since the stack started.
+    expect(stack.sandbox.seen.list()).toEqual([]);
+  }
 }

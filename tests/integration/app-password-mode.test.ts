@@ -4,39 +4,27 @@
  * its own OAuth flow, and the Nextcloud sandbox (Login Flow v2, Basic auth,
  * app-password deletion).
  *
- * Why one file that calls every Nextcloud tool here instead of running each
- * tool test file twice: the tool files already pin each tool's behaviour
- * (bearer mode); what differs in app-password mode is the transport — the
- * provisioning, the credential and the scope checks — so one app + sandbox
- * that drives every tool once through it proves the tools work in this mode
- * without doubling the suite's time.
+ * Only what is specific to app-password mode is here: the Login Flow v2 steps
+ * of provisioning, which Nextcloud account gets linked, denial and
+ * cancellation, an app password removed at Nextcloud, and revocation with
+ * Nextcloud up and down. What every tool does runs in both modes in the tool
+ * files (mcp-nextcloud-tools, mcp-calendar-tools, mcp-deck-sharing-tools:
+ * `describe.each(NEXTCLOUD_AUTH_MODES)`, provisioning through
+ * provisionThrough, and nextcloudSaw for what reached Nextcloud).
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resourceScopes } from "@/lib/auth/scopes";
 import { testDbKind } from "../helpers/databases";
 import { createCookieJar } from "../helpers/oidc-login";
-import { ALICE, BOB, browse, linkIn, openProvisioningLink, outcomeOf, PersonClient, startProvisioningStack, textOf, type Person, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { ALICE, answerNextcloudLogin, BOB, browse, connectStateOf, linkIn, loginLinkIn, openProvisioningLink, outcomeOf, PersonClient, startProvisioningStack, textOf, type Person, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 const ALL = resourceScopes("nextcloud").filter((s) => !s.startsWith("deck."));
 type Structured = Record<string, unknown>;
 const data = (r: CallToolResult) => r.structuredContent as Structured;
 
-/** The person at Nextcloud's login page (the sandbox's): signs in as `nextcloudUser` and grants or denies. */
-async function answerNextcloudLogin(loginUrl: string, nextcloudUser: string, decision: "grant" | "deny" = "grant"): Promise<void> {
-  expect((await fetch(loginUrl)).status).toBe(200);
-  const res = await fetch(loginUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ user: nextcloudUser, password: nextcloudUser, decision }) });
-  expect(res.status).toBe(200);
-  await res.body?.cancel();
-}
-
-function loginLinkIn(html: string): string {
-  const link = /href="([^"]+\/index\.php\/login\/v2\/flow\/[^"]+)"/.exec(html)?.[1];
-  if (!link) throw new Error("no Nextcloud login link on the page");
-  return link;
-}
-const stateOf = (html: string) => /data-testid="connect-state" data-state="([a-z]+)"/.exec(html)?.[1];
+const stateOf = connectStateOf;
 
 describe(`NEXTCLOUD_AUTH=app-password on ${kind}`, () => {
   let stack: ProvisioningStack;
@@ -78,56 +66,11 @@ describe(`NEXTCLOUD_AUTH=app-password on ${kind}`, () => {
     expect(stack.sandbox.loginFlows.list()).toEqual([{ userId: ALICE.username, name: expect.stringContaining("nextcloud-mcp") }]);
     // The flow is over: the cookie leads nowhere any more.
     expect(stateOf((await browse(connectUrl, jar)).html)).toBe("none");
-  });
-
-  it("every Nextcloud tool works with the app password (Basic auth), and no bearer token reaches Nextcloud", async () => {
-    stack.sandbox.seen.clear();
-    const ok = async (name: string, args: Record<string, unknown> = {}) => {
-      const result = await alice.call(name, args);
-      expect(result.isError, `${name}: ${textOf(result)}`).toBeFalsy();
-      return data(result);
-    };
-    expect(await ok("nc_get_user_info")).toMatchObject({ id: ALICE.username });
-
-    const note = await ok("nc_notes_create", { content: "# App password\nworks", category: "test" });
-    const got = await ok("nc_notes_get", { id: note.id });
-    expect((await ok("nc_notes_search", { query: "app password" })).notes).toBeDefined();
-    const updated = await ok("nc_notes_update", { id: note.id, content: "# App password\nworks\nreally", etag: got.etag });
-    expect(updated).toMatchObject({ id: note.id });
-    await ok("nc_notes_append", { id: note.id, text: "again" });
-    await ok("nc_notes_delete", { id: note.id });
-
-    await ok("nc_webdav_create_directory", { path: "/AppPw" });
-    await ok("nc_webdav_write_file", { path: "/AppPw/a.md", content: "# A\n" });
-    expect(await ok("nc_webdav_list_directory", { path: "/AppPw" })).toBeDefined();
-    await ok("nc_webdav_read_file", { path: "/AppPw/a.md" });
-    await ok("nc_webdav_move", { source: "/AppPw/a.md", destination: "/AppPw/b.md" });
-    await ok("nc_webdav_copy", { source: "/AppPw/b.md", destination: "/AppPw/c.md" });
-    await ok("nc_webdav_search_files", { query: "c.md" });
-    await ok("nc_webdav_delete", { path: "/AppPw" });
-
-    const calendars = await ok("nc_calendar_list_calendars");
-    expect(calendars).toBeDefined();
-    const event = await ok("nc_calendar_create_event", { title: "Sync", start: "2027-03-01T10:00:00", end: "2027-03-01T11:00:00", time_zone: "Europe/Berlin" });
-    const read = await ok("nc_calendar_get_event", { calendar: event.calendar, id: event.id });
-    await ok("nc_calendar_list_events", { start: "2027-03-01T00:00:00+01:00", end: "2027-03-02T00:00:00+01:00" });
-    await ok("nc_calendar_find_free_time", { start: "2027-03-01T09:00:00+01:00", end: "2027-03-01T18:00:00+01:00", duration_minutes: 30 });
-    const moved = await ok("nc_calendar_update_event", { calendar: event.calendar, id: event.id, etag: read.etag, title: "Sync (moved)" });
-    await ok("nc_calendar_delete_event", { calendar: event.calendar, id: event.id, etag: moved.etag });
-
-    const task = await ok("nc_tasks_create", { title: "Check app passwords" });
-    await ok("nc_tasks_list");
-    const done = await ok("nc_tasks_update", { calendar: task.calendar, id: task.id, etag: task.etag, completed: true });
-    await ok("nc_tasks_delete", { calendar: task.calendar, id: task.id, etag: done.etag });
-
-    await ok("nc_contacts_list_address_books");
-    const contact = await ok("nc_contacts_create", { name: "Ada Lovelace", email: "ada@example.com" });
-    await ok("nc_contacts_get", { address_book: contact.address_book, id: contact.id });
-    await ok("nc_contacts_search", { query: "ada" });
-    const changed = await ok("nc_contacts_update", { address_book: contact.address_book, id: contact.id, etag: contact.etag, name: "Ada King" });
-    await ok("nc_contacts_delete", { address_book: contact.address_book, id: contact.id, etag: changed.etag });
-
-    // Every request was Basic-authenticated: the sandbox logs each bearer token it accepts, and saw none.
+    // The linked account is the one the calls use: Basic with Alice's app password, no bearer token at Nextcloud.
+    stack.sandbox.appPasswordUses.clear();
+    expect(data(await alice.call("nc_get_user_info"))).toMatchObject({ id: ALICE.username });
+    expect(stack.sandbox.appPasswordUses.list()).toContainEqual(expect.objectContaining({ method: "GET", path: "/ocs/v2.php/cloud/user", loginName: ALICE.username }));
+    expect(stack.sandbox.appPasswordUses.list().every((use) => use.loginName === ALICE.username)).toBe(true);
     expect(stack.sandbox.seen.list()).toEqual([]);
   });
 

@@ -6,6 +6,9 @@
  * body attacks run once per protocol version (2025-11-25 and 2026-07-28, whose
  * requests carry the `_meta` envelope and the Mcp-Method / Mcp-Name headers):
  * the checks come before the era dispatch and must answer both alike.
+ * The token attacks that apply to the built-in IdP (forgeries around its key
+ * and kid, its ID and refresh tokens) run on both versions in
+ * mcp-builtin-idp.test.ts.
  */
 import { createHmac, generateKeyPairSync, createPublicKey } from "node:crypto";
 import net from "node:net";

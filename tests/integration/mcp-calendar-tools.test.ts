@@ -3,18 +3,20 @@
  * forms) calls the calendar, task and contact tools of the built app; every
  * call goes through the provisioning guard, an RFC 8693 exchange and the
  * sandbox, which serves Radicale on Nextcloud's CalDAV/CardDAV paths.
- * Only tools that tools/list returned are called.
+ * Only tools that tools/list returned are called. Once per NEXTCLOUD_AUTH
+ * mode (one stack each): bearer sends the exchanged token, app-password the
+ * person's app password from Login Flow v2 after checking that token.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDbKind } from "../helpers/databases";
-import { ALICE, BOB, linkIn, openProvisioningLink, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { ALICE, BOB, markNextcloud, NEXTCLOUD_AUTH_MODES, nextcloudSaw, PersonClient, provisionThrough as provision, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 type Structured = Record<string, unknown>;
 const data = (r: CallToolResult) => r.structuredContent as Structured;
 
-describe(`calendar, task and contact tools end-to-end on ${kind}`, () => {
+describe.each(NEXTCLOUD_AUTH_MODES)(`calendar, task and contact tools end-to-end on ${kind}, NEXTCLOUD_AUTH=%s`, (mode) => {
   let stack: ProvisioningStack;
   let alice: PersonClient;
   let listed: Set<string>;
@@ -22,9 +24,7 @@ describe(`calendar, task and contact tools end-to-end on ${kind}`, () => {
   /** The person grants, on each visit, only what the calling tool needs (unticking the rest), so each scope asks in turn. */
   async function provisionThrough(result: CallToolResult, person = ALICE) {
     expect(result.isError).toBe(true);
-    const link = linkIn(textOf(result));
-    expect(link, textOf(result)).toBeTruthy();
-    expect((await openProvisioningLink(link!, person, { onlyNeeded: true })).outcome).toBe("provisioned");
+    await provision(stack, result, person);
   }
 
   /**
@@ -44,7 +44,7 @@ describe(`calendar, task and contact tools end-to-end on ${kind}`, () => {
   }
 
   beforeAll(async () => {
-    stack = await startProvisioningStack();
+    stack = await startProvisioningStack({ NEXTCLOUD_AUTH: mode });
     alice = await new PersonClient(stack, ALICE).connect();
     listed = new Set((await alice.client.listTools()).tools.map((t) => t.name));
   });
@@ -76,15 +76,15 @@ describe(`calendar, task and contact tools end-to-end on ${kind}`, () => {
     const first = await call(alice, "nc_calendar_list_events", {});
     expect(textOf(first)).toMatch(/calendar\.read/);
     await provisionThrough(first);
+    const mark = await markNextcloud(stack);
     const week = await call(alice, "nc_calendar_list_events", { time_zone: "Europe/Berlin", limit: 200 });
     expect(week.isError, textOf(week)).toBeFalsy();
     const events = data(week).events as Structured[];
     // The stand-up recurs Monday and Wednesday; some of this week (or the next 7 days) is always covered.
     expect(events.some((e) => e.title === "Team stand-up" && e.recurring === true)).toBe(true);
     expect(events.every((e) => e.all_day === true || /[+-]\d{2}:\d{2}$/.test(e.start as string))).toBe(true);
-    // The sandbox saw a token for exactly calendar.read.
-    const seen = stack.sandbox.seen.list().filter((t) => t.path.startsWith("/remote.php/dav/calendars/"));
-    expect(seen.at(-1)).toMatchObject({ outcome: "served", aud: "nextcloud", scope: ["calendar.read"] });
+    // The sandbox saw a token for exactly calendar.read (bearer), or Alice's app password (app-password).
+    await nextcloudSaw(stack, mark, (t) => t.path.startsWith("/remote.php/dav/calendars/"), { scope: ["calendar.read"], user: ALICE.username });
     const calendars = data(await call(alice, "nc_calendar_list_calendars")).calendars as Structured[];
     expect(calendars.map((c) => c.id).sort()).toEqual(["personal", "tasks"]);
   });

@@ -5,16 +5,18 @@
  * Alice starts with the demo board. Also: Bob cannot see Alice's board,
  * malformed input is a tool error, and the capability gate — Deck switched
  * off in the Nextcloud → no Deck tools listed, a call by name fails clearly;
- * switched on again → they are back.
+ * switched on again → they are back. Once per NEXTCLOUD_AUTH mode (one stack
+ * each): bearer sends the exchanged token, app-password the person's app
+ * password from Login Flow v2 after checking that token.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALICE, BOB, linkIn, openProvisioningLink, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { ALICE, BOB, linkIn, markNextcloud, NEXTCLOUD_AUTH_MODES, nextcloudSaw, PersonClient, provisionThrough, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 type Structured = Record<string, any>;
 const data = (r: CallToolResult) => r.structuredContent as Structured;
 
-describe("Deck and sharing tools end-to-end", () => {
+describe.each(NEXTCLOUD_AUTH_MODES)("Deck and sharing tools end-to-end, NEXTCLOUD_AUTH=%s", (mode) => {
   let stack: ProvisioningStack;
   let alice: PersonClient;
 
@@ -23,15 +25,14 @@ describe("Deck and sharing tools end-to-end", () => {
   /** Calls a tool; when the answer is a provisioning link, the person grants what the tool needs and the call is repeated. */
   async function use(client: PersonClient, name: string, args: Record<string, unknown> = {}, person = ALICE): Promise<CallToolResult> {
     const result = await client.call(name, args);
-    const link = result.isError ? linkIn(textOf(result)) : undefined;
-    if (!link) return result;
-    expect((await openProvisioningLink(link, person, { onlyNeeded: true })).outcome).toBe("provisioned");
+    if (!result.isError || !linkIn(textOf(result))) return result;
+    await provisionThrough(stack, result, person);
     return client.call(name, args);
   }
 
   beforeAll(async () => {
     // TTL 0: every tool call re-reads the capabilities, so the test sees an admin's switch at once.
-    stack = await startProvisioningStack({ NEXTCLOUD_CAPABILITIES_TTL_SECONDS: "0" }, { seedUsers: ["alice"] });
+    stack = await startProvisioningStack({ NEXTCLOUD_AUTH: mode, NEXTCLOUD_CAPABILITIES_TTL_SECONDS: "0" }, { seedUsers: ["alice"] });
     alice = await new PersonClient(stack, ALICE).connect();
   });
   afterAll(async () => {
@@ -65,6 +66,7 @@ describe("Deck and sharing tools end-to-end", () => {
     const first = await alice.call("nc_deck_list_boards");
     expect(first.isError).toBe(true);
     expect(textOf(first)).toMatch(/deck\.read/);
+    const mark = await markNextcloud(stack);
     const boards = await use(alice, "nc_deck_list_boards");
     expect(boards.isError, textOf(boards)).toBeFalsy();
     expect(data(boards).boards.map((b: Structured) => b.title)).toEqual(["Project Atlas"]);
@@ -75,8 +77,7 @@ describe("Deck and sharing tools end-to-end", () => {
     expect(stacks.map((s) => s.title)).toEqual(["To do", "In progress", "Done"]);
     expect(textOf(overview)).toMatch(/Timeline draft/);
     expect(data(overview).labels.map((l: Structured) => l.title)).toContain("Action needed");
-    const seen = stack.sandbox.seen.list().filter((t) => t.path.startsWith("/index.php/apps/deck/"));
-    expect(seen.at(-1)).toMatchObject({ outcome: "served", aud: "nextcloud", scope: ["deck.read"] });
+    await nextcloudSaw(stack, mark, (t) => t.path.startsWith("/index.php/apps/deck/"), { scope: ["deck.read"], user: ALICE.username });
   });
 
   it("create a card with labels and an assignee (asks for deck.write) → comment → update and move to Done → read it → delete", async () => {

@@ -2,13 +2,15 @@
  * End-to-end: the MCP SDK client (its own OAuth flow, through the IdP's real
  * login and consent forms) calls the notes and files tools of the built app;
  * every call goes through the provisioning guard, an RFC 8693 exchange and
- * the Nextcloud sandbox (Notes app, webdav-server).
+ * the Nextcloud sandbox (Notes app, webdav-server). Once per NEXTCLOUD_AUTH
+ * mode (one stack each): bearer sends the exchanged token, app-password the
+ * person's app password from Login Flow v2 after checking that token.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_LABEL, SANDBOX_META_KEY } from "@/lib/mcp/mark-sandbox-origin";
 import { testDbKind } from "../helpers/databases";
-import { ALICE, BOB, linkIn, openProvisioningLink, PersonClient, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
+import { ALICE, BOB, markNextcloud, NEXTCLOUD_AUTH_MODES, nextcloudSaw, PersonClient, provisionThrough as provision, startProvisioningStack, textOf, type ProvisioningStack } from "../helpers/provisioning-stack";
 
 const kind = testDbKind();
 type Structured = Record<string, unknown>;
@@ -16,20 +18,18 @@ const data = (r: CallToolResult) => r.structuredContent as Structured;
 /** The tool's own text: every answer from the sandbox starts with its label (asserted below). */
 const said = (r: CallToolResult) => textOf(r).replace(`${SANDBOX_LABEL} `, "");
 
-describe(`notes and files tools end-to-end on ${kind}`, () => {
+describe.each(NEXTCLOUD_AUTH_MODES)(`notes and files tools end-to-end on ${kind}, NEXTCLOUD_AUTH=%s`, (mode) => {
   let stack: ProvisioningStack;
   let alice: PersonClient;
 
   /** The person grants, on each visit, only what the calling tool needs (unticking the rest), so each area asks in turn. */
   async function provisionThrough(result: CallToolResult, person = ALICE) {
     expect(result.isError).toBe(true);
-    const link = linkIn(textOf(result));
-    expect(link, textOf(result)).toBeTruthy();
-    expect((await openProvisioningLink(link!, person, { onlyNeeded: true })).outcome).toBe("provisioned");
+    await provision(stack, result, person);
   }
 
   beforeAll(async () => {
-    stack = await startProvisioningStack();
+    stack = await startProvisioningStack({ NEXTCLOUD_AUTH: mode });
     alice = await new PersonClient(stack, ALICE).connect();
   });
   afterAll(async () => {
@@ -51,15 +51,15 @@ describe(`notes and files tools end-to-end on ${kind}`, () => {
     expect(textOf(refused)).toMatch(/needs Nextcloud access with the scope notes\.write\. Your Nextcloud access does not include notes\.write yet/);
     await provisionThrough(refused);
 
+    const mark = await markNextcloud(stack);
     const created = await alice.call("nc_notes_create", { content: "# Shopping\nmilk", category: "home" });
     expect(created.isError).toBeFalsy();
     expect(data(created)).toMatchObject({ title: "Shopping", category: "home", content: "# Shopping\nmilk" });
     noteId = data(created).id as number;
     expect(textOf(created)).toMatch(new RegExp(`Created note #${noteId} "Shopping" in home`));
-    // The sandbox saw a token for exactly this tool's scope, for Nextcloud, naming the server as actor.
-    const seen = stack.sandbox.seen.list().filter((t) => t.method === "POST" && t.path.startsWith("/index.php/apps/notes"));
-    expect(seen.at(-1)).toMatchObject({ outcome: "served", aud: "nextcloud", scope: ["notes.write"] });
-    expect(seen.at(-1)!.act).toBeTruthy();
+    // After an exchange, the sandbox saw (bearer) a token for exactly this tool's scope, for Nextcloud, naming
+    // the server as actor, or (app-password) Alice's app password and no token.
+    await nextcloudSaw(stack, mark, (t) => t.method === "POST" && t.path.startsWith("/index.php/apps/notes"), { scope: ["notes.write"], user: ALICE.username });
   });
 
   it("search → get → update with the current etag → stale etag refused → append → delete", async () => {

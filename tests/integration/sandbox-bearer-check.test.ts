@@ -190,6 +190,26 @@ describe("the sandbox's record of accepted tokens", () => {
     expect((await (await fetch(`${sandbox.url}/__sandbox/seen`)).json()).tokens).toEqual([]);
   });
 
+  it("lists each request served with a valid app password (login name, method, path), never the password, and no token entry for it", async () => {
+    sandbox.appPasswordUses.clear();
+    // Login Flow v2 as a client runs it: start, the person grants at the login page, one poll hands out the app password.
+    const started = (await (await fetch(`${sandbox.url}/index.php/login/v2`, { method: "POST" })).json()) as { poll: { token: string; endpoint: string }; login: string };
+    const granted = await fetch(started.login, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ user: "alice", password: "alice", decision: "grant" }) });
+    expect(granted.status).toBe(200);
+    await granted.body?.cancel();
+    const polled = (await (await fetch(started.poll.endpoint, { method: "POST", body: new URLSearchParams({ token: started.poll.token }) })).json()) as { loginName: string; appPassword: string };
+    const basic = `Basic ${Buffer.from(`${polled.loginName}:${polled.appPassword}`).toString("base64")}`;
+    expect((await call(undefined, { authorization: basic })).status).toBe(200);
+    // A wrong app password is refused and not recorded.
+    expect((await call(undefined, { authorization: `Basic ${Buffer.from("alice:not-it").toString("base64")}` })).status).toBe(401);
+    const seen = await (await fetch(`${sandbox.url}/__sandbox/seen`)).json();
+    expect(seen.appPasswordUses).toEqual([{ at: expect.any(String), method: "GET", path: "/ocs/v2.php/cloud/user", loginName: "alice" }]);
+    expect(seen.tokens).toEqual([]);
+    expect(JSON.stringify(seen)).not.toContain(polled.appPassword);
+    await fetch(`${sandbox.url}/__sandbox/seen`, { method: "DELETE" });
+    expect(sandbox.appPasswordUses.list()).toEqual([]);
+  });
+
   it("does not exist unless the sandbox was started to record", async () => {
     const plain = await startSandbox({ issuer: issuer.issuer });
     try {
