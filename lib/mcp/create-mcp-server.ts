@@ -39,11 +39,15 @@ export type ProtocolEra = "legacy" | "modern";
  * Cache hints for the cacheable results of MCP 2026-07-28 (`ttlMs`,
  * `cacheScope`; SEP-2549). tools/list depends on the caller's token (its
  * scopes pick the tools), so it is never `public` (a shared cache would hand
- * one user's list to another) and lives only briefly: after a step-up the
- * client holds a new token whose list is longer. 2025-era answers never carry
- * these fields.
+ * one user's list to another), and it is stale at once (`ttlMs: 0`, "the
+ * client MAY re-fetch every time"): the list changes within one token's life
+ * (the person narrows the client on the dashboard, an app is switched off in
+ * Nextcloud), and the SDK v2 client keeps a cached list across a
+ * re-authorization, so any positive TTL would hide a tool the person has just
+ * granted by step-up from the model, which can only call what it was shown.
+ * 2025-era answers never carry these fields.
  */
-export const TOOLS_LIST_CACHE = { ttlMs: 60_000, cacheScope: "private" } as const;
+export const TOOLS_LIST_CACHE = { ttlMs: 0, cacheScope: "private" } as const;
 
 // One JSON Schema validator per process. Without it the SDK builds a new Ajv
 // (with ajv-formats) for every server, i.e. every request: ~1 ms of CPU each

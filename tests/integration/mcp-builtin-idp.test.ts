@@ -82,10 +82,9 @@ async function connectAs(mcpUrl: string, provider: TestOAuthProvider, options: {
     visits,
     signIns: () => visits.length,
     call: (name) => withAuth(async () => (await (v2 ?? v1).callTool({ name, arguments: {} })) as Record<string, unknown>),
-    // v2: bypass the client's tools/list cache (2026-07-28 ttlMs/cacheScope, lib/mcp/create-mcp-server.ts
-    // TOOLS_LIST_CACHE): the SDK keeps a list for its ttlMs across a re-authorization, so a list read right
-    // after a step-up would be the narrower token's.
-    listTools: () => withAuth(async () => (await (v2 ? v2.listTools(undefined, { cacheMode: "refresh" }) : v1.listTools())).tools.map((t) => t.name)),
+    // v2 with the SDK's own list cache on (its default): it keeps a list for the server's ttlMs even across a
+    // re-authorization, so this shows the model's view right after a step-up (lib/mcp/create-mcp-server.ts TOOLS_LIST_CACHE).
+    listTools: () => withAuth(async () => (await (v2 ? v2.listTools() : v1.listTools())).tools.map((t) => t.name)),
     close: () => (v2 ?? v1).close(),
   };
 }

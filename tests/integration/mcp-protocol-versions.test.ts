@@ -62,10 +62,10 @@ describe("MCP 2025-11-25 and 2026-07-28 side by side", () => {
       expect(result).toMatchObject({ resultType: "complete", capabilities: { tools: {} } });
     });
 
-    it("tools/list is the token's own list: cacheScope private, a short ttlMs", async () => {
+    it("tools/list is the token's own list: cacheScope private, stale at once (ttlMs 0)", async () => {
       const { result } = await jsonOf(await modern("tools/list"));
       expect((result!.tools as { name: string }[]).map((t) => t.name)).toEqual(mcp.visible(["openid", "account.read"]));
-      expect(result).toMatchObject({ resultType: "complete", cacheScope: "private", ttlMs: 60_000 });
+      expect(result).toMatchObject({ resultType: "complete", cacheScope: "private", ttlMs: 0 });
       const narrower = await jsonOf(await modern("tools/list", {}, { token: await mcp.idp.accessToken({ scope: "openid" }) }));
       expect((narrower.result!.tools as { name: string }[]).map((t) => t.name)).not.toContain(TOOL);
     });
