@@ -30,6 +30,7 @@ import { SOURCE_SCOPE, sourceOfJobKind, type SearchSource } from "@/lib/search/s
 import type { SyncChanges, SyncInput } from "@/lib/search/sync-changes";
 import { syncCalendar } from "@/lib/search/sync-calendar";
 import { syncContacts } from "@/lib/search/sync-contacts";
+import { syncDeck } from "@/lib/search/sync-deck";
 import { syncFiles } from "@/lib/search/sync-files";
 import { syncNotes } from "@/lib/search/sync-notes";
 import { runBackgroundJob } from "./run-background-job";
@@ -46,7 +47,7 @@ const BACKOFF_MAX_MS = 30 * 60_000;
 
 export const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
 
-const SYNCERS: Readonly<Record<SearchSource, (input: SyncInput) => Promise<SyncChanges>>> = { notes: syncNotes, files: syncFiles, calendar: syncCalendar, contacts: syncContacts };
+const SYNCERS: Readonly<Record<SearchSource, (input: SyncInput) => Promise<SyncChanges>>> = { notes: syncNotes, files: syncFiles, calendar: syncCalendar, contacts: syncContacts, deck: syncDeck };
 
 export interface RunSyncOptions {
   /** This runner's identity in leases. */
