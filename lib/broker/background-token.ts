@@ -13,6 +13,16 @@
  * - invalid_grant: the IdP no longer honours the grant → marked revoked (the
  *   refresh token is dropped), audited, and the user must provision again.
  * - IdP unreachable → IdpUnreachableError (retryable), grant unchanged.
+ *
+ * backgroundAccess is what a job sends with: the background token (its
+ * scopes decide which Nextcloud APIs the job reaches, api-scopes.ts) and, in
+ * NEXTCLOUD_AUTH=app-password, the grant's sealed app password as the opaque
+ * credential (lib/nextcloud/nextcloud-credential.ts) — decrypted only inside
+ * the sender, per request, never a string in job code. The refresh grant
+ * still runs in that mode: the IdP stays the authority on consent, so a grant
+ * withdrawn there stops the jobs as in bearer mode. A grant revoked or
+ * deleted here, or whose app password was forgotten (Nextcloud refused it),
+ * gives NotProvisionedError, which stops the job (lib/jobs/run-sync-jobs.ts).
  */
 import * as oidc from "openid-client";
 import { formatScope, missingScopes, parseScope } from "@/lib/auth/scopes";
@@ -24,6 +34,8 @@ import { getGrant, GrantRevokedError } from "@/lib/provisioning/grant-store";
 import { RefreshTokenRejectedError, withRefreshToken } from "@/lib/provisioning/with-refresh-token";
 import { classifyIdpError, IdpRefusedError } from "@/lib/oidc/idp-errors";
 import { backgroundNextcloudToken, type BackgroundNextcloudToken } from "@/lib/tokens/token-types";
+import { appPasswordCredential, type NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
+import { AppPasswordMissingError, forgetAppPassword, openAppPassword } from "@/lib/provisioning/app-password-store";
 
 /** The job needs Nextcloud access the user has not (or no longer) provisioned. */
 export class NotProvisionedError extends Error {
@@ -77,4 +89,47 @@ export async function backgroundToken(job: JobContext, scopes: readonly string[]
     }
     throw error;
   }
+}
+
+/** What a background job sends to Nextcloud with (see the file comment). */
+export interface BackgroundNextcloudAccess {
+  token: BackgroundNextcloudToken;
+  /** NEXTCLOUD_AUTH=app-password: the grant's app password, opaque. */
+  credential?: NextcloudCredential;
+}
+
+const NO_ACCOUNT = "No Nextcloud account (app password) is connected for this user; they must connect it again.";
+
+export async function backgroundAccess(job: JobContext, scopes: readonly string[]): Promise<BackgroundNextcloudAccess> {
+  const config = getConfig();
+  if (config.NEXTCLOUD_AUTH !== "app-password") return { token: await backgroundToken(job, scopes) };
+  const audience = config.NEXTCLOUD_AUDIENCE;
+  const grant = await getGrant(job.userId, audience);
+  const loginName = grant?.active ? grant.nextcloudLoginName : null;
+  // Checked before the refresh, so a grant without a connected account never spends a refresh token.
+  if (grant?.active && !loginName) throw new NotProvisionedError(NO_ACCOUNT, [...scopes]);
+  const token = await backgroundToken(job, scopes);
+  if (!loginName) throw new NotProvisionedError(NO_ACCOUNT, [...scopes]);
+  const userId = job.userId;
+  const credential = appPasswordCredential(loginName, async () => {
+    try {
+      return await openAppPassword(userId, audience);
+    } catch (error) {
+      // Revoked, deleted or forgotten since the job started: the job stops like one whose refresh grant was revoked.
+      if (error instanceof AppPasswordMissingError) throw new NotProvisionedError(NO_ACCOUNT, [...scopes]);
+      throw error;
+    }
+  });
+  return { token, credential };
+}
+
+/**
+ * Nextcloud answered 401 to a job's app password: it was removed there (Settings → Security).
+ * Forgotten here and audited, as on the session path (lib/mcp/app-password-transport.ts), so the
+ * person is asked to connect again instead of the job retrying a dead credential.
+ */
+export async function backgroundCredentialRefused(job: JobContext, loginName: string): Promise<NotProvisionedError> {
+  await forgetAppPassword(job.userId, getConfig().NEXTCLOUD_AUDIENCE);
+  await recordAuditEvent({ event: "revoked", outcome: "success", userId: job.userId, detail: { by: "nextcloud", credential: "app-password", reason: "app_password_refused", job: job.kind } });
+  return new NotProvisionedError(`Nextcloud no longer accepts the app password of account ${loginName} (HTTP 401); the user must connect their Nextcloud account again.`, []);
 }

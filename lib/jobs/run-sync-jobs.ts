@@ -6,8 +6,12 @@
  *   FOR UPDATE SKIP LOCKED lets two runners claim different jobs at once.
  * - run: a background token for the source's read scope only (the stored
  *   grant, lib/broker/background-token.ts — this is the background path's
- *   reason to exist), then the source's incremental sync, time-boxed by an
- *   AbortSignal (TIME_BOX_MS) that also cancels the Nextcloud requests.
+ *   reason to exist) and, in NEXTCLOUD_AUTH=app-password, the grant's opaque
+ *   app-password credential (backgroundAccess); then the source's incremental
+ *   sync, time-boxed by an AbortSignal (TIME_BOX_MS) that also cancels the
+ *   Nextcloud requests. Either way the token's scopes (the source's read
+ *   scope) bound what the sender lets the sync reach (api-scopes.ts). An app
+ *   password Nextcloud answers 401 to is forgotten and the job stops.
  * - commit: the changes are written in one transaction that first locks the
  *   job row and checks this runner still holds it. A job whose row is gone
  *   (the person switched the index off or revoked access meanwhile) or was
@@ -17,7 +21,7 @@
  *   longer covers the source stops the job and drops that source's rows.
  */
 import { db, type Prisma } from "@/lib/db";
-import { backgroundToken, NotProvisionedError } from "@/lib/broker/background-token";
+import { backgroundAccess, backgroundCredentialRefused, NotProvisionedError } from "@/lib/broker/background-token";
 import { IdpRefusedError, IdpUnreachableError } from "@/lib/oidc/idp-errors";
 import { log } from "@/lib/log";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
@@ -26,6 +30,7 @@ import { SOURCE_SCOPE, sourceOfJobKind, type SearchSource } from "@/lib/search/s
 import type { SyncChanges, SyncInput } from "@/lib/search/sync-changes";
 import { syncCalendar } from "@/lib/search/sync-calendar";
 import { syncContacts } from "@/lib/search/sync-contacts";
+import { syncDeck } from "@/lib/search/sync-deck";
 import { syncFiles } from "@/lib/search/sync-files";
 import { syncNotes } from "@/lib/search/sync-notes";
 import { runBackgroundJob } from "./run-background-job";
@@ -42,7 +47,7 @@ const BACKOFF_MAX_MS = 30 * 60_000;
 
 export const backoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
 
-const SYNCERS: Readonly<Record<SearchSource, (input: SyncInput) => Promise<SyncChanges>>> = { notes: syncNotes, files: syncFiles, calendar: syncCalendar, contacts: syncContacts };
+const SYNCERS: Readonly<Record<SearchSource, (input: SyncInput) => Promise<SyncChanges>>> = { notes: syncNotes, files: syncFiles, calendar: syncCalendar, contacts: syncContacts, deck: syncDeck };
 
 export interface RunSyncOptions {
   /** This runner's identity in leases. */
@@ -144,8 +149,13 @@ async function runOne(holder: string, job: ClaimedJob, timeBoxMs: number): Promi
   try {
     const changes = await runBackgroundJob({ kind: job.kind, userId: job.user_id }, async (context) => {
       const signal = AbortSignal.timeout(timeBoxMs);
-      const token = await backgroundToken(context, [SOURCE_SCOPE[source]]);
-      return SYNCERS[source]({ connection: { token, signal }, userId: job.user_id, cursor: job.cursor, signal });
+      const { token, credential } = await backgroundAccess(context, [SOURCE_SCOPE[source]]);
+      try {
+        return await SYNCERS[source]({ connection: { token, credential, signal }, userId: job.user_id, cursor: job.cursor, signal });
+      } catch (error) {
+        if (credential && error instanceof NextcloudRequestError && error.failure === "unauthorized") throw await backgroundCredentialRefused(context, credential.loginName);
+        throw error;
+      }
     });
     const committed = await commit(holder, job, source, changes);
     if (!committed) log.info("sync job result discarded: the job was stopped or taken over meanwhile", { kind: job.kind });

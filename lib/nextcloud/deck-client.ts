@@ -46,6 +46,8 @@ const card = z.object({
   labels: z.array(label).nullish().transform((l) => l ?? []),
   assignedUsers: z.array(z.object({ participant })).nullish().transform((a) => (a ?? []).map((u) => ({ uid: u.participant.uid, displayName: u.participant.displayname ?? u.participant.uid }))),
   commentsCount: z.number().int().optional(),
+  /** Deck soft-deletes: > 0 once deleted (until the deletion is final). */
+  deletedAt: z.number().optional(),
   ETag: z.string().optional(),
 });
 export type DeckCard = z.output<typeof card>;
@@ -70,6 +72,7 @@ const board = z.object({
   users: z.array(participant).nullish().transform((u) => u ?? []),
   permissions: z.record(z.string(), z.boolean()).optional(),
   lastModified: z.number().optional(),
+  deletedAt: z.number().optional(),
   ETag: z.string().optional(),
 });
 export type DeckBoard = z.output<typeof board>;

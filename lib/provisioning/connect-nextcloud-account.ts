@@ -24,6 +24,7 @@ import { nextcloudBaseUrl } from "@/lib/nextcloud/nextcloud-base-url";
 import { deleteAppPassword, pollLoginFlow, startLoginFlow } from "@/lib/nextcloud/login-flow-v2";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { attachAppPassword } from "./app-password-store";
+import { requestSync } from "@/lib/search/sync-job-state";
 import { getGrant } from "./grant-store";
 import { awaitConfirmation, createLoginFlowSession, endLoginFlowSession, findLoginFlowSession, type LoginFlowSession } from "./login-flow-sessions";
 import type { ProvisioningResult } from "./provisioning-result";
@@ -82,6 +83,10 @@ async function link(session: LoginFlowSession, loginName: string, appPassword: s
     scopes: grant?.scopes ?? [],
     detail: { credential: "app-password", nextcloudAccount: loginName, confirmedOtherAccount: confirmed },
   });
+  // The background jobs send this app password (lib/broker/background-token.ts): the index's first sync can run now.
+  await requestSync(session.userId).catch((error: unknown) =>
+    log.warn("could not schedule the search index's first sync", { reason: error instanceof Error ? error.message : String(error) }),
+  );
   return { kind: "provisioned", scopes: grant?.scopes ?? [], nextcloudAccount: loginName, ...(session.tool ? { tool: session.tool } : {}) };
 }
 

@@ -2,11 +2,12 @@
  * The calendar source of the index: every event (VEVENT) of every calendar
  * that holds events, as its summary (title) plus start, location and
  * description (body); a recurring event is one item (its first occurrence's
- * start). Change detection by calendar getctag and object etag
+ * start); last changed = its LAST-MODIFIED or DTSTAMP (dav-last-modified.ts). Change detection by calendar getctag and object etag
  * (sync-dav-collections.ts); tasks (VTODO) are not indexed.
  */
 import { listCalendars, queryCalendarObjects } from "@/lib/nextcloud/caldav/caldav-client";
 import { describeObject } from "@/lib/nextcloud/caldav/calendar-events";
+import { eventLastModified } from "./dav-last-modified";
 import type { SyncChanges, SyncInput } from "./sync-changes";
 import { syncDavCollections, type DavSource } from "./sync-dav-collections";
 
@@ -22,7 +23,7 @@ const calendarSource: DavSource = {
   document(item, calendar) {
     const event = describeObject(item, calendar);
     const body = [`Starts ${event.start}${event.recurring ? " (repeats)" : ""}`, event.location, event.description].filter(Boolean).join("\n");
-    return { title: event.title || "(untitled event)", body, lastModified: null };
+    return { title: event.title || "(untitled event)", body, lastModified: eventLastModified(item.data) };
   },
 };
 

@@ -1,11 +1,13 @@
 /**
  * The contacts source of the index: every card of every address book, as
- * its name (title) plus emails, phone numbers and organisation (body).
+ * its name (title) plus emails, phone numbers and organisation (body);
+ * last changed = its REV (dav-last-modified.ts).
  * Change detection by address book getctag and card etag
  * (sync-dav-collections.ts).
  */
 import { listAddressBooks, listCards } from "@/lib/nextcloud/carddav/carddav-client";
 import { readContact } from "@/lib/nextcloud/carddav/vcard-contact";
+import { contactLastModified } from "./dav-last-modified";
 import type { SyncChanges, SyncInput } from "./sync-changes";
 import { syncDavCollections, type DavSource } from "./sync-dav-collections";
 
@@ -21,7 +23,7 @@ const contactsSource: DavSource = {
     const contact = readContact(item, book);
     // "a@b.example" is one token to the full-text parser; spaced, its name and domain are found too.
     const body = [...contact.emails.map((e) => e.value.replace("@", " @ ")), ...contact.phones.map((p) => p.value), contact.organization, contact.job_title].filter(Boolean).join("\n");
-    return { title: contact.name || contact.emails[0]?.value || "(unnamed contact)", body, lastModified: null };
+    return { title: contact.name || contact.emails[0]?.value || "(unnamed contact)", body, lastModified: contactLastModified(item.data) };
   },
 };
 

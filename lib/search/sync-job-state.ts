@@ -48,11 +48,21 @@ export async function stopUserSync(userId: string): Promise<void> {
   });
 }
 
-/** Grants that may feed the index: active (refresh token held), not switched off. */
+/**
+ * Grants that may feed the index: active (refresh token held), not switched off, and in
+ * NEXTCLOUD_AUTH=app-password with a Nextcloud account connected (the app password the jobs send).
+ */
 async function indexableGrants(userId?: string): Promise<{ userId: string; sources: SearchSource[] }[]> {
   const prisma = await db();
+  const config = getConfig();
   const grants = await prisma.nextcloudGrant.findMany({
-    where: { audience: getConfig().NEXTCLOUD_AUDIENCE, revokedAt: null, keyId: { not: null }, ...(userId ? { userId } : {}) },
+    where: {
+      audience: config.NEXTCLOUD_AUDIENCE,
+      revokedAt: null,
+      keyId: { not: null },
+      ...(config.NEXTCLOUD_AUTH === "app-password" ? { encryptedAppPassword: { not: null }, nextcloudLoginName: { not: null } } : {}),
+      ...(userId ? { userId } : {}),
+    },
     select: { userId: true, scopes: true },
   });
   const off = new Set(
@@ -85,11 +95,16 @@ export async function ensureSyncJobs(userId?: string): Promise<void> {
   }
 }
 
-/** Asks for the user's sync (one source or all) to run as soon as a runner is free. */
+/**
+ * Asks for the user's sync (one source or all) to run as soon as a runner is free. After
+ * ensureSyncJobs(userId) every job left is one the user's grant wants now, so a job stopped
+ * earlier (the grant lost the source, the app password was refused) starts again — e.g. after
+ * provisioning or connecting the Nextcloud account anew.
+ */
 export async function requestSync(userId: string, source?: SearchSource): Promise<void> {
   const prisma = await db();
   await ensureSyncJobs(userId);
-  await prisma.syncJob.updateMany({ where: { userId, stopped: false, ...(source ? { kind: syncJobKind(source) } : {}) }, data: { nextRunAt: new Date() } });
+  await prisma.syncJob.updateMany({ where: { userId, ...(source ? { kind: syncJobKind(source) } : {}) }, data: { nextRunAt: new Date(), stopped: false, attempts: 0 } });
   requests().emit("requested");
 }
 

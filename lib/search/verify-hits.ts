@@ -4,7 +4,9 @@
  * background token), so the index can never show more than the caller may
  * see now. A note is read (GET /notes/{id}); a file or folder is stat'ed
  * (PROPFIND depth 0); a calendar event or a contact is read (GET on its
- * CalDAV/CardDAV object, RFC 4791 §5.3.4 / RFC 6352 §6.3.2). A hit is dropped when Nextcloud no longer has it or
+ * CalDAV/CardDAV object, RFC 4791 §5.3.4 / RFC 6352 §6.3.2); a Deck card is
+ * read by board, stack and card (Deck answers 403 once the caller is no
+ * longer on the board; an archived or deleted card counts as gone). A hit is dropped when Nextcloud no longer has it or
  * refuses it, or when it changed since it was indexed (its etag differs; a
  * folder's etag changes with anything below it, so for folders only
  * existence counts); a dropped hit's source is re-synced. A hit that cannot
@@ -15,12 +17,14 @@ import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { getCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
 import { getCard } from "@/lib/nextcloud/carddav/carddav-client";
+import { getCard as getDeckCard } from "@/lib/nextcloud/deck-client";
 import { getNote } from "@/lib/nextcloud/notes-client";
 import { DEFAULT_RETRY_POLICY } from "@/lib/nextcloud/retry-policy";
 import type { NextcloudConnection } from "@/lib/nextcloud/send-nextcloud-request";
 import { statItem } from "@/lib/nextcloud/webdav-client";
 import type { SearchHit } from "./index-store";
 import { splitDavItemId } from "./dav-item-id";
+import { deckCardEtag, splitDeckItemId } from "./sync-deck";
 
 export type Verdict = "current" | "stale" | "unverified";
 
@@ -37,6 +41,13 @@ async function check(connection: NextcloudConnection, hit: SearchHit): Promise<V
       if (!at) return "stale";
       const item = hit.source === "calendar" ? await getCalendarObject(connection, at.collection, at.file) : await getCard(connection, at.collection, at.file);
       return bare(item.etag) === bare(hit.etag) ? "current" : "stale";
+    }
+    if (hit.source === "deck") {
+      const at = splitDeckItemId(hit.itemId);
+      if (!at) return "stale";
+      const card = await getDeckCard(connection, at.boardId, at.stackId, at.cardId);
+      if (card.archived || card.deletedAt) return "stale";
+      return bare(deckCardEtag(card)) === bare(hit.etag) ? "current" : "stale";
     }
     const folder = hit.itemId.endsWith("/");
     const entry = await statItem(connection, folder ? hit.itemId.slice(0, -1) || "/" : hit.itemId);

@@ -16,7 +16,7 @@
 import { afterAll, beforeAll, vi } from "vitest";
 
 const PREFIX = "nextcloud-mcp.";
-let saved: NodeJS.ProcessEnv = {};
+let saved: Record<string, string | undefined> = {};
 
 function ourGlobals(): symbol[] {
   return Object.getOwnPropertySymbols(globalThis).filter((s) => s.description?.startsWith(PREFIX));

@@ -25,6 +25,7 @@ type Structured = Record<string, unknown>;
 const data = (r: CallToolResult) => r.structuredContent as Structured;
 
 const stateOf = connectStateOf;
+const CRON_SECRET = "cron-secret-for-the-app-password-test-0123456789";
 
 describe(`NEXTCLOUD_AUTH=app-password on ${kind}`, () => {
   let stack: ProvisioningStack;
@@ -43,7 +44,8 @@ describe(`NEXTCLOUD_AUTH=app-password on ${kind}`, () => {
   }
 
   beforeAll(async () => {
-    stack = await startProvisioningStack({ NEXTCLOUD_AUTH: "app-password" });
+    // The index's sync runs when the test calls the cron route (deterministic), not on a timer.
+    stack = await startProvisioningStack({ NEXTCLOUD_AUTH: "app-password", BACKGROUND_JOBS: "cron", CRON_SECRET });
     alice = await new PersonClient(stack, ALICE, { scopes: ALL }).connect();
     bob = await new PersonClient(stack, BOB, { scopes: ALL }).connect();
   });
@@ -147,5 +149,71 @@ describe(`NEXTCLOUD_AUTH=app-password on ${kind}`, () => {
     const res = await fetch(`${stack.sandbox.url}/index.php/apps/notes/api/v1/notes`, { headers: { authorization: basic } });
     expect(res.status).toBe(401);
     await res.body?.cancel();
+  });
+
+  describe("background sync with the app password (the typed background path, issue 14)", () => {
+    type Status = { enabled: boolean; sources: { source: string; items: number; last_sync: string | null; next_sync: string | null; last_error: string | null }[] };
+    const cron = async () => {
+      const res = await fetch(`${stack.app.url}/api/cron/sync`, { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+      expect(res.status).toBe(200);
+      const summary = (await res.json()) as { ran: number; failed: number; skipped?: string };
+      // Each cron call releases the runner lease when done, so the next one runs (run-cron-tick.ts).
+      expect(summary.skipped).toBeUndefined();
+      return summary;
+    };
+    const status = async () => data(await alice.call("nc_search_status")) as unknown as Status;
+    const notesOf = (s: Status) => s.sources.find((x) => x.source === "notes")!;
+    const search = async (query: string) => {
+      const result = await alice.call("nc_search", { query });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      return (data(result) as { hits: { source: string; id: string; title: string }[] }).hits;
+    };
+    async function connectAlice() {
+      const { jar, page, connectUrl } = await startConnect(await alice.call("nc_get_user_info"), ALICE);
+      await answerNextcloudLogin(loginLinkIn(page), ALICE.username);
+      expect(outcomeOf((await browse(connectUrl, jar)).html)).toBe("provisioned");
+    }
+
+    it("a sync job sends the app password (Basic, never a bearer token), nc_search finds the note; revocation deletes the index and the jobs", async () => {
+      await connectAlice();
+      const note = data(await alice.call("nc_notes_create", { title: "Porto itinerary", content: "Ribeira, then the Douro valley by train." }));
+      stack.sandbox.seen.clear();
+      const tick = await cron();
+      expect(tick.failed).toBe(0);
+      expect(tick.ran).toBeGreaterThanOrEqual(1);
+      // The sandbox records every bearer token it accepts: the jobs sent none (Basic with the app password).
+      expect(stack.sandbox.seen.list()).toEqual([]);
+      expect(notesOf(await status())).toMatchObject({ items: expect.any(Number), last_error: null });
+      expect(notesOf(await status()).last_sync).not.toBeNull();
+      const hits = await search("douro valley");
+      expect(hits.map((h) => `${h.source}:${h.id}`)).toContain(`notes:${note.id}`);
+
+      const revoked = data(await alice.call("revoke_nextcloud_access"));
+      expect(revoked).toMatchObject({ status: "revoked" });
+      // Jobs and rows are gone: no source has an item, a last sync or a next run.
+      const after = await status();
+      expect(after.sources.length).toBeGreaterThan(0);
+      for (const s of after.sources) expect(s).toMatchObject({ items: 0, last_sync: null, next_sync: null });
+      expect(await cron()).toMatchObject({ ran: 0, failed: 0 });
+    });
+
+    it("an app password removed at Nextcloud stops the jobs: the run is refused (401), the password forgotten, the source's rows dropped", async () => {
+      await connectAlice();
+      await alice.call("nc_notes_create", { title: "Faro", content: "Beaches and the old town." });
+      expect((await cron()).failed).toBe(0);
+      expect(notesOf(await status()).items).toBeGreaterThan(0);
+      stack.sandbox.loginFlows.revokeAllOf(ALICE.username);
+      // Verify on read: Nextcloud refuses the check, the hit is dropped and the notes job made due again.
+      const refused = data(await alice.call("nc_search", { query: "faro" })) as { hits: unknown[]; dropped: number };
+      expect(refused).toMatchObject({ hits: [], dropped: 1 });
+      const tick = await cron();
+      expect(tick).toMatchObject({ ran: 1, failed: 1 });
+      expect(notesOf(await status()).last_error).toMatch(/no longer accepts the app password of account alice/);
+      expect(notesOf(await status()).items).toBe(0);
+      // Forgotten here: the next tool call asks to connect the Nextcloud account again, and no job runs meanwhile.
+      expect(textOf(await alice.call("nc_get_user_info"))).toMatch(/not connected yet/);
+      expect(await cron()).toMatchObject({ ran: 0 });
+      await alice.call("revoke_nextcloud_access");
+    });
   });
 });

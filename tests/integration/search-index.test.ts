@@ -262,6 +262,14 @@ describe(`search index and sync jobs on ${kind}`, () => {
       expect(ids((await search(dana, "0100")).hits)).toEqual([`contacts:${contact.address_book}/${contact.id}`]); // phone
       const found = await search(dana, "carvalho");
       expect(found.hits[0]).toMatchObject({ source: "contacts", title: "Inês Carvalho" });
+      // Last change: the contact's REV and the event's LAST-MODIFIED, both written just now by the tools.
+      const recent = (hit: unknown) => {
+        const at = Date.parse(String((hit as { last_modified: string | null }).last_modified));
+        return at > Date.now() - 10 * 60_000 && at <= Date.now() + 5_000;
+      };
+      expect(recent(found.hits[0]), JSON.stringify(found.hits[0])).toBe(true);
+      expect(recent((await search(dana, "harbour")).hits[0])).toBe(true);
+      expect((await dana.call("nc_search", { query: "carvalho" })).text).toMatch(/\(changed 20\d\d-/);
       // The hit's id opens the item with the matching tool.
       expect(await must(dana, "nc_calendar_get_event", { calendar: event.calendar, id: event.id })).toMatchObject({ title: "Harbour walk" });
       // Only the sources the caller's token may read: a notes-only token never sees them.

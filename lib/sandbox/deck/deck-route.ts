@@ -105,7 +105,7 @@ export class DeckApi {
       color: b.color,
       archived: b.archived,
       labels: b.labels.map((l) => this.label(l)),
-      acl: b.acl.map((a, i) => ({ id: b.id * 1000 + i, participant: this.participant(a.participant), type: 0, boardId: b.id, permissionEdit: a.permissionEdit, permissionShare: a.permissionShare, permissionManage: a.permissionManage, owner: false })),
+      acl: b.acl.map((a) => ({ id: a.id, participant: this.participant(a.participant), type: 0, boardId: b.id, permissionEdit: a.permissionEdit, permissionShare: a.permissionShare, permissionManage: a.permissionManage, owner: false })),
       permissions: {
         PERMISSION_READ: true,
         PERMISSION_EDIT: this.store.can(userId, b, "edit"),
@@ -250,10 +250,22 @@ async function handleRest(api: DeckApi, store: DeckStore, { req, res, subpath, u
     const body = await readJson(req);
     const participant = field(body, "participant", z.string().min(1).max(64), true)!;
     if (field(body, "type", intLike) !== 0) throw new DeckError(400, "type must be 0 (user) in the sandbox");
-    const acl = { participant, permissionEdit: field(body, "permissionEdit", z.boolean()) ?? false, permissionShare: field(body, "permissionShare", z.boolean()) ?? false, permissionManage: field(body, "permissionManage", z.boolean()) ?? false };
+    const acl = { id: board.acl.find((a) => a.participant === participant)?.id ?? store.allocateId(), participant, permissionEdit: field(body, "permissionEdit", z.boolean()) ?? false, permissionShare: field(body, "permissionShare", z.boolean()) ?? false, permissionManage: field(body, "permissionManage", z.boolean()) ?? false };
     board.acl = [...board.acl.filter((a) => a.participant !== participant), acl];
     store.touch(board);
     return json([api.board(board, uid).acl.at(-1)]);
+  }
+  // Deck's AclController::deleteAcl (DELETE /boards/{boardId}/acl/{aclId}): the participant loses the board at once.
+  if (section === "acl" && parts.length === 4 && method === "DELETE") {
+    if (board.owner !== uid && !store.can(uid, board, "manage")) throw new DeckError(403, "Permission denied");
+    const aclId = idOf(parts[3]!, "aclId");
+    const entry = board.acl.find((a) => a.id === aclId);
+    if (!entry) throw new DeckError(404, "Acl not found");
+    const shaped = api.board(board, uid).acl.find((a) => a.id === aclId);
+    board.acl = board.acl.filter((a) => a.id !== aclId);
+    for (const card of store.cards.values()) if (store.boardOfStack(card.stackId)?.id === board.id) card.assignedUsers = card.assignedUsers.filter((u) => u !== entry.participant);
+    store.touch(board);
+    return json(shaped);
   }
 
   if (section === "labels") {

@@ -9,6 +9,8 @@
 import { createHash } from "node:crypto";
 
 export interface DeckAcl {
+  /** The ACL entry's id (DELETE /boards/{b}/acl/{id} removes the participant from the board). */
+  id: number;
   participant: string;
   permissionEdit: boolean;
   permissionShare: boolean;

@@ -136,6 +136,12 @@ export function sharesRoute(users: SandboxUsers, files: UserFileServers, apps: S
   const visible = (s: StoredShare, uid: string) => s.owner === uid;
   const sharedWith = (s: StoredShare, uid: string) =>
     (s.shareType === SHARE_TYPE.user && s.shareWith === uid) || (s.shareType === SHARE_TYPE.group && (users.get(uid)?.groups ?? []).includes(s.shareWith ?? ""));
+  // A user or group share appears in the recipient's files (serve-user-files.ts mounts it in their root).
+  files.setIncomingShares((uid) => [...shares.values()].filter((s) => s.shareType !== SHARE_TYPE.link && sharedWith(s, uid)).map((s) => ({ owner: s.owner, path: s.path, permissions: s.permissions })));
+  /** Nextcloud propagates a share's arrival or removal to the recipient's root etag (their folder listing changed). */
+  const touchRecipients = (s: StoredShare) => {
+    if (s.shareType === SHARE_TYPE.user && s.shareWith) files.get(s.shareWith).fs.touch("/");
+  };
 
   function validPermissions(permissions: number, itemType: "file" | "folder"): number {
     if (permissions < 1 || permissions > 31) throw new ShareError(400, "Invalid permissions");
@@ -222,6 +228,7 @@ export function sharesRoute(users: SandboxUsers, files: UserFileServers, apps: S
         share.password = password ? "set" : null;
       } else throw new ShareError(400, "Unknown share type");
       shares.set(share.id, share);
+      touchRecipients(share);
       return ok(present(share));
     }
 
@@ -231,6 +238,7 @@ export function sharesRoute(users: SandboxUsers, files: UserFileServers, apps: S
     if (method === "GET") return ok([present(share)]);
     if (method === "DELETE") {
       shares.delete(share.id);
+      touchRecipients(share);
       return ok([]);
     }
     if (method !== "PUT") throw new ShareError(405, "Method not allowed");

@@ -14,7 +14,15 @@
  * - ETag, OC-ETag and OC-FileId on PUT/GET answers, 204 for an overwrite;
  * - the oc:/nc: namespace URIs in PROPFIND/PROPPATCH bodies are rewritten
  *   to the "oc:"/"nc:" names the file system gives Nextcloud's properties
- *   (nextcloud-file-system.ts explains why).
+ *   (nextcloud-file-system.ts explains why);
+ * - items other users shared with the caller (the OCS Share API,
+ *   sharing/shares-route.ts) appear in the caller's root under their name,
+ *   as Nextcloud's files_sharing mounts a share at its file_target (default
+ *   share_folder "/"; a taken name becomes "name (2).ext"): PROPFIND lists
+ *   and stats them with the owner's etag, file id and size, GET reads the
+ *   owner's bytes; the moment the share is removed they are gone (404). In
+ *   the sandbox they are read-only (a write is 403), whatever the share's
+ *   permissions.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -23,7 +31,7 @@ import type { SandboxRoute } from "../route-table";
 import type { SandboxUsers } from "../sandbox-users";
 import { BodyTooLargeError, readRequestBody } from "../read-request-body";
 import { sendSabreError } from "./sabre-error";
-import type { UserFileServers, UserFiles } from "./user-file-servers";
+import type { ShareMount, UserFileServers, UserFiles } from "./user-file-servers";
 
 export const DAV_FILES_PATH = "/remote.php/dav/files";
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -91,6 +99,9 @@ export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): S
         if (method === "PROPFIND" && decoded.length === 0) return sendForeignRootStub(res, owner);
         return fail(404, `File with name ${decoded.join("/")} could not be located`);
       }
+      const mounts = servers.shareMounts(user.id);
+      const mount = decoded.length > 0 ? mounts.find((m) => m.name === decoded[0]) : undefined;
+      if (mount) return serveShared(servers, mount, decoded.slice(1), { req, res, url, userId: user.id });
       const files = servers.get(user.id);
       const targetPath = `/${decoded.join("/")}`;
       const rootPath = `${DAV_FILES_PATH}/${user.id}`;
@@ -157,7 +168,9 @@ export function userFilesRoute(users: SandboxUsers, servers: UserFileServers): S
         } else {
           req.url = innerUrl;
         }
-        await execute(files, request, res, rootPath, method, destinationPath ?? targetPath);
+        // The caller's root lists the items shared with them too.
+        const extra = method === "PROPFIND" && decoded.length === 0 && req.headers.depth === "1" && mounts.length > 0 ? mounts.map((m) => sharedResponses(servers, user.id, m, [], 0)).join("") : undefined;
+        await execute(files, request, res, rootPath, method, destinationPath ?? targetPath, extra);
       };
       await (WRITES.has(method) ? files.exclusive(run) : run());
     },
@@ -171,11 +184,98 @@ function sendForeignRootStub(res: ServerResponse, owner: string): void {
 `);
 }
 
-/** Runs webdav-server on the request and resolves once the answer is sent. */
-function execute(files: UserFiles, req: IncomingMessage, res: ServerResponse, rootPath: string, method: string, resultPath: string): Promise<void> {
+const SHARED_MIME: Record<string, string> = { md: "text/markdown", txt: "text/plain", csv: "text/csv", html: "text/html", htm: "text/html", pdf: "application/pdf", png: "image/png", jpg: "image/jpeg" };
+const hrefOf = (segments: readonly string[], directory: boolean) => `${segments.map((s) => `/${encodeURIComponent(s)}`).join("")}${directory ? "/" : ""}`;
+
+/**
+ * The multistatus responses of a shared item (and, depth 1, its children) at its place in the
+ * recipient's files; namespaces declared on each response, so they can join any multistatus.
+ */
+function sharedResponses(servers: UserFileServers, userId: string, mount: ShareMount, rest: readonly string[], depth: number): string {
+  const owner = servers.get(mount.owner).fs;
+  const ownerPath = [mount.path, ...rest].join("/");
+  const parent = ownerPath.slice(0, ownerPath.lastIndexOf("/")) || "/";
+  const self = owner.listTree(parent, 1).find((i) => i.path === ownerPath);
+  if (!self) return "";
+  const items = [self, ...(self.isDirectory && depth > 0 ? owner.listTree(ownerPath, 1) : [])];
+  const permissions = `SM${mount.permissions & 16 ? "R" : ""}G${mount.permissions & 2 ? (self.isDirectory ? "NV" : "NVW") : ""}`;
+  return items
+    .map((item) => {
+      const below = item.path.slice(mount.path.length).split("/").filter(Boolean);
+      const name = item.path.split("/").pop() ?? "";
+      const ext = name.includes(".") ? name.split(".").pop()!.toLowerCase() : "";
+      const props = [
+        `<d:getlastmodified>${new Date(item.lastModified).toUTCString()}</d:getlastmodified>`,
+        `<d:getetag>${escapeXmlText(item.etag)}</d:getetag>`,
+        item.isDirectory ? "<d:resourcetype><d:collection/></d:resourcetype>" : "<d:resourcetype/>",
+        ...(item.isDirectory ? [] : [`<d:getcontentlength>${item.size}</d:getcontentlength>`, `<d:getcontenttype>${SHARED_MIME[ext] ?? "application/octet-stream"}</d:getcontenttype>`]),
+        `<oc:fileid>${item.fileId}</oc:fileid>`,
+        `<oc:id>${String(item.fileId).padStart(8, "0")}ocsandbox</oc:id>`,
+        `<oc:size>${item.size}</oc:size>`,
+        `<oc:permissions>${permissions}</oc:permissions>`,
+        `<oc:owner-id>${escapeXmlText(mount.owner)}</oc:owner-id>`,
+        `<oc:favorite>0</oc:favorite>`,
+      ].join("");
+      const href = `${DAV_FILES_PATH}/${encodeURIComponent(userId)}${hrefOf([mount.name, ...below], item.isDirectory)}`;
+      return `<d:response xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns"><d:href>${escapeXmlText(href)}</d:href><d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+    })
+    .join("");
+}
+
+/** A request inside an item shared with the caller: read from the owner's files, never written. */
+async function serveShared(
+  servers: UserFileServers,
+  mount: ShareMount,
+  rest: readonly string[],
+  { req, res, url, userId }: { req: IncomingMessage; res: ServerResponse; url: URL; userId: string },
+): Promise<void> {
+  const method = req.method ?? "GET";
+  const fail = (status: number, message: string) => sendSabreError(req, res, url, { status, message });
+  const ownerFiles = servers.get(mount.owner);
+  const ownerPath = [mount.path, ...rest].join("/");
+  const item = ownerFiles.fs.describe(ownerPath);
+  if (!item) return fail(404, `File with name ${[mount.name, ...rest].join("/")} could not be located`);
+  if (method === "PROPFIND") {
+    const depth = req.headers.depth ?? "infinity";
+    if (depth !== "0" && depth !== "1") return fail(403, "Depth infinity is not allowed");
+    try {
+      await readRequestBody(req, MAX_XML_BODY_BYTES); // every live property is answered whatever was asked
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return fail(413, "The request body is too large");
+      throw error;
+    }
+    res.writeHead(207, { "content-type": "application/xml; charset=utf-8" });
+    return void res.end(`<?xml version="1.0"?>\n<d:multistatus xmlns:d="DAV:">${sharedResponses(servers, userId, mount, rest, depth === "1" ? 1 : 0)}</d:multistatus>\n`);
+  }
+  if (method === "GET" || method === "HEAD") {
+    if (item.isDirectory) {
+      res.writeHead(200, { "content-type": "text/html; charset=UTF-8", "content-length": "0" });
+      return void res.end();
+    }
+    delete req.headers.authorization;
+    req.url = `${hrefOf(ownerPath.split("/").filter(Boolean), false)}${url.search}`;
+    return execute(ownerFiles, req, res, `${DAV_FILES_PATH}/${mount.owner}`, method, ownerPath);
+  }
+  if (method === "OPTIONS") {
+    res.writeHead(200, { allow: "OPTIONS, GET, HEAD, PROPFIND", dav: "1, 3", "content-length": "0" });
+    return void res.end();
+  }
+  return fail(403, "Items shared with you are read-only in the sandbox");
+}
+
+/**
+ * Runs webdav-server on the request and resolves once the answer is sent. `extraResponses`: more
+ * <d:response> elements for a PROPFIND's multistatus (the items shared with the caller, in their root).
+ */
+function execute(files: UserFiles, req: IncomingMessage, res: ServerResponse, rootPath: string, method: string, resultPath: string, extraResponses?: string): Promise<void> {
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  if (extraResponses) appendToMultistatus(res, extraResponses);
   // Node writes implicit headers through writeHead too: the last moment to add Nextcloud's headers.
   (res as unknown as { writeHead: (...args: unknown[]) => ServerResponse }).writeHead = (status: unknown, ...args: unknown[]) => {
+    if (extraResponses) {
+      res.removeHeader("content-length");
+      for (const arg of args) if (arg && typeof arg === "object" && !Array.isArray(arg)) for (const name of Object.keys(arg)) if (name.toLowerCase() === "content-length") delete (arg as Record<string, unknown>)[name];
+    }
     let code = Number(status);
     if (code >= 200 && code < 300 && ["PUT", "GET", "HEAD", "MKCOL", "MOVE", "COPY"].includes(method)) {
       const meta = files.fs.describe(resultPath);
@@ -198,4 +298,28 @@ function execute(files: UserFiles, req: IncomingMessage, res: ServerResponse, ro
     res.once("close", () => resolve());
     files.server.executeRequest(req, res, rootPath);
   });
+}
+
+/** Buffers the body and puts `responses` before the closing multistatus tag (no tag: the body is sent as it was). */
+function appendToMultistatus(res: ServerResponse, responses: string): void {
+  const chunks: Buffer[] = [];
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  const toBuffer = (chunk: unknown, encoding?: unknown) => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
+  (res as unknown as { write: (chunk: unknown, ...rest: unknown[]) => boolean }).write = (chunk, ...rest) => {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== "function") chunks.push(toBuffer(chunk, rest[0]));
+    const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    callback?.();
+    return true;
+  };
+  (res as unknown as { end: (...args: unknown[]) => ServerResponse }).end = (...args: unknown[]) => {
+    const [chunk, encoding] = args;
+    if (chunk !== undefined && chunk !== null && typeof chunk !== "function") chunks.push(toBuffer(chunk, encoding));
+    const body = Buffer.concat(chunks).toString("utf8");
+    const close = /<\/([A-Za-z][\w.-]*:)?multistatus>\s*$/.exec(body);
+    const out = close ? `${body.slice(0, close.index)}${responses}${body.slice(close.index)}` : body;
+    if (!res.headersSent) res.removeHeader("content-length");
+    write(out);
+    return end();
+  };
 }

@@ -20,8 +20,54 @@ export interface UserFiles {
   exclusive<T>(task: () => Promise<T>): Promise<T>;
 }
 
+/** An item another user shared with this one (sharing/shares-route.ts): the owner's path to it. */
+export interface IncomingShare {
+  owner: string;
+  /** Decoded path in the owner's files, e.g. "/Docs/plan.md". */
+  path: string;
+  /** Nextcloud's permission bits (1 read, 2 update, 4 create, 8 delete, 16 share). */
+  permissions: number;
+}
+
+/** An incoming share as the recipient sees it: a name in their root (Nextcloud's default share_folder "/"). */
+export interface ShareMount extends IncomingShare {
+  name: string;
+}
+
+/** "plan.md" taken → "plan (2).md", as Nextcloud's share target deduplication names it. */
+function uniqueName(name: string, taken: (candidate: string) => boolean): string {
+  if (!taken(name)) return name;
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+  for (let n = 2; ; n++) if (!taken(`${stem} (${n})${ext}`)) return `${stem} (${n})${ext}`;
+}
+
 export class UserFileServers {
   private readonly byUser = new Map<string, UserFiles>();
+  private incoming: (userId: string) => IncomingShare[] = () => [];
+
+  /** The OCS Share API registers where incoming shares come from. */
+  setIncomingShares(source: (userId: string) => IncomingShare[]): void {
+    this.incoming = source;
+  }
+
+  /**
+   * What `userId` sees of items shared with them: each mounted in their root under the item's
+   * name (deduplicated against their own items), as Nextcloud's files_sharing mounts a share at
+   * its file_target. Items the owner no longer has are left out.
+   */
+  shareMounts(userId: string): ShareMount[] {
+    const own = this.get(userId).fs;
+    const used = new Set<string>();
+    const mounts: ShareMount[] = [];
+    for (const share of this.incoming(userId)) {
+      if (share.owner === userId || !this.get(share.owner).fs.describe(share.path)) continue;
+      const name = uniqueName(share.path.split("/").pop() ?? "", (candidate) => used.has(candidate) || own.describe(`/${candidate}`) !== undefined);
+      used.add(name);
+      mounts.push({ ...share, name });
+    }
+    return mounts;
+  }
 
   constructor(private readonly allocateFileId: () => number) {}
 

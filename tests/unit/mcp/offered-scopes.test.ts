@@ -82,12 +82,12 @@ describe("what the model sees", () => {
   it("lists nc_search and nc_search_status once the token holds any read scope of a source, and not before", () => {
     const names = (scopes: string[]) => toolsFor(callerFromAuthInfo(auth(scopes))).map((t) => t.name);
     expect(names(["account.read", "notes.write"])).not.toContain("nc_search");
-    expect(names(["account.read", "calendar.write", "contacts.write", "deck.read"])).not.toContain("nc_search_status");
-    for (const held of [["notes.read"], ["files.read"], ["calendar.read"], ["contacts.read"], ["notes.read", "files.read"]]) {
+    expect(names(["account.read", "calendar.write", "contacts.write", "deck.write"])).not.toContain("nc_search_status");
+    for (const held of [["notes.read"], ["files.read"], ["calendar.read"], ["contacts.read"], ["deck.read"], ["notes.read", "files.read"]]) {
       expect(names(held)).toEqual(expect.arrayContaining(["nc_search", "nc_search_status"]));
     }
     const search = TOOL_CATALOGUE.find((t) => t.name === "nc_search")!;
-    expect(describeWithAccess(search)).toMatch(/whichever of .*notes\.read.*files\.read/);
+    expect(describeWithAccess(search)).toMatch(/whichever of .*notes\.read.*files\.read.*deck\.read/);
   });
 
   it("names the access each tool uses in its description", () => {

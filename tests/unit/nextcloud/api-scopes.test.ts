@@ -10,7 +10,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessionNextcloudToken } from "@/lib/tokens/token-types";
+import { backgroundNextcloudToken, sessionNextcloudToken } from "@/lib/tokens/token-types";
+import { SEARCH_SOURCES, SOURCE_SCOPE } from "@/lib/search/search-sources";
 import { TOOL_CATALOGUE } from "@/lib/mcp/tool-catalogue";
 import { resourceScopes } from "@/lib/auth/scopes";
 import { decideApiScope } from "@/lib/nextcloud/api-scopes";
@@ -153,5 +154,41 @@ describe("the sender applies the table before anything leaves", () => {
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: "GET", url: "/nextcloud/index.php/apps/notes/api/v1/notes" });
     expect(received[0]!.authorization).toBe(`Basic ${Buffer.from("alice:app-password-value").toString("base64")}`);
+  });
+
+  it("a background sync job with the app password (lib/jobs/run-sync-jobs.ts) reaches only its source's read API; the password is never opened for a refused request", async () => {
+    const before = received.length;
+    const outside: Record<string, Parameters<typeof sendNextcloudRequest>[1]> = {
+      notes: { api: "app", method: "GET", path: "/index.php/apps/notes/api/v1/notes" },
+      files: { api: "webdav", method: "PROPFIND", path: "/remote.php/dav/files/alice/" },
+      calendar: { api: "webdav", method: "REPORT", path: "/remote.php/dav/calendars/alice/personal/" },
+      contacts: { api: "webdav", method: "REPORT", path: "/remote.php/dav/addressbooks/users/alice/contacts/" },
+      deck: { api: "app", method: "GET", path: "/index.php/apps/deck/api/v1.0/boards" },
+    };
+    for (const source of SEARCH_SOURCES) {
+      let opened = 0;
+      const job = {
+        baseUrl,
+        // What backgroundAccess gives a job: the token of exactly the source's read scope, and the opaque credential.
+        token: backgroundNextcloudToken({ accessToken: "header.payload.sig", audience: "nextcloud", scopes: [SOURCE_SCOPE[source]], expiresAt: new Date(Date.now() + 60_000) }),
+        credential: appPasswordCredential("alice", async () => {
+          opened++;
+          return "app-password-value";
+        }),
+        retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+      };
+      for (const [other, request] of Object.entries(outside)) {
+        if (other === source) continue;
+        const error = await sendNextcloudRequest(job, request).then(() => undefined, (e: unknown) => e);
+        expect((error as NextcloudRequestError | undefined)?.reason, `${source} job → ${request.method} ${request.path}`).toBe("scope_not_granted");
+      }
+      // Nor a write in its own area.
+      const write = outside[source]!.api === "webdav" ? { ...outside[source]!, method: "PUT" } : { ...outside[source]!, method: "POST" };
+      expect(((await sendNextcloudRequest(job, write).then(() => undefined, (e: unknown) => e)) as NextcloudRequestError | undefined)?.reason).toBe("scope_not_granted");
+      expect(opened, source).toBe(0);
+      await sendNextcloudRequest(job, outside[source]!);
+      expect(opened, source).toBe(1);
+    }
+    expect(received.length - before).toBe(SEARCH_SOURCES.length); // only the allowed reads left the process
   });
 });

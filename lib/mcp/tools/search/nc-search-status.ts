@@ -24,7 +24,7 @@ const source = z.object({
 export const ncSearchStatus = defineTool({
   name: "nc_search_status",
   title: "Search index status",
-  description: "Shows what nc_search can find: per source (notes, files, calendar, contacts) how many items the index holds, when it was last brought up to date, when the next sync runs, and any sync errors.",
+  description: "Shows what nc_search can find: per source (notes, files, calendar, contacts, deck) how many items the index holds, when it was last brought up to date, when the next sync runs, and any sync errors.",
   input: z.object({}),
   output: z.object({ enabled: z.boolean(), sources: z.array(source) }),
   annotations: { title: "Search index status", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

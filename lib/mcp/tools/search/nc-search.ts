@@ -1,6 +1,6 @@
 /**
  * nc_search: one ranked search across the caller's Nextcloud notes, files,
- * calendar events and contacts, from the search index the background sync keeps
+ * calendar events, contacts and Deck cards, from the search index the background sync keeps
  * (lib/jobs/run-sync-jobs.ts). Only sources whose read scope both the
  * caller's token and the stored grant hold are searched (search-access.ts),
  * and every hit is checked against Nextcloud with the caller's session token
@@ -27,7 +27,7 @@ const input = z.object({
 
 const hit = z.object({
   source: z.enum(SEARCH_SOURCES),
-  id: z.string().describe('Note id (nc_notes_get); file path (nc_webdav_read_file), a folder path ends with /; event "<calendar>/<id>" (nc_calendar_get_event with calendar and id); contact "<address book>/<id>" (nc_contacts_get with address_book and id).'),
+  id: z.string().describe('Note id (nc_notes_get); file path (nc_webdav_read_file), a folder path ends with /; event "<calendar>/<id>" (nc_calendar_get_event with calendar and id); contact "<address book>/<id>" (nc_contacts_get with address_book and id); Deck card "<board>/<stack>/<card>" (nc_deck_get_card with board_id and card_id).'),
   title: z.string(),
   snippet: z.string().describe("Matching text; matches are between « and »."),
   last_modified: z.string().nullable().describe("Last change in Nextcloud, ISO 8601."),
@@ -46,7 +46,7 @@ const spec = {
   name: "nc_search",
   title: "Search your Nextcloud",
   description:
-    "Searches your Nextcloud notes (title, category, text), files (names, paths, text of txt/md/csv/html files), calendar events (title, start, location, description) and contacts (name, emails, phones, organisation) at once, ranked by relevance, from a search index this server keeps up to date in the background. Each hit is re-checked in Nextcloud before it is returned. Open a hit with nc_notes_get, nc_webdav_read_file, nc_calendar_get_event or nc_contacts_get.",
+    "Searches your Nextcloud notes (title, category, text), files (names, paths, text of txt/md/csv/html files), calendar events (title, start, location, description), contacts (name, emails, phones, organisation) and Deck cards (title, description, board and list names) at once, ranked by relevance, from a search index this server keeps up to date in the background. Each hit is re-checked in Nextcloud before it is returned. Open a hit with nc_notes_get, nc_webdav_read_file, nc_calendar_get_event, nc_contacts_get or nc_deck_get_card.",
   input,
   output,
   annotations: { title: "Search your Nextcloud", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
