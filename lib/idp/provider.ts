@@ -5,7 +5,7 @@
  * is asynchronous; `getProvider()` shares the one pending creation.
  */
 import Provider, { type ClientMetadata, type KoaContextWithOIDC } from "oidc-provider";
-import { checkClient, recordClient } from "@/lib/auth/client-registry";
+import { recordClient } from "@/lib/auth/client-registry";
 import { forgetGrant } from "@/lib/auth/grant-liveness";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
@@ -81,16 +81,6 @@ async function createProvider(creation: Creation): Promise<Provider> {
     TOKEN_EXCHANGE_PARAMETERS,
     TOKEN_EXCHANGE_DUPLICATES,
   );
-
-  // Disabled clients, and clients outside the policy, are unknown everywhere:
-  // at the authorization endpoint and at the token endpoint alike.
-  const clients = provider.Client as unknown as { find(id: string): Promise<{ clientId: string } | undefined> };
-  const findClient = clients.find.bind(clients);
-  clients.find = async (id: string) => {
-    const client = await findClient(id);
-    if (!client) return undefined;
-    return (await checkClient(client.clientId)).allowed ? client : undefined;
-  };
 
   provider.use(async (ctx, next) => {
     if (allowRegistrationFromBrowsers(ctx)) return;
