@@ -135,12 +135,12 @@ setInProcessIdpTransport(async (request, providerPath) => callProvider(await get
 export function getProvider(): Promise<Provider> {
   const current = peekProcessWide<Promise<Provider>>(IDP);
   const watch = watchOf(current);
-  if (watch && activationPassed(watch)) forgetProcessWide(IDP, current);
+  if (watch && activationPassed(watch)) void forgetProcessWide(IDP, current);
   else if (watch && Date.now() - watch.checkedAt >= KEY_RECHECK_MS) {
     watch.checkedAt = Date.now();
     void signingKeysDigest().then(
       (digest) => {
-        if (digest !== watch.digest) forgetProcessWide(IDP, current);
+        if (digest !== watch.digest) void forgetProcessWide(IDP, current);
       },
       (error: unknown) => log.warn("could not check the stored signing keys", { reason: error instanceof Error ? error.message : String(error) }),
     );
@@ -165,5 +165,5 @@ export async function checkSigningKeysNow(): Promise<void> {
   const watch = watchOf(current);
   if (!watch) return;
   const digest = await signingKeysDigest();
-  if (digest !== watch.digest) forgetProcessWide(IDP, current);
+  if (digest !== watch.digest) void forgetProcessWide(IDP, current);
 }
