@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import { hitBucket, purgeExpiredBuckets, releaseHit, resetBucket, type Window } from "./rate-limit-buckets";
 import { log } from "@/lib/log";
+import { processWide } from "@/lib/process-wide";
 
 export const USERNAME_WINDOW: Readonly<Window> = Object.freeze({ limit: 5, windowSeconds: 15 * 60 });
 export const IP_WINDOW: Readonly<Window> = Object.freeze({ limit: 20, windowSeconds: 15 * 60 });
@@ -93,14 +94,13 @@ export async function reserveLoginAttempt(username: string, ip: string): Promise
 }
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
-const PURGE_KEY = Symbol.for("nextcloud-mcp.accounts.last-purge");
 
 /** Deletes ended windows at most every ten minutes per process; never fails a sign-in. */
 async function purgeOccasionally(): Promise<void> {
-  const holder = globalThis as { [PURGE_KEY]?: number };
+  const last = processWide("accounts.last-purge", () => ({ at: undefined as number | undefined }));
   const now = Date.now();
-  if (holder[PURGE_KEY] !== undefined && now - holder[PURGE_KEY] < PURGE_INTERVAL_MS) return;
-  holder[PURGE_KEY] = now;
+  if (last.at !== undefined && now - last.at < PURGE_INTERVAL_MS) return;
+  last.at = now;
   try {
     await purgeExpiredBuckets();
   } catch (error) {

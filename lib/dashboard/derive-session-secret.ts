@@ -8,21 +8,14 @@
  */
 import { hkdfSync, randomBytes } from "node:crypto";
 import { getOrCreateSealedSetting } from "@/lib/idp/sealed-settings";
+import { processWideAsync } from "@/lib/process-wide";
 
 export const SESSION_SECRET_SETTING = "dashboard.session-secret-root";
 const INFO = "nextcloud-mcp dashboard session (next-auth)";
 
-const KEY = Symbol.for("nextcloud-mcp.dashboard-session-secret");
-type Holder = { [KEY]?: Promise<string> };
-
 export function deriveSessionSecret(): Promise<string> {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= (async () => {
+  return processWideAsync("dashboard-session-secret", async () => {
     const root = await getOrCreateSealedSetting(SESSION_SECRET_SETTING, () => randomBytes(32).toString("base64url"));
     return Buffer.from(hkdfSync("sha256", Buffer.from(root, "base64url"), Buffer.alloc(0), INFO, 32)).toString("base64url");
-  })().catch((error: unknown) => {
-    delete holder[KEY];
-    throw error;
   });
-  return holder[KEY];
 }

@@ -22,6 +22,7 @@ import * as oidc from "openid-client";
 import { cache } from "react";
 import { findAccountById } from "@/lib/accounts";
 import { getConfig } from "@/lib/config";
+import { processWideAsync } from "@/lib/process-wide";
 import { loadSigningKeys, signingAlgorithms } from "@/lib/idp/keys";
 import { internalClientSecret } from "@/lib/idp/static-clients";
 import { getServerClient } from "@/lib/oidc/server-client";
@@ -37,8 +38,6 @@ export interface DashboardUser {
   isAdmin: boolean;
 }
 
-const KEY = Symbol.for("nextcloud-mcp.dashboard-auth-options");
-type Holder = { [KEY]?: Promise<NextAuthOptions> };
 
 async function createAuthOptions(): Promise<NextAuthOptions> {
   const config = getConfig();
@@ -55,12 +54,7 @@ async function createAuthOptions(): Promise<NextAuthOptions> {
 }
 
 export function getAuthOptions(): Promise<NextAuthOptions> {
-  const holder = globalThis as Holder;
-  holder[KEY] ??= createAuthOptions().catch((error: unknown) => {
-    delete holder[KEY];
-    throw error;
-  });
-  return holder[KEY];
+  return processWideAsync("dashboard-auth-options", createAuthOptions);
 }
 
 /** The signed-in person, or null. Cached per request. */

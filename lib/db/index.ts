@@ -6,6 +6,7 @@
  * handed out.
  */
 import { getConfig } from "@/lib/config";
+import { forgetProcessWide, processWideAsync } from "@/lib/process-wide";
 import { PrismaClient } from "./generated/client";
 import { migrate, type MigrationRunner } from "./migrate";
 import { openPglite, type AdapterFactory } from "./open-pglite";
@@ -32,8 +33,7 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-const KEY = Symbol.for("nextcloud-mcp.db");
-type Holder = { [KEY]?: Promise<Database> };
+const DB = "db";
 
 async function open(): Promise<Database> {
   const config = getConfig();
@@ -67,14 +67,7 @@ async function open(): Promise<Database> {
 
 /** Opens (once) and returns the database; a failed open is retried on the next call. */
 export function getDatabase(): Promise<Database> {
-  const holder = globalThis as Holder;
-  if (!holder[KEY]) {
-    holder[KEY] = open().catch((error: unknown) => {
-      delete holder[KEY];
-      throw error;
-    });
-  }
-  return holder[KEY];
+  return processWideAsync(DB, open);
 }
 
 export async function db(): Promise<PrismaClient> {
@@ -83,9 +76,7 @@ export async function db(): Promise<PrismaClient> {
 
 /** Closes the process's database (tests, CLI commands). */
 export async function closeDatabase(): Promise<void> {
-  const holder = globalThis as Holder;
-  const pending = holder[KEY];
-  delete holder[KEY];
+  const pending = forgetProcessWide<Promise<Database>>(DB);
   if (pending) await (await pending).close();
 }
 

@@ -18,6 +18,7 @@ import { firstPartyConsentPolicy, withProvisioningConsent } from "./first-party-
 import { createGuardedFetch } from "./guarded-fetch";
 import type { PrivateJwk } from "./keys";
 import { errorPage, logoutPage, logoutSuccessPage } from "./pages";
+import { ClientAdapter } from "./client-adapter";
 import { findGrantIds, PrismaAdapter } from "./prisma-adapter";
 import { reopenDeclined, type GrantWithRejections } from "./declined-scopes";
 import { describeResource, mcpResourceIndicator } from "./resources";
@@ -46,8 +47,9 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
   const policy = firstPartyConsentPolicy();
 
   return {
-    adapter: PrismaAdapter,
-    clients: input.staticClients,
+    // Every model in the database; clients through ClientAdapter, which also serves the
+    // operator's clients and applies the client registry to every lookup (client-adapter.ts).
+    adapter: (model: string) => (model === "Client" ? new ClientAdapter(input.staticClients) : new PrismaAdapter(model)),
     jwks: { keys: input.signingKeys as never },
     cookies: {
       keys: input.cookieKeys,

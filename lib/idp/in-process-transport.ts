@@ -21,6 +21,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { inject } from "light-my-request";
 import type Provider from "oidc-provider";
+import { stripForwardedHeaders } from "@/lib/http/forwarded-headers";
 
 export const OIDC_MOUNT_PATH = "/api/oidc";
 
@@ -52,6 +53,9 @@ export async function callProvider(provider: Provider, request: Request, provide
   const body = request.method === "GET" || request.method === "HEAD" ? undefined : Buffer.from(await request.arrayBuffer());
   const headers: Record<string, string> = Object.fromEntries(request.headers);
   headers.host ??= url.host;
+  // As for requests over a socket (lib/http/forwarded-headers.ts): the
+  // X-Forwarded-* / Forwarded headers reach the provider only behind a trusted proxy.
+  if (!provider.proxy) stripForwardedHeaders(headers);
   const path = `${providerPath}${url.search}`;
   const https = url.protocol === "https:";
   const dispatch: Dispatch = (req, res) => {

@@ -14,6 +14,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { checkClient, type ClientKind } from "@/lib/auth/client-registry";
+import { processWideAsync } from "@/lib/process-wide";
 import { consentOptions, decideConsent, parseConsentSelection, type ConsentOptions, type ConsentRequest } from "./consent-choices";
 import { declinedScopes, forgetDeclined, type GrantWithRejections } from "./declined-scopes";
 import { loadCookieKeys } from "./keys";
@@ -69,14 +70,11 @@ export async function finishInteraction(input: InteractionRequest, uid: string, 
 
 // ── CSRF token ──────────────────────────────────────────────────────────────
 
-const CSRF_KEY = Symbol.for("nextcloud-mcp.idp-csrf-key");
-async function csrfKey(): Promise<Buffer> {
-  const holder = globalThis as { [CSRF_KEY]?: Buffer };
-  if (!holder[CSRF_KEY]) {
+function csrfKey(): Promise<Buffer> {
+  return processWideAsync("idp-csrf-key", async () => {
     const [first] = await loadCookieKeys();
-    holder[CSRF_KEY] = createHmac("sha256", first!).update("interaction-csrf-key").digest();
-  }
-  return holder[CSRF_KEY];
+    return createHmac("sha256", first!).update("interaction-csrf-key").digest();
+  });
 }
 
 export async function csrfToken(uid: string): Promise<string> {

@@ -5,11 +5,12 @@
  * is asynchronous; `getProvider()` shares the one pending creation.
  */
 import Provider, { type ClientMetadata, type KoaContextWithOIDC } from "oidc-provider";
-import { checkClient, recordClient } from "@/lib/auth/client-registry";
+import { recordClient } from "@/lib/auth/client-registry";
 import { forgetGrant } from "@/lib/auth/grant-liveness";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { setInProcessIdpTransport } from "@/lib/oidc/idp-client";
+import { forgetProcessWide, peekProcessWide, processWide, processWideAsync } from "@/lib/process-wide";
 import { TOKEN_EXCHANGE_GRANT } from "./client-metadata-policy";
 import { buildConfiguration } from "./configuration";
 import { callProvider } from "./in-process-transport";
@@ -30,13 +31,13 @@ export class IdpDisabledError extends Error {
 
 type KoaContext = Parameters<Parameters<Provider["use"]>[0]>[0];
 
-const KEY = Symbol.for("nextcloud-mcp.idp");
-interface ProviderEntry {
-  provider: Promise<Provider>;
-  /** Set once the provider is built (signing-key-watch.ts). */
+const IDP = "idp";
+/** Per provider creation: its signing-key watch (signing-key-watch.ts), set once its keys are loaded. */
+interface Creation {
   watch?: KeyWatch;
 }
-type Holder = { [KEY]?: ProviderEntry };
+const creations = () => processWide("idp-creations", () => new WeakMap<Promise<Provider>, Creation>());
+const watchOf = (provider: Promise<Provider> | undefined) => (provider ? creations().get(provider)?.watch : undefined);
 
 /** OIDC Core §11: offline_access needs an explicit consent prompt, or oidc-provider drops it silently. */
 function requireConsentForOfflineAccess(ctx: KoaContext): void {
@@ -62,12 +63,12 @@ function allowRegistrationFromBrowsers(ctx: KoaContext): boolean {
   return true;
 }
 
-async function createProvider(entry: ProviderEntry): Promise<Provider> {
+async function createProvider(creation: Creation): Promise<Provider> {
   const config = getConfig();
   if (!config.BUILTIN_IDP) throw new IdpDisabledError();
   const digest = await signingKeysDigest();
   const [signing, cookieKeys, secret] = await Promise.all([loadSigningKeys(), loadCookieKeys(), internalClientSecret()]);
-  entry.watch = { digest, rebuildAt: signing.nextChangeAt, checkedAt: Date.now() };
+  creation.watch = { digest, rebuildAt: signing.nextChangeAt, checkedAt: Date.now() };
   const algorithms = signingAlgorithms(signing.keys);
   const staticClients: ClientMetadata[] = [internalClientMetadata(secret), ...preregisteredClientMetadata()];
 
@@ -80,16 +81,6 @@ async function createProvider(entry: ProviderEntry): Promise<Provider> {
     TOKEN_EXCHANGE_PARAMETERS,
     TOKEN_EXCHANGE_DUPLICATES,
   );
-
-  // Disabled clients, and clients outside the policy, are unknown everywhere:
-  // at the authorization endpoint and at the token endpoint alike.
-  const clients = provider.Client as unknown as { find(id: string): Promise<{ clientId: string } | undefined> };
-  const findClient = clients.find.bind(clients);
-  clients.find = async (id: string) => {
-    const client = await findClient(id);
-    if (!client) return undefined;
-    return (await checkClient(client.clientId)).allowed ? client : undefined;
-  };
 
   provider.use(async (ctx, next) => {
     if (allowRegistrationFromBrowsers(ctx)) return;
@@ -117,18 +108,19 @@ async function createProvider(entry: ProviderEntry): Promise<Provider> {
   return provider;
 }
 
-const PURGE_KEY = Symbol.for("nextcloud-mcp.idp-purge");
+/** Once per process, whatever the number of provider instances (key rotations build new ones). */
 function startPurging(): void {
-  const holder = globalThis as { [PURGE_KEY]?: NodeJS.Timeout };
-  if (holder[PURGE_KEY]) return;
-  const purge = () =>
-    purgeExpiredPayloads().then(
-      (count) => count > 0 && log.debug("purged expired identity provider rows", { count }),
-      (error: unknown) => log.warn("could not purge expired identity provider rows", { reason: error instanceof Error ? error.message : String(error) }),
-    );
-  void purge();
-  holder[PURGE_KEY] = setInterval(() => void purge(), PURGE_INTERVAL_MS);
-  holder[PURGE_KEY].unref();
+  processWide("idp-purge", () => {
+    const purge = () =>
+      purgeExpiredPayloads().then(
+        (count) => count > 0 && log.debug("purged expired identity provider rows", { count }),
+        (error: unknown) => log.warn("could not purge expired identity provider rows", { reason: error instanceof Error ? error.message : String(error) }),
+      );
+    void purge();
+    const timer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
+    timer.unref();
+    return timer;
+  });
 }
 
 /**
@@ -141,28 +133,26 @@ function startPurging(): void {
 setInProcessIdpTransport(async (request, providerPath) => callProvider(await getProvider(), request, providerPath));
 
 export function getProvider(): Promise<Provider> {
-  const holder = globalThis as Holder;
-  const current = holder[KEY];
-  if (current?.watch && activationPassed(current.watch)) delete holder[KEY];
-  else if (current?.watch && Date.now() - current.watch.checkedAt >= KEY_RECHECK_MS) {
-    const watch = current.watch;
+  const current = peekProcessWide<Promise<Provider>>(IDP);
+  const watch = watchOf(current);
+  if (watch && activationPassed(watch)) void forgetProcessWide(IDP, current);
+  else if (watch && Date.now() - watch.checkedAt >= KEY_RECHECK_MS) {
     watch.checkedAt = Date.now();
     void signingKeysDigest().then(
       (digest) => {
-        if (digest !== watch.digest && holder[KEY] === current) delete holder[KEY];
+        if (digest !== watch.digest) void forgetProcessWide(IDP, current);
       },
       (error: unknown) => log.warn("could not check the stored signing keys", { reason: error instanceof Error ? error.message : String(error) }),
     );
   }
-  if (!holder[KEY]) {
-    const entry: ProviderEntry = { provider: Promise.resolve(undefined as never) };
-    entry.provider = createProvider(entry).catch((error: unknown) => {
-      if (holder[KEY] === entry) delete holder[KEY];
-      throw error;
-    });
-    holder[KEY] = entry;
-  }
-  return holder[KEY].provider;
+  const creation: Creation = {};
+  let started = false;
+  const provider = processWideAsync(IDP, () => {
+    started = true;
+    return createProvider(creation);
+  });
+  if (started) creations().set(provider, creation);
+  return provider;
 }
 
 /**
@@ -171,9 +161,9 @@ export function getProvider(): Promise<Provider> {
  * (tests, an admin tool calling lib/idp/rotate-signing-keys.ts directly).
  */
 export async function checkSigningKeysNow(): Promise<void> {
-  const holder = globalThis as Holder;
-  const current = holder[KEY];
-  if (!current?.watch) return;
+  const current = peekProcessWide<Promise<Provider>>(IDP);
+  const watch = watchOf(current);
+  if (!watch) return;
   const digest = await signingKeysDigest();
-  if (digest !== current.watch.digest && holder[KEY] === current) delete holder[KEY];
+  if (digest !== watch.digest) void forgetProcessWide(IDP, current);
 }

@@ -22,18 +22,19 @@
 import { getConfig } from "@/lib/config";
 import { mcpResourceIndicator, nextcloudResourceIndicator } from "@/lib/auth/resource-indicators";
 import { resourceScopes, type ResourceKind } from "@/lib/auth/scopes";
+import { processWide } from "@/lib/process-wide";
 
-const OFFERED = Symbol.for("nextcloud-mcp.idp-offered-resource-scopes");
-type Holder = { [OFFERED]?: ReadonlySet<string> };
+/** Unset (undefined) until start-up narrows the catalogue. */
+const offeredScopes = () => processWide("idp-offered-resource-scopes", () => ({ set: undefined as ReadonlySet<string> | undefined }));
 
 /** The resource scopes this deployment's tools use; every other catalogue scope is refused as a resource scope. */
 export function setOfferedResourceScopes(scopes: readonly string[]): void {
-  (globalThis as Holder)[OFFERED] = new Set(scopes);
+  offeredScopes().set = new Set(scopes);
 }
 
 /** A resource's scopes: the catalogue's, narrowed to the offered ones once they are set. */
 export function resourceScopesOffered(kind: ResourceKind): string[] {
-  const offered = (globalThis as Holder)[OFFERED];
+  const offered = offeredScopes().set;
   return resourceScopes(kind).filter((s) => !offered || offered.has(s));
 }
 

@@ -14,17 +14,18 @@
 import * as oidc from "openid-client";
 import { getConfig } from "@/lib/config";
 import { getServerClient } from "@/lib/oidc/server-client";
+import { processWide } from "@/lib/process-wide";
 
-const MARK = Symbol.for("nextcloud-mcp.idp-client-in-process");
-const TRANSPORT = Symbol.for("nextcloud-mcp.idp-in-process-transport");
 
 /** Answers one request at the built-in IdP, given the path under its mount (lib/idp/in-process-transport.ts). */
 export type InProcessIdpTransport = (request: Request, providerPath: string) => Promise<Response>;
-type Holder = { [TRANSPORT]?: InProcessIdpTransport };
+const transportHolder = () => processWide("idp-in-process-transport", () => ({ transport: undefined as InProcessIdpTransport | undefined }));
+/** The client configurations whose fetch already goes through the transport (one per discovery). */
+const routed = () => processWide("idp-client-in-process", () => new WeakSet<oidc.Configuration>());
 
 /** Called by the built-in IdP when it is loaded (lib/idp/provider.ts); process-wide, like the provider itself. */
 export function setInProcessIdpTransport(transport: InProcessIdpTransport): void {
-  (globalThis as Holder)[TRANSPORT] = transport;
+  transportHolder().transport = transport;
 }
 
 /** A fetch that serves requests for the built-in issuer's endpoints through `transport`, anything else over the network. */
@@ -41,13 +42,12 @@ export function inProcessIdpFetch(issuer: string, transport: InProcessIdpTranspo
 export async function idpClient(): Promise<oidc.Configuration> {
   const client = await getServerClient();
   const config = getConfig();
-  const transport = (globalThis as Holder)[TRANSPORT];
+  const transport = transportHolder().transport;
   // Without a registered transport (the IdP module not loaded in this process) the request goes over HTTP: slower, same answer.
   if (!config.BUILTIN_IDP || !transport) return client;
-  const marked = client as oidc.Configuration & { [MARK]?: true };
-  if (!marked[MARK]) {
+  if (!routed().has(client)) {
     client[oidc.customFetch] = inProcessIdpFetch(config.ISSUER, transport) as never;
-    marked[MARK] = true;
+    routed().add(client);
   }
   return client;
 }

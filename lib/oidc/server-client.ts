@@ -10,12 +10,13 @@
  */
 import * as oidc from "openid-client";
 import { getConfig } from "@/lib/config";
+import { forgetProcessWide, processWide, processWideAsync } from "@/lib/process-wide";
 
 export type ClientSecretResolver = () => Promise<string>;
 
-const KEY = Symbol.for("nextcloud-mcp.server-client");
-type Holder = { [KEY]?: Promise<oidc.Configuration>; [RESOLVER]?: ClientSecretResolver };
-const RESOLVER = Symbol.for("nextcloud-mcp.server-client-secret");
+const CLIENT = "server-client";
+/** The built-in IdP's secret reader, set when its module loads (process-wide, like the client). */
+const resolverHolder = () => processWide("server-client-secret", () => ({ read: undefined as ClientSecretResolver | undefined }));
 
 export class IdpUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -28,17 +29,17 @@ export class IdpUnavailableError extends Error {
  * The built-in IdP registers how its generated client secret is read; with an
  * external IdP the secret comes from OIDC_CLIENT_SECRET.
  */
-export function setServerClientSecretResolver(resolver: ClientSecretResolver): void {
-  (globalThis as Holder)[RESOLVER] = resolver;
-  delete (globalThis as Holder)[KEY];
+export function setServerClientSecretResolver(read: ClientSecretResolver): void {
+  resolverHolder().read = read;
+  forgetProcessWide(CLIENT);
 }
 
 async function clientSecret(): Promise<string> {
   const config = getConfig();
   if (config.OIDC_CLIENT_SECRET) return config.OIDC_CLIENT_SECRET;
-  const resolver = (globalThis as Holder)[RESOLVER];
-  if (!resolver) throw new Error("no client secret: set OIDC_CLIENT_SECRET or use the built-in IdP");
-  return resolver();
+  const read = resolverHolder().read;
+  if (!read) throw new Error("no client secret: set OIDC_CLIENT_SECRET or use the built-in IdP");
+  return read();
 }
 
 function isLoopback(url: URL): boolean {
@@ -60,15 +61,9 @@ async function discover(): Promise<oidc.Configuration> {
   }
 }
 
+/** The process's client configuration; a failed discovery is retried on the next call. */
 export function getServerClient(): Promise<oidc.Configuration> {
-  const holder = globalThis as Holder;
-  if (!holder[KEY]) {
-    holder[KEY] = discover().catch((error: unknown) => {
-      delete holder[KEY];
-      throw error;
-    });
-  }
-  return holder[KEY];
+  return processWideAsync(CLIENT, discover);
 }
 
 export const callbackUrls = () => {
