@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "@playwright/test";
 
 // Debian's chromium, never a downloaded browser (stack-notes). The flags keep
@@ -8,11 +9,14 @@ const baseURL = `http://127.0.0.1:${port}`;
 export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results",
+  // Spec files run side by side (each has its own accounts: tests/e2e/e2e-users.ts), the tests of one
+  // file in order. A worker is a chain (browser ↔ server) that keeps about one core busy.
   fullyParallel: false,
-  workers: 1,
+  workers: Math.max(2, Math.min(4, os.availableParallelism())),
   retries: 0,
   reporter: [["list"]],
-  timeout: 30_000,
+  // A ceiling, not an expectation: two workers share the cores with the server (and, on a busy machine, with more).
+  timeout: 60_000,
   use: {
     baseURL,
     screenshot: "only-on-failure",

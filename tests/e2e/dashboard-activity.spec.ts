@@ -1,7 +1,10 @@
 /** Activity: the person's audit log, newest first, paginated, filtered by client, tool and outcome. */
 import { expect, test } from "@playwright/test";
-import { admin, alice, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
+
+const { admin, alice } = usersOf(import.meta.url);
 
 test("lists tool refusals newest first, pages through them and filters", async ({ page, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, admin, { name: "Activity Client", scopes: ["account.read", "notes.read"] });

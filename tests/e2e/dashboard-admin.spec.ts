@@ -4,8 +4,11 @@
  * and for the actions, even when calling an action directly.
  */
 import { expect, test, type Browser } from "@playwright/test";
-import { admin, alice, bob, callServerAction, expectAccessible, formActionId, postActionForm, screenshot, signIn } from "./dashboard-helpers";
+import { callServerAction, expectAccessible, formActionId, postActionForm, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool, refresh } from "./dashboard-mcp-client";
+
+const { admin, alice, bob } = usersOf(import.meta.url);
 
 test("lists clients, policy and accounts; disable, enable and delete a client", async ({ page, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, alice, { name: "Administered Client", scopes: ["notes.read"] });

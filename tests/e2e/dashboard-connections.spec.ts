@@ -5,8 +5,11 @@
  * grant and its tokens go, and the client's next MCP request gets 401.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { alice, bob, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool, listTools, refresh, refreshScopes } from "./dashboard-mcp-client";
+
+const { alice, bob } = usersOf(import.meta.url);
 
 /** Revoke → the confirmation (a plain GET, no JavaScript needed) → Yes. */
 async function revokeWithConfirmation(page: Page, name: string): Promise<void> {
@@ -17,7 +20,7 @@ async function revokeWithConfirmation(page: Page, name: string): Promise<void> {
 
 test("an empty list says so", async ({ page }) => {
   await signIn(page, bob, "/dashboard/connections");
-  // Other specs may have connected clients for Bob: revoke them all first.
+  // This spec's Bob is its own (e2e-users.ts), but a re-run against a kept server may find clients: revoke them all first.
   const revoke = page.getByRole("link", { name: /^Revoke / });
   while ((await revoke.count()) > 0) {
     const before = await revoke.count();

@@ -4,8 +4,11 @@
  * sign-in or to sign-out is refused, even with the person's cookies.
  */
 import { expect, test } from "@playwright/test";
-import { admin, alice, callServerAction, formActionId, postActionForm, signIn } from "./dashboard-helpers";
+import { callServerAction, formActionId, postActionForm, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
+
+const { admin, alice } = usersOf(import.meta.url);
 
 test("a cross-origin or Origin-less POST to a server action is refused", async ({ page, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, alice, { name: "CSRF Target", scopes: ["notes.read"] });

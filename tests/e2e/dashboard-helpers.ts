@@ -3,23 +3,11 @@
  * identity provider's own pages, accessibility checks (axe: no serious or
  * critical violation) and screenshots saved as test artifacts.
  */
-import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { E2eUser } from "./e2e-users";
 
-export interface E2eUser {
-  username: string;
-  password: string;
-  displayName: string;
-  admin?: boolean;
-}
-
-export const users = JSON.parse(readFileSync(new URL("./users.json", import.meta.url), "utf8")) as E2eUser[];
-export const alice = users.find((u) => u.username === "e2e-alice")!;
-export const bob = users.find((u) => u.username === "e2e-bob")!;
-export const admin = users.find((u) => u.admin)!;
-/** Signs in nowhere else, so her first dashboard sign-in is asked for consent (the Deny test). */
-export const dora = users.find((u) => u.username === "e2e-dora")!;
+export type { E2eUser };
 
 /** From a page that shows the IdP's sign-in form: signs in and allows the consent if it is asked. */
 export async function answerIdp(page: Page, user: E2eUser): Promise<void> {

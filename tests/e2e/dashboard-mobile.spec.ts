@@ -4,8 +4,11 @@
  * inside their own labelled region), and stays accessible.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { admin, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient } from "./dashboard-mcp-client";
+
+const { admin } = usersOf(import.meta.url);
 
 test.use({ viewport: { width: 390, height: 844 } });
 

@@ -4,8 +4,11 @@
  * provisioning again.
  */
 import { expect, test } from "@playwright/test";
-import { alice, bob, expectAccessible, screenshot, signIn, signOut } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn, signOut } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
+
+const { alice, bob } = usersOf(import.meta.url);
 
 test("no access yet: an empty state and the scopes that can be added", async ({ page }) => {
   await signIn(page, bob, "/dashboard/nextcloud");

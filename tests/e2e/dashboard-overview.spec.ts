@@ -1,6 +1,9 @@
 /** Overview: the MCP endpoint with a copy button, setup snippets for common clients, the state at a glance. */
 import { expect, test } from "@playwright/test";
-import { bob, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
+
+const { bob } = usersOf(import.meta.url);
 
 test("shows the endpoint, copies it, and has a snippet per client", async ({ page, context, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });

@@ -3,7 +3,10 @@
  * state, nonce) and out again (RP-initiated logout ends the IdP session too).
  */
 import { expect, test } from "@playwright/test";
-import { alice, answerIdp, dora, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { answerIdp, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
+
+const { alice, dora } = usersOf(import.meta.url);
 
 test("a protected page sends to sign-in and back; the session is an httpOnly cookie", async ({ page, context }) => {
   await page.goto("/dashboard/activity");

@@ -5,11 +5,10 @@
  * then is missing from the token.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { usersOf } from "./e2e-users";
 
-const users = JSON.parse(readFileSync(new URL("./users.json", import.meta.url), "utf8")) as { username: string; password: string }[];
-const alice = users[0]!;
+const { alice } = usersOf(import.meta.url);
 // Nothing listens here: the test intercepts the client's redirect URI.
 const REDIRECT_URI = "http://127.0.0.1:9/callback";
 

@@ -7,8 +7,11 @@
  * same browser is one page, then straight back. The screens are counted.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { bob, expectAccessible, screenshot } from "./dashboard-helpers";
+import { expectAccessible, screenshot } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
+
+const { bob } = usersOf(import.meta.url);
 
 
 const LINK = /https?:\/\/\S+\/oauth\/authorize-nextcloud\?request=[A-Za-z0-9_-]{24}/;

@@ -8,8 +8,11 @@
  * tests/integration/search-index.test.ts.
  */
 import { expect, test } from "@playwright/test";
-import { bob, expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
+
+const { bob } = usersOf(import.meta.url);
 
 /** Bob has no Nextcloud grant before this file (dashboard-nextcloud.spec.ts, which runs earlier, only looks). */
 const person = bob;
