@@ -24,12 +24,16 @@
  *          --seconds N per run (default 6), --warmup N (default 2),
  *          --rounds N (default 3: (b) and (c) turn about, N slices each),
  *          --no-postgres (skip (d) on PostgreSQL),
+ *          --no-search (skip the search index section: after the table,
+ *          scripts/bench-search.ts runs with its defaults — a sync of
+ *          1,000 notes, nc_search p50/p99 on 10,000 indexed items),
  *          --memory-calls N (default 20000), --memory-max-seconds S (cap;
  *          the calls actually made are reported),
  *          --profile DIR [--profile-tool nc_notes_get|whoami] (instead:
  *          profile one path with --cpu-prof in the next-server process and
  *          summarize it; see bench/profile-path.ts).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -44,7 +48,7 @@ import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } 
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run bench -- [--out bench-results/latest.json] [--seconds 6] [--warmup 2] [--rounds 3]
-                       [--no-postgres] [--memory-calls 20000] [--memory-max-seconds S]
+                       [--no-postgres] [--no-search] [--memory-calls 20000] [--memory-max-seconds S]
                        [--profile DIR [--profile-tool nc_notes_get|whoami]]
 The cost of a tool call, path by path, on the production build (run \`npm run build\` first).
 Method and latest numbers: docs/performance.md.`);
@@ -55,6 +59,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "2" },
     rounds: { type: "string", default: "3" },
     "no-postgres": { type: "boolean", default: false },
+    "no-search": { type: "boolean", default: false },
     "memory-calls": { type: "string", default: "20000" },
     "memory-max-seconds": { type: "string" },
     profile: { type: "string" },
@@ -272,6 +277,12 @@ async function main(): Promise<void> {
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(formatReport(report));
   console.log(`\nJSON: ${path.relative(process.cwd(), out)}`);
+  if (!values["no-search"]) {
+    // The search index (issue 20): its own process, its own stack (in-process IdP and sandbox, PGlite).
+    console.log("\n== search index (scripts/bench-search.ts: npm run bench:search) ==");
+    const search = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench-search.ts"], { stdio: "inherit", env: process.env });
+    if (search.status !== 0) throw new Error(`the search index bench failed (exit ${search.status})`);
+  }
 }
 
 main().then(
