@@ -36,10 +36,11 @@ const integration = (db: "pglite" | "postgres") => ({
     include: db === "pglite" ? ["tests/integration/**/*.test.ts"] : DATABASE_DEPENDENT,
     env: { TEST_DB: db },
     globalSetup: [`tests/integration/global-setup-${db}.ts`],
-    // As for the unit tests: one import of the test helpers and lib per worker, and
-    // file-isolation.ts restores the environment and singletons a file changed.
-    isolate: false,
-    setupFiles: ["tests/helpers/file-isolation.ts"],
+    // Each file in a fresh module graph (isolate, vitest's default), unlike the unit tests: sharing
+    // a worker's modules saved ~1.5 s of imports per file here, but state outside the process-wide
+    // singletons (module-level state of lib and the helpers) leaked between files in one full run:
+    // idp-exchange-in-process found none of its audit rows after other files had run in its worker
+    // (it passes alone and after its neighbours). A per-file reset cannot promise to catch that.
     // Ceilings, not expectations: some tests restart the app or run the CLI
     // several times, which takes minutes on a loaded 2-core machine.
     testTimeout: 180_000,
