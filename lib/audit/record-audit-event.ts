@@ -5,12 +5,14 @@
  * Auditing must not break the action it records: a failure to write is
  * logged (without the detail) and swallowed, so callers simply await it.
  *
- * Group commit: while one write is running, the events recorded meanwhile
- * wait and then go to the database together in one INSERT (at most
- * MAX_BATCH rows). An idle server therefore writes each event at once, as a
- * single row; a busy one (one exchange_issued per tool call) pays one
- * statement per batch instead of one per call — on the embedded database the
- * statement, not the row, is the cost (docs/performance.md). The promise of
+ * Group commit: an event waits at most LINGER_MS for others (or until
+ * MAX_BATCH are queued), and while one write is running, the events recorded
+ * meanwhile wait for it; then they go to the database together in one INSERT
+ * (at most MAX_BATCH rows). A server making one tool call after another (one
+ * exchange_issued each, a few milliseconds apart) thus pays one statement per
+ * batch instead of one per call — on the embedded database the statement,
+ * not the row, is the cost, and it runs on the request thread
+ * (docs/performance.md); a lone event is stored LINGER_MS later. The promise of
  * each event settles when its row is stored (or its failure logged), and the
  * event's time is taken when it is recorded, not when the batch is written.
  * If a batch is refused, its rows are written one by one, so one bad row
@@ -57,6 +59,8 @@ const MAX_SCOPES = 50;
 const field = (value: string | null | undefined, max = MAX_FIELD) => (typeof value === "string" && value.length > 0 ? value.slice(0, max) : null);
 
 export const MAX_BATCH = 200;
+/** How long a recorded event waits for others before its batch is written. */
+export const LINGER_MS = 20;
 export const MAX_QUEUED = 10_000;
 const DROP_WARNING_MS = 1_000;
 
@@ -71,10 +75,12 @@ type Writer = {
   /** Drops not reported yet, per event name. */
   unreported: Map<string, number>;
   warning: NodeJS.Timeout | undefined;
+  /** The timer that writes the queue LINGER_MS after its first event. */
+  linger: NodeJS.Timeout | undefined;
 };
 
 const writer = () =>
-  processWide<Writer>("audit-writer", () => ({ queue: [], inFlight: [], writing: false, dropped: 0, unreported: new Map(), warning: undefined }));
+  processWide<Writer>("audit-writer", () => ({ queue: [], inFlight: [], writing: false, dropped: 0, unreported: new Map(), warning: undefined, linger: undefined }));
 
 /** Events waiting to be written (the batch being written not included), and events dropped since start. */
 export function auditQueueStats(): { queued: number; dropped: number } {
@@ -115,6 +121,8 @@ async function writeBatch(batch: Pending[]): Promise<void> {
 }
 
 async function writeQueued(state: Writer): Promise<void> {
+  clearTimeout(state.linger);
+  state.linger = undefined;
   state.writing = true;
   try {
     while (state.queue.length > 0) {
@@ -178,6 +186,10 @@ export async function recordAuditEvent(input: AuditEventInput): Promise<void> {
   let settle!: () => void;
   const stored = new Promise<void>((resolve) => (settle = resolve));
   state.queue.push({ row, settle, stored });
-  if (!state.writing) void writeQueued(state);
+  // A running write takes the queue when it is done; otherwise a full batch goes at once, a smaller one after LINGER_MS.
+  if (!state.writing) {
+    if (state.queue.length >= MAX_BATCH) void writeQueued(state);
+    else state.linger ??= setTimeout(() => void writeQueued(state), LINGER_MS);
+  }
   await stored;
 }
