@@ -30,7 +30,8 @@
  * the queue to empty, bounded by a timeout; the server calls it on SIGTERM /
  * SIGINT (lib/server/start-server.ts).
  */
-import { db, type Prisma } from "@/lib/db";
+import { randomUUID } from "node:crypto";
+import { db, Prisma, type PrismaClient } from "@/lib/db";
 import { log } from "@/lib/log";
 import { recordAuditMetric } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
@@ -106,17 +107,31 @@ function failed(row: AuditRow, error: unknown): void {
   log.error("could not record an audit event", { event: row.event, outcome: row.outcome, reason: error instanceof Error ? error.message : String(error) });
 }
 
-/** One batch: a single row as such; several in one INSERT, or row by row if that is refused. */
+/**
+ * One INSERT of `rows`, in SQL written here rather than through
+ * `auditEvent.createMany`: Prisma 6 compiles every model query in its
+ * WebAssembly query compiler on the request thread, which cost ~2 ms of CPU
+ * per audit row at the exchange's pace — more than the rest of an in-process
+ * token exchange (docs/performance.md). The columns are those of the
+ * AuditEvent model (prisma/schema.prisma, table audit_events); `id` is made
+ * here as the model's @default(uuid()) would. Values are bound parameters.
+ */
+async function insertRows(prisma: PrismaClient, rows: readonly AuditRow[]): Promise<void> {
+  const values = rows.map(
+    (r) =>
+      Prisma.sql`(${randomUUID()}, ${r.at}, ${r.event}, ${r.outcome}, ${r.userId ?? null}, ${r.clientId ?? null}, ${r.tool ?? null}, ${r.scopes}::text[], ${r.detail === undefined ? null : JSON.stringify(r.detail)}::jsonb)`,
+  );
+  await prisma.$executeRaw`INSERT INTO "audit_events" ("id", "at", "event", "outcome", "user_id", "client_id", "tool", "scopes", "detail") VALUES ${Prisma.join(values)}`;
+}
+
+/** One batch in one INSERT, or row by row if that is refused (one bad row costs only itself). */
 async function writeBatch(batch: Pending[]): Promise<void> {
   const prisma = await db();
-  if (batch.length === 1) {
-    await prisma.auditEvent.create({ data: batch[0]!.row, select: { id: true } });
-    return;
-  }
   try {
-    await prisma.auditEvent.createMany({ data: batch.map((p) => p.row) });
-  } catch {
-    for (const pending of batch) await prisma.auditEvent.create({ data: pending.row, select: { id: true } }).catch((error: unknown) => failed(pending.row, error));
+    await insertRows(prisma, batch.map((p) => p.row));
+  } catch (error) {
+    if (batch.length === 1) throw error;
+    for (const pending of batch) await insertRows(prisma, [pending.row]).catch((error: unknown) => failed(pending.row, error));
   }
 }
 
