@@ -122,7 +122,8 @@ describe(`token exchange grant read cache on ${testDbKind()}`, () => {
   it.runIf(pglite)(`holds at most ${GRANT_READ_CACHE_ENTRIES} reads`, async () => {
     forgetGrantReads();
     const clientId = getConfig().OIDC_CLIENT_ID;
-    for (let i = 0; i < GRANT_READ_CACHE_ENTRIES + 20; i++) await findGrantPayloadsForExchange({ ids: [`unknown-${i}`], accountId: "nobody", clientId });
+    const ids = Array.from({ length: GRANT_READ_CACHE_ENTRIES + 20 }, (_, i) => `unknown-${i}`);
+    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => findGrantPayloadsForExchange({ ids: [id], accountId: "nobody", clientId })));
     expect(grantReadCacheSize()).toBe(GRANT_READ_CACHE_ENTRIES);
   }, 120_000);
 });
