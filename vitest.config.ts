@@ -21,6 +21,7 @@ const DATABASE_DEPENDENT = [
   "grant-store-basics",
   "grant-store-refresh",
   "grant-store-rotation",
+  "idp-exchange-grant-cache",
   "idp-exchange-grant-lookup",
   "idp-persistence",
   "keys-rotate",

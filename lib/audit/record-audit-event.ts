@@ -5,12 +5,14 @@
  * Auditing must not break the action it records: a failure to write is
  * logged (without the detail) and swallowed, so callers simply await it.
  *
- * Group commit: while one write is running, the events recorded meanwhile
- * wait and then go to the database together in one INSERT (at most
- * MAX_BATCH rows). An idle server therefore writes each event at once, as a
- * single row; a busy one (one exchange_issued per tool call) pays one
- * statement per batch instead of one per call — on the embedded database the
- * statement, not the row, is the cost (docs/performance.md). The promise of
+ * Group commit: an event waits at most LINGER_MS for others (or until
+ * MAX_BATCH are queued), and while one write is running, the events recorded
+ * meanwhile wait for it; then they go to the database together in one INSERT
+ * (at most MAX_BATCH rows). A server making one tool call after another (one
+ * exchange_issued each, a few milliseconds apart) thus pays one statement per
+ * batch instead of one per call — on the embedded database the statement,
+ * not the row, is the cost, and it runs on the request thread
+ * (docs/performance.md); a lone event is stored LINGER_MS later. The promise of
  * each event settles when its row is stored (or its failure logged), and the
  * event's time is taken when it is recorded, not when the batch is written.
  * If a batch is refused, its rows are written one by one, so one bad row
@@ -28,7 +30,8 @@
  * the queue to empty, bounded by a timeout; the server calls it on SIGTERM /
  * SIGINT (lib/server/start-server.ts).
  */
-import { db, type Prisma } from "@/lib/db";
+import { randomUUID } from "node:crypto";
+import { db, Prisma, type PrismaClient } from "@/lib/db";
 import { log } from "@/lib/log";
 import { recordAuditMetric } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
@@ -57,6 +60,8 @@ const MAX_SCOPES = 50;
 const field = (value: string | null | undefined, max = MAX_FIELD) => (typeof value === "string" && value.length > 0 ? value.slice(0, max) : null);
 
 export const MAX_BATCH = 200;
+/** How long a recorded event waits for others before its batch is written. */
+export const LINGER_MS = 20;
 export const MAX_QUEUED = 10_000;
 const DROP_WARNING_MS = 1_000;
 
@@ -71,10 +76,12 @@ type Writer = {
   /** Drops not reported yet, per event name. */
   unreported: Map<string, number>;
   warning: NodeJS.Timeout | undefined;
+  /** The timer that writes the queue LINGER_MS after its first event. */
+  linger: NodeJS.Timeout | undefined;
 };
 
 const writer = () =>
-  processWide<Writer>("audit-writer", () => ({ queue: [], inFlight: [], writing: false, dropped: 0, unreported: new Map(), warning: undefined }));
+  processWide<Writer>("audit-writer", () => ({ queue: [], inFlight: [], writing: false, dropped: 0, unreported: new Map(), warning: undefined, linger: undefined }));
 
 /** Events waiting to be written (the batch being written not included), and events dropped since start. */
 export function auditQueueStats(): { queued: number; dropped: number } {
@@ -100,21 +107,37 @@ function failed(row: AuditRow, error: unknown): void {
   log.error("could not record an audit event", { event: row.event, outcome: row.outcome, reason: error instanceof Error ? error.message : String(error) });
 }
 
-/** One batch: a single row as such; several in one INSERT, or row by row if that is refused. */
+/**
+ * One INSERT of `rows`, in SQL written here rather than through
+ * `auditEvent.createMany`: Prisma 6 compiles every model query in its
+ * WebAssembly query compiler on the request thread, which cost ~2 ms of CPU
+ * per audit row at the exchange's pace — more than the rest of an in-process
+ * token exchange (docs/performance.md). The columns are those of the
+ * AuditEvent model (prisma/schema.prisma, table audit_events); `id` is made
+ * here as the model's @default(uuid()) would. Values are bound parameters.
+ */
+async function insertRows(prisma: PrismaClient, rows: readonly AuditRow[]): Promise<void> {
+  const values = rows.map(
+    (r) =>
+      Prisma.sql`(${randomUUID()}, ${r.at}, ${r.event}, ${r.outcome}, ${r.userId ?? null}, ${r.clientId ?? null}, ${r.tool ?? null}, ${r.scopes}::text[], ${r.detail === undefined ? null : JSON.stringify(r.detail)}::jsonb)`,
+  );
+  await prisma.$executeRaw`INSERT INTO "audit_events" ("id", "at", "event", "outcome", "user_id", "client_id", "tool", "scopes", "detail") VALUES ${Prisma.join(values)}`;
+}
+
+/** One batch in one INSERT, or row by row if that is refused (one bad row costs only itself). */
 async function writeBatch(batch: Pending[]): Promise<void> {
   const prisma = await db();
-  if (batch.length === 1) {
-    await prisma.auditEvent.create({ data: batch[0]!.row, select: { id: true } });
-    return;
-  }
   try {
-    await prisma.auditEvent.createMany({ data: batch.map((p) => p.row) });
-  } catch {
-    for (const pending of batch) await prisma.auditEvent.create({ data: pending.row, select: { id: true } }).catch((error: unknown) => failed(pending.row, error));
+    await insertRows(prisma, batch.map((p) => p.row));
+  } catch (error) {
+    if (batch.length === 1) throw error;
+    for (const pending of batch) await insertRows(prisma, [pending.row]).catch((error: unknown) => failed(pending.row, error));
   }
 }
 
 async function writeQueued(state: Writer): Promise<void> {
+  clearTimeout(state.linger);
+  state.linger = undefined;
   state.writing = true;
   try {
     while (state.queue.length > 0) {
@@ -178,6 +201,10 @@ export async function recordAuditEvent(input: AuditEventInput): Promise<void> {
   let settle!: () => void;
   const stored = new Promise<void>((resolve) => (settle = resolve));
   state.queue.push({ row, settle, stored });
-  if (!state.writing) void writeQueued(state);
+  // A running write takes the queue when it is done; otherwise a full batch goes at once, a smaller one after LINGER_MS.
+  if (!state.writing) {
+    if (state.queue.length >= MAX_BATCH) void writeQueued(state);
+    else state.linger ??= setTimeout(() => void writeQueued(state), LINGER_MS);
+  }
   await stored;
 }

@@ -12,7 +12,9 @@
  */
 import { createHash } from "node:crypto";
 import type { Adapter, AdapterPayload } from "oidc-provider";
-import { db, Prisma } from "@/lib/db";
+import { createTtlCache } from "@/lib/cache/ttl-cache";
+import { db, getDatabase, Prisma } from "@/lib/db";
+import { processWide } from "@/lib/process-wide";
 
 /** Models whose id is a secret presented by a client or a browser. */
 const BEARER_MODELS = new Set([
@@ -66,11 +68,20 @@ export class PrismaAdapter implements Adapter {
       consumedAt: typeof payload.consumed === "number" ? new Date(payload.consumed * 1000) : null,
     };
     const prisma = await db();
-    await prisma.oidcPayload.upsert({
-      where: this.key(id),
-      create: { model: this.model, id: storedId(this.model, id), ...columns },
-      update: columns,
-    });
+    try {
+      await prisma.oidcPayload.upsert({
+        where: this.key(id),
+        create: { model: this.model, id: storedId(this.model, id), ...columns },
+        update: columns,
+      });
+    } finally {
+      this.written();
+    }
+  }
+
+  /** After every write of a Grant (committed or not): the exchange's cached grant reads go. */
+  private written(): void {
+    if (this.model === "Grant") forgetGrantReads();
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -101,29 +112,45 @@ export class PrismaAdapter implements Adapter {
   async consume(id: string): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const prisma = await db();
-    await prisma.$executeRaw`
-      UPDATE "oidc_payloads"
-         SET "payload" = jsonb_set("payload"::jsonb, '{consumed}', to_jsonb(${now}::int)),
-             "consumed_at" = now(), "updated_at" = now()
-       WHERE "model" = ${this.model} AND "id" = ${storedId(this.model, id)}`;
+    try {
+      await prisma.$executeRaw`
+        UPDATE "oidc_payloads"
+           SET "payload" = jsonb_set("payload"::jsonb, '{consumed}', to_jsonb(${now}::int)),
+               "consumed_at" = now(), "updated_at" = now()
+         WHERE "model" = ${this.model} AND "id" = ${storedId(this.model, id)}`;
+    } finally {
+      this.written();
+    }
   }
 
   async destroy(id: string): Promise<void> {
     const prisma = await db();
-    await prisma.oidcPayload.deleteMany({ where: { model: this.model, id: storedId(this.model, id) } });
+    try {
+      await prisma.oidcPayload.deleteMany({ where: { model: this.model, id: storedId(this.model, id) } });
+    } finally {
+      this.written();
+    }
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const prisma = await db();
-    await prisma.oidcPayload.deleteMany({ where: { model: this.model, grantId } });
+    try {
+      await prisma.oidcPayload.deleteMany({ where: { model: this.model, grantId } });
+    } finally {
+      this.written();
+    }
   }
 }
 
 /** Deletes expired rows of every model; returns how many went. */
 export async function purgeExpiredPayloads(now = new Date()): Promise<number> {
   const prisma = await db();
-  const { count } = await prisma.oidcPayload.deleteMany({ where: { expiresAt: { lte: now } } });
-  return count;
+  try {
+    const { count } = await prisma.oidcPayload.deleteMany({ where: { expiresAt: { lte: now } } });
+    return count;
+  } finally {
+    forgetGrantReads();
+  }
 }
 
 /** The newest live Grant ids of one account at one client (our own index; oidc-provider keys grants by id only). */
@@ -169,4 +196,50 @@ export async function findGrantPayloads(input: { ids: readonly string[]; account
     }
   }
   return { byId, ofClient };
+}
+
+export type GrantLookup = Awaited<ReturnType<typeof findGrantPayloads>>;
+type GrantLookupInput = { ids: readonly string[]; accountId: string; clientId: string };
+
+/** How long a cached grant read may live at most (every Grant write in this process drops them all at once anyway). */
+export const GRANT_READ_CACHE_MS = 60_000;
+/** Cached grant reads at most (one per subject grant in use); the oldest goes first. */
+export const GRANT_READ_CACHE_ENTRIES = 1_000;
+
+const grantReads = () =>
+  processWide("cache.exchange-grant-reads", () =>
+    createTtlCache<string, GrantLookup>({
+      ttlMs: GRANT_READ_CACHE_MS,
+      maxEntries: GRANT_READ_CACHE_ENTRIES,
+      load: (key) => findGrantPayloads(JSON.parse(key) as GrantLookupInput),
+    }),
+  );
+
+/** Drops every cached grant read, and keeps a read that is running now from being cached (lib/cache/ttl-cache.ts). */
+export function forgetGrantReads(): void {
+  grantReads().forget();
+}
+
+/** Cached grant reads (for tests and diagnostics). */
+export function grantReadCacheSize(): number {
+  return grantReads().size;
+}
+
+/**
+ * The token exchange's grant read (findGrantPayloads), cached per process
+ * only where that cannot outlive a revocation: on the embedded database
+ * (PGlite) this process is the database's only writer — the directory lock
+ * (lib/db/open-pglite.ts) keeps every other process out while it runs — and
+ * every write of a Grant row goes through this adapter, which drops the whole
+ * cache after each one (`written`, purgeExpiredPayloads). A revocation,
+ * narrowing or new consent is therefore seen by the very next exchange, as
+ * with a fresh read; a read that was running while a Grant was written is
+ * never cached. Expiry is checked on every use (the payload's `exp`, by the
+ * caller, as `Grant.find` does). On PostgreSQL other instances write too,
+ * so every exchange reads the database (issue 19 defect 5: revocation holds
+ * across instances at once).
+ */
+export async function findGrantPayloadsForExchange(input: GrantLookupInput): Promise<GrantLookup> {
+  if ((await getDatabase()).kind !== "pglite") return findGrantPayloads(input);
+  return grantReads().get(JSON.stringify({ ids: [...input.ids], accountId: input.accountId, clientId: input.clientId }));
 }

@@ -4,7 +4,7 @@
  * holds no credential.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AUDIT_EVENTS, flushAuditEvents, recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { AUDIT_EVENTS, flushAuditEvents, LINGER_MS, recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { openInProcessDatabase, type InProcessDatabase } from "../helpers/in-process-database";
 
 let h: InProcessDatabase;
@@ -42,18 +42,34 @@ describe("recordAuditEvent", () => {
     expect(await h.prisma.auditEvent.count({ where: { userId: "carol" } })).toBe(0);
   });
 
-  it("group commit: events recorded while a write runs are stored together, each settling once its row exists", async () => {
+  it("group commit: events recorded within the linger time are stored together, each settling once its row exists", async () => {
     const user = "group-commit";
     const before = Date.now();
-    // The first starts a write at once; the 59 recorded meanwhile wait for it and then go in one INSERT.
+    // The first waits LINGER_MS for others; the 59 recorded meanwhile go with it in one INSERT.
     await Promise.all(Array.from({ length: 60 }, (_, i) => recordAuditEvent({ event: "exchange_issued", outcome: "success", userId: user, tool: `t${i}`, scopes: ["notes.read"] })));
     const rows = await h.prisma.auditEvent.findMany({ where: { userId: user } });
     expect(rows).toHaveLength(60);
     expect(new Set(rows.map((r) => r.tool)).size).toBe(60);
     expect(rows.every((r) => r.at.getTime() >= before - 1 && r.at.getTime() <= Date.now())).toBe(true);
-    // Rows written by one statement share their inserting transaction (xmin): one for the first row, one for the rest.
+    // Rows written by one statement share their inserting transaction (xmin).
     const [counted] = await h.prisma.$queryRaw<{ writes: bigint }[]>`SELECT count(DISTINCT xmin::text) AS writes FROM audit_events WHERE user_id = ${user}`;
-    expect(Number(counted!.writes)).toBe(2);
+    expect(Number(counted!.writes)).toBe(1);
+  });
+
+  it("events a few milliseconds apart (one tool call after another) share a statement; a lone one is stored after LINGER_MS", async () => {
+    const user = "linger";
+    const recorded: Promise<void>[] = [];
+    for (let i = 0; i < 5; i++) {
+      recorded.push(recordAuditEvent({ event: "exchange_issued", outcome: "success", userId: user, tool: `t${i}` }));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(recorded);
+    const [counted] = await h.prisma.$queryRaw<{ writes: bigint }[]>`SELECT count(DISTINCT xmin::text) AS writes FROM audit_events WHERE user_id = ${user}`;
+    expect(Number(counted!.writes)).toBeLessThan(5);
+    const started = performance.now();
+    await recordAuditEvent({ event: "revoked", outcome: "success", userId: user });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(LINGER_MS - 1);
+    expect(await h.prisma.auditEvent.count({ where: { userId: user } })).toBe(6);
   });
 
   it("a row the database refuses costs only itself: the rest of its batch is stored, the failure logged without detail", async () => {

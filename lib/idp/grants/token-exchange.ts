@@ -33,7 +33,7 @@ import { checkClient } from "@/lib/auth/client-registry";
 import { formatScope, parseScope, resourceScopes } from "@/lib/auth/scopes";
 import { getConfig } from "@/lib/config";
 import { findAccountClaims } from "../account-claims";
-import { findGrantPayloads } from "../prisma-adapter";
+import { findGrantPayloadsForExchange, type GrantLookup } from "../prisma-adapter";
 import { mcpResourceIndicator, nextcloudResourceIndicator } from "../resources";
 import { TOKEN_EXCHANGE_GRANT } from "../client-metadata-policy";
 
@@ -85,8 +85,6 @@ async function verifySubject(token: string, issuer: string, jwks: LocalKeys, key
     throw new ExchangeRefused("subject_token is not a valid access token issued by this server");
   }
 }
-
-type GrantLookup = Awaited<ReturnType<typeof findGrantPayloads>>;
 
 /** A Grant from its stored payload, as `Grant.find` builds it; expired or malformed → undefined (fail closed). */
 function grantOf(provider: Provider, payload: AdapterPayload | undefined): Grant | undefined {
@@ -158,8 +156,8 @@ export function tokenExchangeHandler(keys: ExchangeKeys) {
     const gid = typeof subject.gid === "string" ? subject.gid : "";
     const subjectClient = typeof subject.client_id === "string" ? subject.client_id : "";
     if (!accountId || !gid || !subjectClient) throw new ExchangeRefused("subject_token lacks sub, client_id or grant");
-    // The subject's grant and this server's grants for the user, in one query.
-    const grants = await findGrantPayloads({ ids: [gid], accountId, clientId: config.OIDC_CLIENT_ID });
+    // The subject's grant and this server's grants for the user, in one query (cached on PGlite only: see there).
+    const grants = await findGrantPayloadsForExchange({ ids: [gid], accountId, clientId: config.OIDC_CLIENT_ID });
     const subjectGrant = grantOf(provider, grants.byId.get(gid));
     if (!subjectGrant || subjectGrant.accountId !== accountId) throw new ExchangeRefused("the grant behind subject_token was revoked");
     const check = await checkClient(subjectClient);

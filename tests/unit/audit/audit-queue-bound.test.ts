@@ -10,7 +10,7 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { auditQueueStats, flushAuditEvents, MAX_QUEUED, recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { auditQueueStats, flushAuditEvents, MAX_BATCH, MAX_QUEUED, recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { closeDatabase } from "@/lib/db";
 
 let silent: Server;
@@ -39,8 +39,8 @@ describe("bounded audit queue", () => {
     const warnings = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const before = auditQueueStats().dropped;
-      // The first event starts a write that hangs; MAX_QUEUED more fill the queue behind it.
-      const waiting = Array.from({ length: MAX_QUEUED + 1 }, (_, i) => recordAuditEvent({ event: "exchange_issued", outcome: "success", userId: "u", tool: `t${i}` }));
+      // The first MAX_BATCH events start a write that hangs; MAX_QUEUED more fill the queue behind it.
+      const waiting = Array.from({ length: MAX_BATCH + MAX_QUEUED }, (_, i) => recordAuditEvent({ event: "exchange_issued", outcome: "success", userId: "u", tool: `t${i}` }));
       for (const p of waiting) p.catch(() => {});
       expect(auditQueueStats().queued).toBe(MAX_QUEUED);
       // Beyond the bound: settled at once, dropped, counted.
