@@ -62,19 +62,27 @@ describe(`built-in IdP sign-in and consent on ${kind}`, () => {
   });
 
   it("answers a wrong password and an unknown user with the same message", async () => {
-    const url = await authUrl(native, LOOPBACK);
-    const t0 = Date.now();
-    const wrong = await authorizeWithLogin({ authorizationUrl: url, username: ALICE.username, password: "not-the-password" });
-    const t1 = Date.now();
-    const unknown = await authorizeWithLogin({ authorizationUrl: await authUrl(native, LOOPBACK), username: "nobody-here", password: "whatever-password" });
-    const t2 = Date.now();
-    expect(wrong.loginError).toBe("invalid_credentials");
-    expect(unknown.loginError).toBe("invalid_credentials");
+    const timed = async (username: string, password: string) => {
+      const url = await authUrl(native, LOOPBACK);
+      const started = Date.now();
+      const result = await authorizeWithLogin({ authorizationUrl: url, username, password });
+      return { result, ms: Date.now() - started };
+    };
+    // Two rounds, turn about, and the faster of each: one sample on a machine shared with another
+    // test file can be several times its usual time (seen once: a cold first sign-in at 3×).
+    const wrong: Awaited<ReturnType<typeof timed>>[] = [];
+    const unknown: Awaited<ReturnType<typeof timed>>[] = [];
+    for (let round = 0; round < 2; round++) {
+      wrong.push(await timed(ALICE.username, "not-the-password"));
+      unknown.push(await timed("nobody-here", "whatever-password"));
+    }
     const alert = (html: string) => /<p role="alert"[^>]*>([^<]*)<\/p>/.exec(html)?.[1];
-    expect(alert(wrong.page!)).toBe(GENERIC);
-    expect(alert(unknown.page!)).toBe(GENERIC);
+    for (const { result } of [...wrong, ...unknown]) {
+      expect(result.loginError).toBe("invalid_credentials");
+      expect(alert(result.page!)).toBe(GENERIC);
+    }
     // Same work either way (a dummy hash for unknown users): within a generous factor.
-    const [a, b] = [t1 - t0, t2 - t1];
+    const [a, b] = [Math.min(...wrong.map((w) => w.ms)), Math.min(...unknown.map((u) => u.ms))];
     expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(3);
   });
 
