@@ -44,7 +44,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main(): Promise<void> {
-  const { startInProcessIdp, mintMcpAccessToken } = await import("../tests/helpers/in-process-idp");
+  const { startInProcessIdp, connectInMemoryMcpClient } = await import("../tests/helpers/in-process-idp");
   const { freePort } = await import("../tests/helpers/ports");
   const { startSandbox } = await import("@/lib/sandbox/start-sandbox");
   const { getConfig } = await import("@/lib/config");
@@ -105,20 +105,7 @@ async function main(): Promise<void> {
     }
 
     // End to end: the MCP tool with exchange and verify on read (10 hits, every one a real note).
-    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
-    const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
-    const { verifyAccessToken } = await import("@/lib/auth/verify-access-token");
-    const { authInfoFromToken } = await import("@/lib/mcp/caller");
-    const { createMcpServer } = await import("@/lib/mcp/create-mcp-server");
-    const minted = await mintMcpAccessToken(idp, { accountId: alice, scopes: ["notes.read"] });
-    const authInfo = authInfoFromToken(await verifyAccessToken(minted.token), minted.token, getConfig().MCP_URL);
-    const server = createMcpServer(authInfo);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const onMessage = serverSide.onmessage!;
-    serverSide.onmessage = (message, extra) => onMessage(message, { ...extra, authInfo });
-    const client = new Client({ name: "bench-search", version: "1" });
-    await client.connect(clientSide);
+    const client = await connectInMemoryMcpClient(idp, { accountId: alice, scopes: ["notes.read"], name: "bench-search" });
     const e2e: number[] = [];
     for (let i = 0; i < Math.min(QUERIES, 100); i++) {
       const [result, took] = await timed(() => client.callTool({ name: "nc_search", arguments: { query: `zephyr${i % 100}`, limit: 10 } }));

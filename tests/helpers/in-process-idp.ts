@@ -72,3 +72,29 @@ export async function mintMcpAccessToken(idp: InProcessIdp, input: { accountId: 
   token.resourceServer = new provider.ResourceServer(audience, { scope: input.scopes.join(" "), audience, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } } as never);
   return { token: await token.save(), clientId };
 }
+
+/**
+ * The MCP SDK client connected in memory to this app's MCP server (createMcpServer) as the user the
+ * minted token names: the server gets the verified identity the HTTP layer would hand it.
+ */
+export async function connectInMemoryMcpClient(idp: InProcessIdp, input: { accountId: string; scopes: string[]; name: string }) {
+  const [{ Client }, { InMemoryTransport }, { verifyAccessToken }, { authInfoFromToken }, { createMcpServer }, { getConfig }] = await Promise.all([
+    import("@modelcontextprotocol/sdk/client/index.js"),
+    import("@modelcontextprotocol/sdk/inMemory.js"),
+    import("@/lib/auth/verify-access-token"),
+    import("@/lib/mcp/caller"),
+    import("@/lib/mcp/create-mcp-server"),
+    import("@/lib/config"),
+  ]);
+  const { token } = await mintMcpAccessToken(idp, input);
+  const authInfo = authInfoFromToken(await verifyAccessToken(token), token, getConfig().MCP_URL);
+  const server = createMcpServer(authInfo);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  // The in-memory transport carries no HTTP request: hand the verified identity over as the HTTP layer does.
+  const onMessage = serverSide.onmessage!;
+  serverSide.onmessage = (message, extra) => onMessage(message, { ...extra, authInfo });
+  const client = new Client({ name: input.name, version: "1" });
+  await client.connect(clientSide);
+  return client;
+}

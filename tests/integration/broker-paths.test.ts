@@ -10,24 +10,19 @@
  *   alone decrypts) the stored refresh token — watched at the database client
  *   itself, with the background path as the control that the watch works.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "@/lib/accounts";
-import { verifyAccessToken } from "@/lib/auth/verify-access-token";
 import { backgroundToken, NotProvisionedError } from "@/lib/broker/background-token";
 import { getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { getProvider } from "@/lib/idp/provider";
 import { runBackgroundJob } from "@/lib/jobs/run-background-job";
-import { authInfoFromToken } from "@/lib/mcp/caller";
-import { createMcpServer } from "@/lib/mcp/create-mcp-server";
 import { getGrant } from "@/lib/provisioning/grant-store";
 import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
 import { testDbKind } from "../helpers/databases";
-import { mintMcpAccessToken, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
+import { connectInMemoryMcpClient, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 import { freePort } from "../helpers/ports";
 
 const kind = testDbKind();
@@ -73,16 +68,7 @@ describe(`broker paths against the real IdP on ${kind}`, () => {
     /^find|^aggregate|^groupBy/.test(w.operation) && (w.select === undefined || w.select.encryptedRefreshToken === true);
 
   it("a Nextcloud tool call never reads the refresh token", async () => {
-    const { token } = await mintMcpAccessToken(idp, { accountId: alice, scopes: ["account.read"] });
-    const authInfo = authInfoFromToken(await verifyAccessToken(token), token, getConfig().MCP_URL);
-    const server = createMcpServer(authInfo);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    // The in-memory transport carries no HTTP request: hand the verified identity over as the HTTP layer does.
-    const originalOnMessage = serverSide.onmessage!;
-    serverSide.onmessage = (message, extra) => originalOnMessage(message, { ...extra, authInfo });
-    const client = new Client({ name: "broker-paths", version: "1" });
-    await client.connect(clientSide);
+    const client = await connectInMemoryMcpClient(idp, { accountId: alice, scopes: ["account.read"], name: "broker-paths" });
 
     watched.length = 0;
     const result = await client.callTool({ name: "nc_get_user_info", arguments: {} });

@@ -12,22 +12,18 @@
  *   re-sync, which removes the row.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "@/lib/accounts";
-import { verifyAccessToken } from "@/lib/auth/verify-access-token";
 import { backgroundToken } from "@/lib/broker/background-token";
 import { getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { runBackgroundJob } from "@/lib/jobs/run-background-job";
 import { runDueSyncJobs } from "@/lib/jobs/run-sync-jobs";
 import { listSyncJobs } from "@/lib/search/sync-job-state";
-import { authInfoFromToken } from "@/lib/mcp/caller";
-import { createMcpServer } from "@/lib/mcp/create-mcp-server";
 import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
 import { testDbKind } from "../helpers/databases";
-import { mintMcpAccessToken, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
+import { connectInMemoryMcpClient, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 import { freePort } from "../helpers/ports";
 
 const kind = testDbKind();
@@ -52,15 +48,7 @@ describe(`search index: Deck cards and unshared files on ${kind}`, () => {
     const id = (await createAccount({ username, password: `${username}-password-123`, displayName: username })).id;
     const saved = await recordHybridGrant({ accountId: id, clientId: "test", scopes });
     expect(saved?.grant.active).toBe(true);
-    const { token } = await mintMcpAccessToken(idp, { accountId: id, scopes });
-    const authInfo = authInfoFromToken(await verifyAccessToken(token), token, getConfig().MCP_URL);
-    const server = createMcpServer(authInfo);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const onMessage = serverSide.onmessage!;
-    serverSide.onmessage = (message, extra) => onMessage(message, { ...extra, authInfo });
-    const client = new Client({ name: "search-index-deck-shares-test", version: "1" });
-    await client.connect(clientSide);
+    const client = await connectInMemoryMcpClient(idp, { accountId: id, scopes, name: "search-index-deck-shares-test" });
     return {
       id,
       username,

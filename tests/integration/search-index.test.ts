@@ -16,10 +16,8 @@
  * and contact's hit.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "@/lib/accounts";
-import { verifyAccessToken } from "@/lib/auth/verify-access-token";
 import { getConfig } from "@/lib/config";
 import { getDatabase } from "@/lib/db";
 import { startJobScheduler } from "@/lib/jobs/job-scheduler";
@@ -27,14 +25,12 @@ import { acquireLease } from "@/lib/jobs/runner-lease";
 import { runCronTick } from "@/lib/jobs/run-cron-tick";
 import { runDueSyncJobs } from "@/lib/jobs/run-sync-jobs";
 import { isSearchEnabled, listSyncJobs, setSearchEnabled } from "@/lib/search/sync-job-state";
-import { authInfoFromToken } from "@/lib/mcp/caller";
-import { createMcpServer } from "@/lib/mcp/create-mcp-server";
 import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { revokeNextcloudGrant } from "@/lib/provisioning/revoke-nextcloud-grant";
 import { searchIndex } from "@/lib/search/index-store";
 import { startSandbox, type Sandbox } from "@/lib/sandbox/start-sandbox";
 import { testDbKind } from "../helpers/databases";
-import { mintMcpAccessToken, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
+import { connectInMemoryMcpClient, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 import { freePort } from "../helpers/ports";
 
 const kind = testDbKind();
@@ -62,16 +58,7 @@ describe(`search index and sync jobs on ${kind}`, () => {
   }
 
   async function connect(id: string, mcpScopes: string[]): Promise<Person> {
-    const { token } = await mintMcpAccessToken(idp, { accountId: id, scopes: mcpScopes });
-    const authInfo = authInfoFromToken(await verifyAccessToken(token), token, getConfig().MCP_URL);
-    const server = createMcpServer(authInfo);
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    // The in-memory transport carries no HTTP request: hand the verified identity over as the HTTP layer does.
-    const onMessage = serverSide.onmessage!;
-    serverSide.onmessage = (message, extra) => onMessage(message, { ...extra, authInfo });
-    const client = new Client({ name: "search-index-test", version: "1" });
-    await client.connect(clientSide);
+    const client = await connectInMemoryMcpClient(idp, { accountId: id, scopes: mcpScopes, name: "search-index-test" });
     return {
       id,
       client,
