@@ -10,6 +10,7 @@
  *   useInProcessDatabase({ APP_URL: "…" });                      // or: the same hooks registered for you
  */
 import { afterAll, beforeAll } from "vitest";
+import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { closeDatabase, db, type PrismaClient } from "@/lib/db";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
@@ -59,6 +60,9 @@ export async function openInProcessDatabase(env: Record<string, string> = {}): P
     database,
     prisma,
     async close() {
+      // Audit rows wait up to LINGER_MS to share one INSERT: written now, or a late flush would open the
+      // database again while its folder is being removed (ENOTEMPTY from bench-search, 1 run in 4).
+      await flushAuditEvents();
       await closeDatabase();
       restoreEnv();
       forgetCachedConfig();
