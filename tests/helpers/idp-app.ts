@@ -138,15 +138,20 @@ export async function seedAccounts(database: TestDatabase, accounts: SeedAccount
  * RFC 8693 token exchange at the app's IdP as this server does it (client
  * mcp-server, Basic auth): the session token for a Nextcloud token with `scope`.
  */
-export async function exchangeForNextcloud(appUrl: string, subjectToken: string, scope: string): Promise<Response> {
+export async function exchangeForNextcloud(
+  appUrl: string,
+  subjectToken: string,
+  scope: string,
+  { clientSecret = SERVER_CLIENT_SECRET, audience = "nextcloud" }: { clientSecret?: string; audience?: string } = {},
+): Promise<Response> {
   return fetch(`${appUrl}/api/oidc/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_CLIENT_SECRET}`).toString("base64")}` },
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`mcp-server:${clientSecret}`).toString("base64")}` },
     body: new URLSearchParams({
       grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
       subject_token: subjectToken,
       subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
-      audience: "nextcloud",
+      audience,
       scope,
     }),
   });

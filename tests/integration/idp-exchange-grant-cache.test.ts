@@ -25,6 +25,7 @@ import { getProvider } from "@/lib/idp/provider";
 import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { nextcloudResourceIndicator } from "@/lib/idp/resources";
 import { testDbKind } from "../helpers/databases";
+import { exchangeForNextcloud } from "../helpers/idp-app";
 import { mintMcpAccessToken, SERVER_SECRET, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 
 const pglite = testDbKind() === "pglite";
@@ -42,17 +43,7 @@ describe(`token exchange grant read cache on ${testDbKind()}`, () => {
   });
 
   const exchange = async (subjectToken: string, scope = "notes.read") => {
-    const res = await fetch(`${idp.url}/api/oidc/token`, {
-      method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_SECRET}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: subjectToken,
-        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
-        audience: getConfig().NEXTCLOUD_AUDIENCE,
-        scope,
-      }),
-    });
+    const res = await exchangeForNextcloud(idp.url, subjectToken, scope, { clientSecret: SERVER_SECRET, audience: getConfig().NEXTCLOUD_AUDIENCE });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
 

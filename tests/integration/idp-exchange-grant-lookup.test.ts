@@ -12,6 +12,7 @@ import { findGrantIds, findGrantPayloads } from "@/lib/idp/prisma-adapter";
 import { getProvider } from "@/lib/idp/provider";
 import { recordHybridGrant } from "@/lib/idp/record-hybrid-grant";
 import { testDbKind } from "../helpers/databases";
+import { exchangeForNextcloud } from "../helpers/idp-app";
 import { mintMcpAccessToken, SERVER_SECRET, startInProcessIdp, type InProcessIdp } from "../helpers/in-process-idp";
 
 describe(`token exchange grant lookup on ${testDbKind()}`, () => {
@@ -31,17 +32,7 @@ describe(`token exchange grant lookup on ${testDbKind()}`, () => {
   });
 
   const exchange = async (subjectToken: string) => {
-    const res = await fetch(`${idp.url}/api/oidc/token`, {
-      method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`mcp-server:${SERVER_SECRET}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-        subject_token: subjectToken,
-        subject_token_type: "urn:ietf:params:oauth:token-type:access_token",
-        audience: getConfig().NEXTCLOUD_AUDIENCE,
-        scope: "notes.read",
-      }),
-    });
+    const res = await exchangeForNextcloud(idp.url, subjectToken, "notes.read", { clientSecret: SERVER_SECRET, audience: getConfig().NEXTCLOUD_AUDIENCE });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
 
