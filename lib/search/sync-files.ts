@@ -3,7 +3,7 @@
  * (RFC 4918 PROPFIND, depth 1, folder by folder). Nextcloud gives a folder a
  * new getetag whenever anything below it changes (etag propagation), so a
  * folder whose etag equals the indexed one is skipped whole; a file whose
- * etag is unchanged is not read again. Indexed: every file's and folder's
+ * version (fileVersion: etag and size) is unchanged is not read again. Indexed: every file's and folder's
  * name and path, plus the text of text-like files (txt, md, csv, html),
  * read up to READ_CAP bytes. An indexed item under a folder that was listed
  * but is no longer there was deleted (with everything below it).
@@ -45,6 +45,17 @@ export function htmlText(html: string): string {
     .trim();
 }
 
+/**
+ * What a sync compares for a file: its etag and its size. Nextcloud derives a file's etag from its
+ * modification time in whole seconds, so a rewrite within the same second keeps the etag
+ * (lib/sandbox/webdav/nextcloud-file-system.ts, as measured); the size still tells most such rewrites
+ * apart. Stored in the index's etag column; verify-hits.ts compares the same value.
+ */
+export function fileVersion(entry: Pick<DavEntry, "etag" | "size">): string | null {
+  if (entry.etag === null) return null;
+  return `${entry.etag.replace(/^W\//, "").replace(/^"|"$/g, "")}#${entry.size ?? ""}`;
+}
+
 const lastModifiedOf = (entry: DavEntry) => (entry.lastModified && !Number.isNaN(Date.parse(entry.lastModified)) ? new Date(entry.lastModified) : null);
 
 export async function syncFiles(input: SyncInput): Promise<SyncChanges> {
@@ -80,7 +91,8 @@ export async function syncFiles(input: SyncInput): Promise<SyncChanges> {
         continue;
       }
       seen.add(path);
-      if (entry.etag !== null && stored.get(path) === entry.etag) continue;
+      const version = fileVersion(entry);
+      if (version !== null && stored.get(path) === version) continue;
       let text = "";
       if (isTextLike(entry.name, entry.contentType)) {
         if (reads >= MAX_READS) {
@@ -93,7 +105,7 @@ export async function syncFiles(input: SyncInput): Promise<SyncChanges> {
           text = /\.html?$/i.test(entry.name) || /html/i.test(file.contentType ?? "") ? htmlText(decoded) : decoded;
         }
       }
-      upserts.push({ itemId: path, title: entry.name, body: `${path}\n${text}`, etag: entry.etag, lastModified: lastModifiedOf(entry) });
+      upserts.push({ itemId: path, title: entry.name, body: `${path}\n${text}`, etag: version, lastModified: lastModifiedOf(entry) });
     }
     return complete;
   }

@@ -25,6 +25,7 @@ import { statItem } from "@/lib/nextcloud/webdav-client";
 import type { SearchHit } from "./index-store";
 import { splitDavItemId } from "./dav-item-id";
 import { deckCardEtag, splitDeckItemId } from "./sync-deck";
+import { fileVersion } from "./sync-files";
 
 export type Verdict = "current" | "stale" | "unverified";
 
@@ -52,7 +53,7 @@ async function check(connection: NextcloudConnection, hit: SearchHit): Promise<V
     const folder = hit.itemId.endsWith("/");
     const entry = await statItem(connection, folder ? hit.itemId.slice(0, -1) || "/" : hit.itemId);
     if (entry.type !== (folder ? "directory" : "file")) return "stale";
-    return folder || bare(entry.etag) === bare(hit.etag) ? "current" : "stale";
+    return folder || fileVersion(entry) === hit.etag ? "current" : "stale";
   } catch (error) {
     if (error instanceof NextcloudRequestError && (error.failure === "not_found" || error.failure === "forbidden" || error.failure === "unauthorized")) return "stale";
     if (error instanceof NextcloudRequestError) return "unverified";
