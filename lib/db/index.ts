@@ -22,6 +22,12 @@ export interface Database {
   kind: DatabaseKind;
   /** Migrations applied while opening (empty when the schema was current). */
   applied: string[];
+  /**
+   * One parameterised statement sent to the driver directly, not through Prisma: for the hot
+   * write paths where Prisma 6's per-statement work (its WebAssembly query compiler, even for a
+   * raw statement) cost more than the database (the audit INSERT: docs/performance.md).
+   */
+  execute(sql: string, params: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,7 +43,7 @@ const DB = "db";
 
 async function open(): Promise<Database> {
   const config = getConfig();
-  let handle: { adapter: AdapterFactory; runner: MigrationRunner; close(): Promise<void> };
+  let handle: { adapter: AdapterFactory; runner: MigrationRunner; execute(sql: string, params: unknown[]): Promise<void>; close(): Promise<void> };
   let kind: DatabaseKind;
   if (config.DATABASE_URL) {
     handle = openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, migrationUrl: config.DATABASE_DIRECT_URL });
@@ -58,6 +64,7 @@ async function open(): Promise<Database> {
     prisma,
     kind,
     applied,
+    execute: (sql, params) => handle.execute(sql, params),
     async close() {
       await prisma.$disconnect();
       await handle.close();

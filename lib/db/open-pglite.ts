@@ -14,6 +14,8 @@ export type AdapterFactory = SqlDriverAdapterFactory;
 export interface PgliteHandle {
   adapter: NonNullable<AdapterFactory>;
   runner: MigrationRunner;
+  /** One statement straight to the driver (no Prisma); PGlite queues it behind any open transaction. */
+  execute(sql: string, params: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export async function openPglite(dataDir: string): Promise<PgliteHandle> {
   return {
     adapter: new PrismaPGlite(db) as unknown as NonNullable<AdapterFactory>,
     runner,
+    async execute(sql, params) {
+      // PGlite's query() takes its transaction mutex, so it never runs inside a transaction Prisma holds open.
+      await db.query(sql, params);
+    },
     async close() {
       await db.close();
       await lock.release();

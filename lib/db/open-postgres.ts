@@ -8,6 +8,8 @@ const MIGRATION_LOCK_ID = 727_011_2025;
 export interface PostgresHandle {
   adapter: PrismaPg;
   runner: MigrationRunner;
+  /** One statement straight to the driver (no Prisma), on a pooled connection of its own. */
+  execute(sql: string, params: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ export function openPostgres(connectionString: string, options: PostgresOptions 
   return {
     adapter: new PrismaPg(pool),
     runner,
+    async execute(sql, params) {
+      await pool.query(sql, params);
+    },
     close: async () => {
       if (migrationPool !== pool) await migrationPool.end().catch(() => {});
       await pool.end();

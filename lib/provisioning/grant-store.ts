@@ -152,6 +152,8 @@ export async function writingGrant<T>(userId: string, audience: string, write: (
     return await write();
   } finally {
     grantCache().forget(cacheKey(userId, audience));
+    // Any write may reset last_used_at (a new provisioning does): the next touch writes again.
+    lastTouches().delete(cacheKey(userId, audience));
   }
 }
 
@@ -229,11 +231,24 @@ export function deleteGrant(userId: string, audience: string): Promise<boolean> 
 /** Writes at most once a minute per grant, so busy tool calls do not each cost a write. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * When this process last wrote each grant's last_used_at (bounded: cleared whole at MAX_TOUCHES keys).
+ * A touch within LAST_USED_RESOLUTION_MS of the previous one would change nothing (the UPDATE's
+ * condition), so it is skipped without a statement: the exchange path touches on every call.
+ */
+const MAX_TOUCHES = 10_000;
+const lastTouches = () => processWide("grant-last-touches", () => new Map<string, number>());
+
 export async function touchLastUsed(userId: string, audience: string, at: Date = new Date()): Promise<void> {
+  const key = cacheKey(userId, audience);
+  const previous = lastTouches().get(key);
+  if (previous !== undefined && at.getTime() - previous < LAST_USED_RESOLUTION_MS && at.getTime() >= previous) return;
   await writingGrant(userId, audience, async () => {
     await (await db()).nextcloudGrant.updateMany({
       where: { userId, audience, revokedAt: null, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(at.getTime() - LAST_USED_RESOLUTION_MS) } }] },
       data: { lastUsedAt: at },
     });
   });
+  if (lastTouches().size >= MAX_TOUCHES) lastTouches().clear();
+  lastTouches().set(key, at.getTime());
 }

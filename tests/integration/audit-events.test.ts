@@ -37,6 +37,15 @@ describe("recordAuditEvent", () => {
     expect(JSON.stringify(row)).not.toMatch(/eyJ|auth-code|"rt"/);
   });
 
+  it("stores values as bound parameters: array and JSON syntax, quotes and SQL in them arrive unchanged (driver INSERT, no Prisma)", async () => {
+    const scopes = ["a,b", "{x}", 'q"uote', "back\\slash", "NULL", "'); DROP TABLE audit_events; --"];
+    const detail = { reason: "it's \"quoted\" — ünïcödé {not: json}", nested: { list: [1, "two", null] } };
+    await recordAuditEvent({ event: "guard_refused", outcome: "denied", userId: "mallory'--", clientId: "c$1", tool: "t$2::text", scopes, detail });
+    const row = await h.prisma.auditEvent.findFirstOrThrow({ where: { userId: "mallory'--" } });
+    expect(row).toMatchObject({ clientId: "c$1", tool: "t$2::text", scopes, detail });
+    expect(await h.prisma.auditEvent.count()).toBeGreaterThan(0); // the table is still there
+  });
+
   it("refuses an unknown event name without throwing (and stores nothing)", async () => {
     await expect(recordAuditEvent({ event: "made_up" as never, outcome: "success", userId: "carol" })).resolves.toBeUndefined();
     expect(await h.prisma.auditEvent.count({ where: { userId: "carol" } })).toBe(0);

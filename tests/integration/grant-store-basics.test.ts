@@ -128,4 +128,20 @@ describe("last use", () => {
     await touchLastUsed("touch", AUD, new Date(t2.getTime() + 120_000));
     expect((await getGrant("touch", AUD))!.lastUsedAt).toEqual(t2);
   });
+
+  it("skips the statement for a touch within a minute of this process's last one, and writes again after a new provisioning", async () => {
+    await saveGrant({ ...base, userId: "memo", scopes: ["account.read"], refreshToken: "rt" });
+    const t0 = new Date("2031-01-01T00:00:00Z");
+    await touchLastUsed("memo", AUD, t0);
+    // Changed behind the store's back: a touch that reached the database would write it again.
+    await h.prisma.$executeRaw`UPDATE nextcloud_grants SET last_used_at = NULL WHERE user_id = 'memo'`;
+    await touchLastUsed("memo", AUD, new Date(t0.getTime() + 30_000));
+    expect((await rawRow("memo")).lastUsedAt).toBeNull(); // no statement was sent
+    // A write through the store (here a re-provisioning) forgets the memory: the next touch is written.
+    await markRevoked("memo", AUD);
+    await saveGrant({ ...base, userId: "memo", scopes: ["account.read"], refreshToken: "rt2" });
+    const t1 = new Date(t0.getTime() + 40_000);
+    await touchLastUsed("memo", AUD, t1);
+    expect((await getGrant("memo", AUD))!.lastUsedAt).toEqual(t1);
+  });
 });
