@@ -18,7 +18,7 @@
  *    `elicitation.url` (the SDK refuses an embedded request the client did not
  *    declare, -32021); otherwise the link goes in the tool result as text.
  */
-import { CLIENT_CAPABILITIES_META_KEY, McpServer, ProtocolError, ProtocolErrorCode, UrlElicitationRequiredError, inputRequired, type AuthInfo, type CallToolResult, type InputRequiredResult, type ServerContext } from "@modelcontextprotocol/server";
+import { CLIENT_CAPABILITIES_META_KEY, McpServer, ProtocolError, ProtocolErrorCode, UrlElicitationRequiredError, inputRequired, type AuthInfo, type CallToolResult, type InputRequiredResult, type ServerContext, type StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { callerFromAuthInfo, type CallerIdentity } from "@/lib/mcp/caller";
 import { declaresUrlElicitation } from "@/lib/mcp/client-capabilities";
@@ -32,6 +32,7 @@ import { log } from "@/lib/log";
 import { recordToolCall } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
 import { APP_VERSION } from "@/lib/version";
+import type { z } from "zod";
 
 export type ProtocolEra = "legacy" | "modern";
 
@@ -56,6 +57,65 @@ export const TOOLS_LIST_CACHE = { ttlMs: 0, cacheScope: "private" } as const;
 export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
   return processWide("json-schema-validator-v2", () => new AjvJsonSchemaValidator());
 }
+
+/**
+ * A tool's zod schema as the SDK is handed it, with its JSON Schema converted
+ * once per process instead of once per request. The SDK converts through the
+ * schema's Standard JSON Schema interface (`~standard.jsonSchema.input/output`,
+ * standardschema.dev; SDK v2 `standardSchemaToJsonSchema`), and because the
+ * server is built per request its own memo (RegisteredTool.outputSchemaJson,
+ * McpServer.toolInputSchemaJson) starts empty every time: each tools/call
+ * converted the called tool's output schema (both eras: the result is
+ * projected onto it) and, on 2026-07-28, its input schema as well (the
+ * `Mcp-Param-*` header scan before dispatch); each tools/list converted every
+ * listed tool's two schemas. Validation is zod's own `~standard.validate`,
+ * unchanged. The converted schemas are frozen: they are shared by every
+ * request, and a change to one would be a bug that must fail loudly.
+ */
+const schemaCache = () => processWide("mcp-tool-json-schemas", () => new WeakMap<z.ZodType, StandardSchemaWithJSON>());
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export function withCachedJsonSchema(schema: z.ZodType): StandardSchemaWithJSON {
+  const cache = schemaCache();
+  const known = cache.get(schema);
+  if (known) return known;
+  const standard = schema["~standard"];
+  const converted = new Map<string, Record<string, unknown>>();
+  const converter = (io: "input" | "output") => (options: { readonly target: string; readonly libraryOptions?: Record<string, unknown> }) => {
+    const convert = () => standard.jsonSchema[io](options as Parameters<typeof standard.jsonSchema.input>[0]);
+    if (options.libraryOptions !== undefined) return convert();
+    const key = `${io} ${options.target}`;
+    let json = converted.get(key);
+    if (!json) converted.set(key, (json = deepFreeze(convert())));
+    return json;
+  };
+  const wrapped: StandardSchemaWithJSON = {
+    "~standard": { version: 1, vendor: standard.vendor, validate: (value, options) => standard.validate(value, options), jsonSchema: { input: converter("input"), output: converter("output") } },
+  };
+  cache.set(schema, wrapped);
+  return wrapped;
+}
+
+// The per-request parts that depend only on the catalogue or the tool, kept for the process.
+const instructionsFor = (catalogue: readonly CatalogueTool[]): string => {
+  const known = processWide("mcp-server-instructions", () => new WeakMap<readonly CatalogueTool[], string>());
+  let text = known.get(catalogue);
+  if (text === undefined) known.set(catalogue, (text = serverInstructions(catalogue)));
+  return text;
+};
+const describedWithAccess = (tool: CatalogueTool): string => {
+  const known = processWide("mcp-tool-descriptions", () => new WeakMap<CatalogueTool, string>());
+  let text = known.get(tool);
+  if (text === undefined) known.set(tool, (text = describeWithAccess(tool)));
+  return text;
+};
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
   // availableTools: the tools of apps the Nextcloud lacks are left out (lib/mcp/tool-availability.ts).
@@ -82,7 +142,7 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
   const caller = callerFromAuthInfo(authInfo);
   const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, {
     capabilities: { tools: {} },
-    instructions: serverInstructions(catalogue),
+    instructions: instructionsFor(catalogue),
     jsonSchemaValidator: sharedJsonSchemaValidator(),
     cacheHints: { "tools/list": TOOLS_LIST_CACHE },
     // A retry's requestState must have been minted for this user and client, and not have expired;
@@ -93,7 +153,7 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
   for (const tool of toolsFor(caller, catalogue)) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: describeWithAccess(tool), inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+      { title: tool.title, description: describedWithAccess(tool), inputSchema: withCachedJsonSchema(tool.input), outputSchema: withCachedJsonSchema(tool.output), annotations: tool.annotations },
       async (args: unknown, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
         const resumed = ctx.mcpReq.requestState<RequestState>();
         if (resumed && resumed.tool !== tool.name) {

@@ -3,7 +3,10 @@
  * is written as JSON, so the printed and the stored numbers never disagree.
  */
 import type { MachineInfo } from "./describe-machine";
+import type { EraCpuResult } from "./measure-era-cpu";
+import type { EraThroughput } from "./measure-eras";
 import type { InProcessResults } from "./measure-verifier";
+import { formatSpread } from "./paired-rounds";
 import type { MemoryProbe } from "./measure-rss";
 import type { LoadResult } from "./run-load";
 
@@ -37,6 +40,14 @@ export interface MemoryResult {
   afterFullGc?: { before: MemoryProbe; after: MemoryProbe };
 }
 
+/** MCP 2026-07-28 against 2025-11-25: paired rounds over HTTP, and the CPU per request in-process. */
+export interface EraComparison {
+  rounds: number;
+  secondsPerSlice: number;
+  throughput: EraThroughput[];
+  cpu?: EraCpuResult & { pinned: boolean; loadAverage: [number, number, number] };
+}
+
 export interface Goal {
   goal: string;
   value: string;
@@ -50,8 +61,10 @@ export interface BenchReport {
   loadAverageAtEnd: [number, number, number];
   settings: { secondsPerRun: number; concurrency: number[]; warmupSeconds: number; build: string; rounds?: number };
   paths: PathResult[];
-  inProcess: InProcessResults;
+  /** Absent in an `--eras-only` run. */
+  inProcess?: InProcessResults;
   ratios: Ratio[];
+  eras?: EraComparison;
   memory?: MemoryResult;
   goals: Goal[];
 }
@@ -80,14 +93,17 @@ export function formatReport(report: BenchReport): string {
     });
   }
   lines.push("-".repeat(header.length));
-  const pinned = report.inProcess.pinned ? "one core (taskset -c 0)" : "not pinned";
-  for (const v of report.inProcess.verifier) {
-    lines.push(`(f) token verifier in-process, ${v.alg}, ${pinned}: ${int(v.coldPerSecond)} verifications/s (new token each time), ${int(v.warmPerSecond)}/s (same token, cached)`);
+  if (report.inProcess) {
+    const pinned = report.inProcess.pinned ? "one core (taskset -c 0)" : "not pinned";
+    for (const v of report.inProcess.verifier) {
+      lines.push(`(f) token verifier in-process, ${v.alg}, ${pinned}: ${int(v.coldPerSecond)} verifications/s (new token each time), ${int(v.warmPerSecond)}/s (same token, cached)`);
+    }
+    lines.push(`    McpServer + transport built per request: ${num(report.inProcess.mcpServerMicros, 1)} µs`);
   }
-  lines.push(`    McpServer + transport built per request: ${num(report.inProcess.mcpServerMicros, 1)} µs`);
   for (const ratio of report.ratios) {
     lines.push(`ratio ${ratio.label}: ${Object.entries(ratio.byConcurrency).map(([c, v]) => `c${c} ${num(v)}`).join(", ")}`);
   }
+  if (report.eras) lines.push(...formatEras(report.eras));
   const mem = report.memory;
   if (mem) {
     lines.push(
@@ -107,4 +123,20 @@ export function formatReport(report: BenchReport): string {
   lines.push("", "goals:");
   for (const g of report.goals) lines.push(`  ${g.met ? "met    " : "MISSED "} ${g.goal}: ${g.value}`);
   return lines.join("\n");
+}
+
+/** The era comparison: every per-round ratio's summary, so the spread is read next to the median. */
+export function formatEras(eras: EraComparison): string[] {
+  const lines = [`MCP 2026-07-28 / 2025-11-25, median of per-round ratios (IQR, range); throughput over HTTP in ${eras.rounds} ABBA rounds of ${eras.secondsPerSlice} s slices:`];
+  for (const t of eras.throughput) {
+    lines.push(`  ${t.setting} throughput: ${Object.entries(t.byConcurrency).map(([c, s]) => `c${c} ${formatSpread(s)}`).join("; ")}`);
+  }
+  const cpu = eras.cpu;
+  if (cpu) {
+    lines.push(`  CPU per tools/call ${cpu.tool}, in-process (handleMcpPost; ${cpu.rounds} ABBA rounds of 4 × ${cpu.batch} calls; ${cpu.pinned ? "one core (taskset -c 0)" : "not pinned"}; load ${cpu.loadAverage.join(" ")}):`);
+    for (const [setting, r] of [["Flow 1 token", cpu.token], ["auth disabled", cpu.disabled]] as const) {
+      lines.push(`    ${setting}: 2025-11-25 ${num(r.legacyMicros.median, 0)} µs, 2026-07-28 ${num(r.modernMicros.median, 0)} µs; 2026/2025 ${formatSpread(r.ratio)}`);
+    }
+  }
+  return lines;
 }

@@ -14,6 +14,7 @@
  *    another user, another client, another tool, after expiry or tampered.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scopesUsedBy } from "@/lib/auth/scopes";
 import { startInProcessMcp, type InProcessMcp } from "../helpers/in-process-mcp";
 import { TEST_CLIENT } from "../helpers/external-idp";
 import { initializeRequest, LATEST_PROTOCOL, modernEnvelope, MODERN_PROTOCOL, newModernClient, newModernTransport, postMcp, rpc, rpcAs, TestOAuthProvider } from "../helpers/mcp-client";
@@ -97,6 +98,40 @@ describe("MCP 2025-11-25 and 2026-07-28 side by side", () => {
       const whoami = await client.callTool({ name: "whoami", arguments: {} });
       expect(whoami.structuredContent).toMatchObject({ sub: "alice", client_id: TEST_CLIENT.clientId });
       await client.close();
+    });
+  });
+
+  describe("tool schemas on both eras (converted once per process and shared: lib/mcp/create-mcp-server.ts)", () => {
+    const everyScope = () => mcp.idp.accessToken({ scope: `openid ${scopesUsedBy(mcp.catalogue).join(" ")}` });
+    type Listed = { name: string; inputSchema: unknown; outputSchema: unknown };
+    const toolsOf = async (res: Response) => (await jsonOf(res)).result!.tools as Listed[];
+
+    it("tools/list shows each tool's own zod schemas as JSON Schema, alike on both eras and on every request", async () => {
+      const all = await everyScope();
+      const legacyList = () => postMcp(mcp.mcpUrl, rpc("tools/list"), { token: all });
+      const modernList = () => modern("tools/list", {}, { token: all });
+      const lists = [await toolsOf(await legacyList()), await toolsOf(await modernList()), await toolsOf(await legacyList()), await toolsOf(await modernList())];
+      expect(lists[0]!.length).toBeGreaterThan(10);
+      for (const tools of lists) {
+        expect(tools).toEqual(lists[0]);
+        for (const listed of tools) {
+          const tool = mcp.catalogue.find((t) => t.name === listed.name)!;
+          // What the SDK makes of a zod schema itself (Standard JSON Schema, draft 2020-12; an input schema is an object).
+          expect(listed.inputSchema).toEqual({ type: "object", ...tool.input["~standard"].jsonSchema.input({ target: "draft-2020-12" }) });
+          expect(listed.outputSchema).toEqual(tool.output["~standard"].jsonSchema.output({ target: "draft-2020-12" }));
+        }
+      }
+    });
+
+    it("arguments are still checked against the zod schema on both eras: a wrong type is refused before the tool runs", async () => {
+      const reader = await mcp.idp.accessToken({ scope: "openid notes.read" });
+      const call = rpc("tools/call", { name: "nc_notes_get", arguments: { id: "not-a-number" } });
+      const legacy = await jsonOf(await postMcp(mcp.mcpUrl, call, { token: reader }));
+      const modernCall = await jsonOf(await modern("tools/call", { name: "nc_notes_get", arguments: { id: "not-a-number" } }, { token: reader }));
+      for (const answer of [legacy, modernCall]) {
+        expect(answer.result).toMatchObject({ isError: true });
+        expect(JSON.stringify(answer.result!.content)).toMatch(/Input validation error/);
+      }
     });
   });
 
