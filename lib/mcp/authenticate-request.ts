@@ -39,14 +39,15 @@ export async function authenticateRequest(request: Request, catalogue: readonly 
   if (config.MCP_INSECURE_DISABLE_AUTH && config.NODE_ENV === "test") return { ok: true, authInfo: authDisabledAuthInfo(config.MCP_URL) };
 
   // Every 401/400 names what a (re-)authorizing client should ask for: all the tool scopes, see lib/auth/scope-policy.ts.
-  const firstContact = offeredFirstContactScopes(catalogue);
+  // Worked out only for a challenge: a request with a good token does not pay for it.
+  const challenge = (status: 400 | 401, options: { error?: BearerError; description?: string } = {}) => challengeResponse(status, { ...options, scopes: offeredFirstContactScopes(catalogue) });
   const extracted = extractBearerToken(request);
-  if (extracted.kind === "none") return { ok: false, response: challengeResponse(401, { scopes: firstContact }) };
+  if (extracted.kind === "none") return { ok: false, response: challenge(401) };
   if (extracted.kind === "invalid_request") {
-    return { ok: false, response: challengeResponse(400, { error: "invalid_request", description: extracted.description, scopes: firstContact }) };
+    return { ok: false, response: challenge(400, { error: "invalid_request", description: extracted.description }) };
   }
   if (extracted.kind === "invalid_token") {
-    return { ok: false, response: challengeResponse(401, { error: "invalid_token", description: extracted.description, scopes: firstContact }) };
+    return { ok: false, response: challenge(401, { error: "invalid_token", description: extracted.description }) };
   }
   try {
     const verified = await verifyAccessToken(extracted.token);
@@ -54,7 +55,7 @@ export async function authenticateRequest(request: Request, catalogue: readonly 
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) {
       log.debug("access token refused", { reason: error.reason, detail: error.detail });
-      return { ok: false, response: challengeResponse(401, { error: "invalid_token", description: error.message, scopes: firstContact }) };
+      return { ok: false, response: challenge(401, { error: "invalid_token", description: error.message }) };
     }
     const reason = error instanceof VerifierUnavailableError ? error.message : String(error);
     log.warn("access token could not be verified", { reason });
