@@ -37,14 +37,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { describeMachine, loadAverage } from "./bench/describe-machine";
-import { formatReport, type BenchReport, type Goal, type MemoryResult, type PathResult, type PathRun } from "./bench/format-report";
-import { probeMemory, processGroupRss } from "./bench/measure-rss";
-import { measureExchangeInChild } from "./bench/measure-exchange";
-import { measureInProcessPinned } from "./bench/measure-verifier";
-import { poolRuns, runLoad, toolCallTarget, type LoadResult, type LoadTarget } from "./bench/run-load";
-import { CALENDAR_WEEK_ARGS, seedCalendarWeek } from "./bench/seed-calendar-week";
-import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } from "./bench/start-bench-stack";
+import type { BenchReport, Goal, MemoryResult, PathResult, PathRun } from "./bench/format-report";
+import type { LoadResult, LoadTarget } from "./bench/run-load";
+import type { FullStack } from "./bench/start-bench-stack";
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run bench -- [--out bench-results/latest.json] [--seconds 6] [--warmup 2] [--rounds 3]
@@ -52,6 +47,26 @@ exitWithUsageIfAsked(`Usage: npm run bench -- [--out bench-results/latest.json] 
                        [--profile DIR [--profile-tool nc_notes_get|whoami]]
 The cost of a tool call, path by path, on the production build (run \`npm run build\` first).
 Method and latest numbers: docs/performance.md.`);
+// The benchmark's modules are imported after --help is answered (they load the app's code and the load generator).
+const [
+  { describeMachine, loadAverage },
+  { formatReport },
+  { probeMemory, processGroupRss },
+  { measureExchangeInChild },
+  { measureInProcessPinned },
+  { poolRuns, runLoad, toolCallTarget },
+  { CALENDAR_WEEK_ARGS, seedCalendarWeek },
+  { exchangeTarget, startAuthDisabledApp, startFullStack },
+] = await Promise.all([
+  import("./bench/describe-machine"),
+  import("./bench/format-report"),
+  import("./bench/measure-rss"),
+  import("./bench/measure-exchange"),
+  import("./bench/measure-verifier"),
+  import("./bench/run-load"),
+  import("./bench/seed-calendar-week"),
+  import("./bench/start-bench-stack"),
+]);
 const { values } = parseArgs({
   options: {
     out: { type: "string", default: "bench-results/latest.json" },
