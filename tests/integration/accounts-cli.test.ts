@@ -4,15 +4,12 @@
  * password never echoed), and next to the running app: refused on the
  * embedded PGlite database (the app stays healthy), allowed on PostgreSQL.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
+import { runCli, runScript } from "../helpers/run-cli";
 
 const kind = testDbKind();
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const SECRET = "Sup3r-Secret-Passw0rd";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -26,34 +23,7 @@ async function freshDatabase(): Promise<TestDatabase> {
   return database;
 }
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      // As on a developer machine: NODE_ENV unset means development.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "development", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const cli = (args: string[], env: Record<string, string>) => run(TSX, ["scripts/user-cli.ts", ...args], env);
+const cli = (args: string[], env: Record<string, string>) => runScript("user-cli.ts", args, env);
 
 // CLI runs start tsx and (on PGlite) an embedded database each: slow on a busy 2-core machine.
 describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
@@ -122,10 +92,10 @@ describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
 
   databaseIndependent("is wired as `npm run user:add` and `npm run user:list`", async () => {
     const { env } = await freshDatabase();
-    const added = await run("npm", ["run", "-s", "user:add", "--", "--username", "npm-user", "--password", SECRET], env);
+    const added = await runCli("npm", ["run", "-s", "user:add", "--", "--username", "npm-user", "--password", SECRET], env);
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('Created account "npm-user"');
-    const listed = await run("npm", ["run", "-s", "user:list"], env);
+    const listed = await runCli("npm", ["run", "-s", "user:list"], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^npm-user\s/m);
   });
