@@ -14,14 +14,18 @@
  * goal of 20,000 new tokens/s on one core was retired with the return to jose
  * (issue 19: verified tokens are cached, the cold path matters far less).
  */
-import { describeMachine } from "./bench/describe-machine";
-import { measureInProcessPinned } from "./bench/measure-verifier";
-import { runLoad, toolCallTarget, type LoadResult } from "./bench/run-load";
+import type { LoadResult } from "./bench/run-load";
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run bench:auth
 What Flow 1 authentication costs: the token verifier on one core, then tool calls with and without
 authentication over HTTP (production build needed: \`npm run build\`).`);
+// The benchmark's modules are imported after --help is answered (they load the app's code and the load generator).
+const [{ describeMachine }, { measureInProcessPinned }, { runLoad, toolCallTarget }] = await Promise.all([
+  import("./bench/describe-machine"),
+  import("./bench/measure-verifier"),
+  import("./bench/run-load"),
+]);
 
 const rows: [string, string][] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");

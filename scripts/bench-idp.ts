@@ -9,15 +9,18 @@
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
-import * as oidc from "openid-client";
-import { createTestDatabase } from "../tests/helpers/databases";
-import { ALICE, authorizationRequest, idpEnv, register, relyingParty, seedAccounts, startApp } from "../tests/helpers/idp-app";
-import { authorizeWithLogin } from "../tests/helpers/oidc-login";
-import { percentile } from "./bench/run-load";
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run bench:idp -- [--db pglite|postgres] [--rounds 40]
 What the built-in IdP costs a client (production build needed: \`npm run build\`).`);
+// The benchmark's modules are imported after --help is answered (they load the app's code and the load generator).
+const [oidc, { createTestDatabase }, { ALICE, authorizationRequest, idpEnv, register, relyingParty, seedAccounts, startApp }, { authorizeWithLogin }, { percentile }] = await Promise.all([
+  import("openid-client"),
+  import("../tests/helpers/databases"),
+  import("../tests/helpers/idp-app"),
+  import("../tests/helpers/oidc-login"),
+  import("./bench/run-load"),
+]);
 const { values } = parseArgs({ options: { db: { type: "string", default: "pglite" }, rounds: { type: "string", default: "40" } } });
 const kind = values.db === "postgres" ? "postgres" : "pglite";
 const rounds = Number(values.rounds);

@@ -2,8 +2,7 @@
 // second instead of after a build. `npm start` runs it before `next build` (with NODE_ENV=production),
 // so a missing TOKEN_ENCRYPTION_KEYS or a bad URL is reported before 20+ seconds of building.
 // Exit 0: fine (warnings may be printed); exit 1: the server would refuse to start.
-import { ConfigError, getConfig } from "../lib/config";
-import { appUrlPortMismatch } from "../lib/config/port-mismatch";
+// --help is answered before the configuration code loads.
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run config:check
@@ -11,6 +10,7 @@ Checks the environment (see .env.example) as the server would at start-up, witho
 Set NODE_ENV=production to check a production configuration. Deeper checks (database, IdP,
 Nextcloud): npm run doctor.`);
 
+const [{ ConfigError, getConfig }, { appUrlPortMismatch }] = await Promise.all([import("../lib/config"), import("../lib/config/port-mismatch")]);
 try {
   const config = getConfig();
   const mismatch = appUrlPortMismatch(config);

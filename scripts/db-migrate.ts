@@ -1,13 +1,13 @@
 // `npm run db:migrate`: applies pending migrations to the configured database
 // (the same code the app runs at start-up) and reports what it did.
-import { ConfigError, getConfig } from "../lib/config";
-import { closeDatabase, getDatabase } from "../lib/db";
+// --help is answered before the configuration and the database layer are loaded.
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run db:migrate
 Applies pending migrations to the configured database (DATABASE_URL, or the embedded PGlite
 database under DATA_DIR) and reports what it applied. The app also does this at start-up.`);
 
+const [{ ConfigError, getConfig }, { closeDatabase, getDatabase }] = await Promise.all([import("../lib/config"), import("../lib/db")]);
 try {
   const config = getConfig();
   const database = await getDatabase();

@@ -3,10 +3,9 @@
 // Nextcloud (reachable, version, apps, user_oidc) and, only with --account, whether Nextcloud's
 // OCS, WebDAV and Notes accept a short-lived token this server obtains for that account.
 // Exit 0 without errors (warnings allowed), 1 with any error, 2 for bad arguments.
+// The checks (and with them the database layer) are imported after the arguments are read: --help
+// and a bad argument are answered without loading them.
 import { parseArgs } from "node:util";
-import { closeDatabase } from "../lib/db";
-import { formatReport } from "../lib/doctor/report";
-import { runDoctor } from "../lib/doctor/run-doctor";
 import { exitWithUsageIfAsked } from "./cli/help";
 
 const USAGE = `Usage: npm run doctor -- [--account NAME] [--json]
@@ -28,6 +27,7 @@ try {
 // stdout carries the report only (--json is read by programs): the app's own log lines go to stderr.
 const print = console.log.bind(console);
 console.log = console.info = (...args: unknown[]) => console.error(...args);
+const [{ closeDatabase }, { formatReport }, { runDoctor }] = await Promise.all([import("../lib/db"), import("../lib/doctor/report"), import("../lib/doctor/run-doctor")]);
 const report = await runDoctor({ account: values.account });
 print(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
 await closeDatabase().catch(() => {});

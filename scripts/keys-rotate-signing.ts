@@ -2,12 +2,18 @@
 // Run with --help for the usage. On the embedded database (PGlite, one
 // process at a time) stop the app first: the command refuses while the app
 // holds the database.
+// The configuration, the IdP's key code and the database layer (Prisma, the drivers) are imported once
+// the arguments are read: --help and a bad flag are answered without loading them.
 import { parseArgs } from "node:util";
-import { ConfigError, getConfig } from "../lib/config";
-import { closeDatabase } from "../lib/db";
-import { DatabaseInUseError } from "../lib/db/directory-lock";
-import { SigningKeyError } from "../lib/idp/keys";
-import { listSigningKeys, retireSigningKey, rotateSigningKeys } from "../lib/idp/rotate-signing-keys";
+
+let keysLoaded = false;
+function signingKeys() {
+  keysLoaded = true;
+  return import("../lib/idp/rotate-signing-keys");
+}
+async function closeDatabase(): Promise<void> {
+  if (keysLoaded) await (await import("../lib/db")).closeDatabase();
+}
 
 const USAGE = `Usage: npm run keys:rotate-signing -- [--stage] [--publish-ahead SECONDS] | --immediate | --list | --retire KID | --help
 
@@ -63,6 +69,7 @@ async function main(): Promise<number> {
     }
   }
 
+  const { listSigningKeys, retireSigningKey, rotateSigningKeys } = await signingKeys();
   if (values.list) {
     for (const k of await listSigningKeys()) {
       const detail = k.state === "pending" ? `starts signing at ${when(k.activatesAt)}` : k.activatesAt !== null ? `since ${when(k.activatesAt)}` : "";
@@ -78,7 +85,7 @@ async function main(): Promise<number> {
       console.log("Nextcloud (user_oidc) refuses their tokens until its JWKS cache expires (up to an hour) or its provider is saved again.");
     } else {
       const wait = Math.round((activatesAt - Date.now()) / 1000);
-      console.log(`New signing keys: ${added.join(", ")}; published now, signing from ${when(activatesAt)} (in ${wait} s, OIDC_KEY_PUBLISH_AHEAD=${ahead ?? getConfig().OIDC_KEY_PUBLISH_AHEAD}).`);
+      console.log(`New signing keys: ${added.join(", ")}; published now, signing from ${when(activatesAt)} (in ${wait} s, OIDC_KEY_PUBLISH_AHEAD=${ahead ?? (await import("../lib/config")).getConfig().OIDC_KEY_PUBLISH_AHEAD}).`);
     }
     console.log(`Still published for verification: ${kept.join(", ") || "(none)"}. Retire them with --retire <kid> once their tokens expired.`);
   }
@@ -90,7 +97,9 @@ try {
   await closeDatabase();
   process.exit(code);
 } catch (error) {
-  const known = error instanceof ConfigError || error instanceof SigningKeyError || error instanceof DatabaseInUseError;
+  const [{ ConfigError }, { DatabaseInUseError }] = await Promise.all([import("../lib/config"), import("../lib/db/directory-lock")]);
+  const known =
+    error instanceof ConfigError || error instanceof DatabaseInUseError || (keysLoaded && error instanceof (await import("../lib/idp/keys")).SigningKeyError);
   const message = error instanceof Error ? error.message : String(error);
   console.error(known ? message : `keys:rotate-signing failed: ${message}`);
   if (error instanceof DatabaseInUseError) console.error("Stop the app, run the command, then start the app again.");

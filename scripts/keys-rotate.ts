@@ -20,12 +20,11 @@
 //
 // Each row is updated on its own, compared against its old ciphertext, so an interrupted run
 // leaves every secret decryptable with the configured keys; run it again to finish.
+//
+// The configuration, the key ring and the database layer (Prisma, the drivers) are imported once the
+// arguments are read: --help and a bad value are answered without loading them.
 import { parseArgs } from "node:util";
-import { ConfigError, getConfig } from "../lib/config";
-import { getKeyRing } from "../lib/crypto/key-ring";
-import { closeDatabase, getDatabase } from "../lib/db";
-import { DatabaseInUseError } from "../lib/db/directory-lock";
-import { reencryptSecrets, type TableReport } from "../lib/provisioning/reencrypt-secrets";
+import type { TableReport } from "../lib/provisioning/reencrypt-secrets";
 
 const USAGE = "Usage: npm run keys:rotate -- [--batch-size 100] [--pause-ms 0]";
 
@@ -53,10 +52,13 @@ async function main(): Promise<number> {
   const batchSize = positiveInt("batch-size", values["batch-size"], 1);
   const pauseMs = positiveInt("pause-ms", values["pause-ms"], 0);
 
+  const [{ getConfig }, { getKeyRing }, { DatabaseInUseError }] = await Promise.all([import("../lib/config"), import("../lib/crypto/key-ring"), import("../lib/db/directory-lock")]);
   const config = getConfig();
   const ring = getKeyRing();
   if (!config.TOKEN_ENCRYPTION_KEYS) console.warn(`TOKEN_ENCRYPTION_KEYS is not set: using the generated key file in ${config.DATA_DIR}.`);
 
+  const { closeDatabase, getDatabase } = await import("../lib/db");
+  const { reencryptSecrets } = await import("../lib/provisioning/reencrypt-secrets");
   let database;
   try {
     database = await getDatabase();
@@ -94,7 +96,8 @@ async function main(): Promise<number> {
 
 main()
   .then((code) => process.exit(code))
-  .catch((error: unknown) => {
+  .catch(async (error: unknown) => {
+    const { ConfigError } = await import("../lib/config");
     console.error(error instanceof ConfigError ? error.message : `keys:rotate failed: ${(error as Error).message}`);
     process.exit(1);
   });

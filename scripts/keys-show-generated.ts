@@ -5,8 +5,6 @@
 // The key goes to stdout only (to redirect into a secret store); the explanation goes to stderr.
 // Never creates a key: when there is none, there is nothing to carry over.
 import { existsSync, readFileSync } from "node:fs";
-import { ConfigError, getConfig } from "../lib/config";
-import { generatedKeyFile } from "../lib/crypto/key-ring";
 import { exitWithUsageIfAsked } from "./cli/help";
 
 exitWithUsageIfAsked(`Usage: npm run -s keys:show-generated
@@ -16,6 +14,8 @@ for the production environment (keep it secret; it decrypts every stored refresh
 To move to a fresh key afterwards, put a new one first and run \`npm run keys:rotate\`:
   TOKEN_ENCRYPTION_KEYS=k1:$(openssl rand -base64 32),local-…:<base64>`);
 
+// After --help: the configuration and the key ring's module load zod and the logger.
+const [{ ConfigError, getConfig }, { generatedKeyFile }] = await Promise.all([import("../lib/config"), import("../lib/crypto/key-ring")]);
 try {
   const { DATA_DIR } = getConfig();
   const file = generatedKeyFile(DATA_DIR);

@@ -7,11 +7,10 @@
 // lifetime mirror a real Nextcloud's provider settings (docs/nextcloud-setup.md);
 // --seed names the users who start with demo notes and files (default "*":
 // every user, on their first request — it is a demo). Runs until SIGINT/SIGTERM.
+// The configuration and the sandbox's server are imported after the arguments are read: --help and a
+// bad flag are answered without loading them.
 import { parseArgs } from "node:util";
-import { ConfigError, getConfig } from "../lib/config";
 import { DEFAULT_UID_MAPPING } from "../lib/sandbox/sandbox-users";
-import { RADICALE_INSTALL_HINT, radicaleInstalled } from "../lib/sandbox/dav/radicale-process";
-import { startSandbox } from "../lib/sandbox/start-sandbox";
 
 const USAGE =
   "Usage: npm run sandbox -- [--port 3100] [--host 127.0.0.1] [--issuer URL] [--jwks-url URL] [--audience nextcloud] [--record-tokens]\n" +
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const config = getConfig();
+  const config = (await import("../lib/config")).getConfig();
   // The app looks for the sandbox on SANDBOX_PORT when NEXTCLOUD_URL is unset.
   const port = Number(args.port ?? config.SANDBOX_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -68,6 +67,7 @@ async function main(): Promise<void> {
   }
   const seedUsers = args.seed.split(",").map((s) => s.trim()).filter(Boolean);
 
+  const [{ startSandbox }, { RADICALE_INSTALL_HINT, radicaleInstalled }] = await Promise.all([import("../lib/sandbox/start-sandbox"), import("../lib/sandbox/dav/radicale-process")]);
   const sandbox = await startSandbox({
     port,
     host: args.host,
@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
+  const { ConfigError } = await import("../lib/config");
   console.error(error instanceof ConfigError ? error.message : `The sandbox could not start: ${(error as Error).message}`);
   process.exit(1);
 });

@@ -7,20 +7,11 @@
 // Opens the configured database like the app does (applying pending migrations, so it works on a
 // fresh clone). The embedded PGlite database admits one process: while the app runs, the command
 // refuses with a message instead of touching the data. Passwords are never printed back.
+// The rest of the project is imported when a command needs it: --help and a usage error are answered
+// without loading the configuration, and an invalid value without loading Prisma or the database
+// drivers (lib/accounts and lib/db come once a command needs the database).
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import {
-  AccountExistsError,
-  AccountInputError,
-  createAccount,
-  listAccountRecords,
-  setAccountDisabledByUsername,
-  setAccountPassword,
-  type AccountRecord,
-} from "../lib/accounts";
-import { ConfigError, getConfig } from "../lib/config";
-import { closeDatabase } from "../lib/db";
-import { DatabaseInUseError } from "../lib/db/directory-lock";
-import { MigrationError } from "../lib/db/migrate";
+import type { AccountRecord } from "../lib/accounts";
 import { PasswordInputError, readNewPassword } from "./cli/read-password";
 
 const USAGE = {
@@ -35,6 +26,16 @@ const USAGE = {
 const ALL_USAGE = Object.values(USAGE).join("\n");
 
 class UsageError extends Error {}
+
+// lib/accounts brings the database layer (Prisma, the PGlite and PostgreSQL drivers): loaded on first use.
+let databaseLoaded = false;
+function accountsModule() {
+  databaseLoaded = true;
+  return import("../lib/accounts");
+}
+async function closeDatabase(): Promise<void> {
+  if (databaseLoaded) await (await import("../lib/db")).closeDatabase();
+}
 
 type Command = keyof typeof USAGE;
 
@@ -92,7 +93,7 @@ async function run(command: Command, args: string[]): Promise<void> {
     console.log(USAGE[command]);
     return;
   }
-  const config = getConfig();
+  const config = (await import("../lib/config")).getConfig();
   if (command === "add") {
     if (typeof values.username !== "string") throw new UsageError("--username is required.");
     let password = values.password;
@@ -100,13 +101,16 @@ async function run(command: Command, args: string[]): Promise<void> {
       if (values["password-stdin"] !== true && !process.stdin.isTTY) throw new UsageError("--password is required (or --password-stdin, or run it in a terminal to be prompted).");
       password = await readNewPassword();
     }
-    const account = await createAccount({
+    const input = {
       username: values.username,
       password,
       email: values.email as string | undefined,
       displayName: values["display-name"] as string | undefined,
       isAdmin: values.admin === true,
-    });
+    };
+    (await import("../lib/accounts/validate-account-input")).parseNewAccount(input); // createAccount's rules, before the database layer loads
+    const { createAccount } = await accountsModule();
+    const account = await createAccount(input);
     console.log(`Created account "${account.username}"${account.isAdmin ? " (admin)" : ""}, id ${account.id}.`);
     if (!config.BUILTIN_IDP) console.log("Note: OIDC_ISSUER is set, so sign-in happens at the external identity provider, not with this account.");
     return;
@@ -114,19 +118,27 @@ async function run(command: Command, args: string[]): Promise<void> {
   if (command !== "list") {
     if (typeof values.username !== "string") throw new UsageError("--username is required.");
     const username = values.username;
-    const found =
-      command === "passwd" ? await setAccountPassword(username, await readNewPassword()) : await setAccountDisabledByUsername(username, command === "disable");
+    const password = command === "passwd" ? await readNewPassword() : undefined;
+    const { setAccountDisabledByUsername, setAccountPassword } = await accountsModule();
+    const found = password !== undefined ? await setAccountPassword(username, password) : await setAccountDisabledByUsername(username, command === "disable");
     if (!found) throw new UsageError(`No account named "${printable(username)}". List them with: npm run user:list`);
     const done = { passwd: "Password changed", disable: "Disabled", enable: "Enabled" }[command];
     console.log(`${done} for account "${printable(username.trim().toLowerCase())}".`);
     return;
   }
+  const { listAccountRecords } = await accountsModule();
   const records = await listAccountRecords();
   console.log(values.json ? JSON.stringify(records, null, 2) : formatTable(records));
 }
 
-function explain(error: unknown, command: Command): string {
+async function explain(error: unknown, command: Command): Promise<string> {
   if (error instanceof UsageError) return `${error.message}\n${USAGE[command]}`;
+  const [{ AccountExistsError, AccountInputError }, { ConfigError }, { DatabaseInUseError }, { MigrationError }] = await Promise.all([
+    import("../lib/accounts/validate-account-input"),
+    import("../lib/config"),
+    import("../lib/db/directory-lock"),
+    import("../lib/db/migrate"),
+  ]);
   if (error instanceof DatabaseInUseError) {
     return (
       `The embedded database is in use by the running app, and PGlite admits only one process.\n` +
@@ -155,7 +167,7 @@ try {
   await run(name as Command, rest);
   await closeDatabase();
 } catch (error) {
-  console.error(explain(error, name as Command));
+  console.error(await explain(error, name as Command));
   await closeDatabase().catch(() => {});
   process.exit(1);
 }

@@ -4,15 +4,12 @@
  * password never echoed), and next to the running app: refused on the
  * embedded PGlite database (the app stays healthy), allowed on PostgreSQL.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
+import { runCli, runScript } from "../helpers/run-cli";
 
 const kind = testDbKind();
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const SECRET = "Sup3r-Secret-Passw0rd";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -26,34 +23,7 @@ async function freshDatabase(): Promise<TestDatabase> {
   return database;
 }
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      // As on a developer machine: NODE_ENV unset means development.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "development", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const cli = (args: string[], env: Record<string, string>) => run(TSX, ["scripts/user-cli.ts", ...args], env);
+const cli = (args: string[], env: Record<string, string>) => runScript("user-cli.ts", args, env);
 
 // CLI runs start tsx and (on PGlite) an embedded database each: slow on a busy 2-core machine.
 describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
@@ -88,7 +58,6 @@ describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
 
   databaseIndependent("refuses bad arguments with exit code 1 and a clear message that never repeats the password", async () => {
     const { env } = await freshDatabase();
-    expect((await cli(["add", "--username", "alice", "--password", SECRET], env)).code).toBe(0);
     const cases: [string[], RegExp][] = [
       [["add", "--username", "bob", "--password", "Short7!"], /password must be at least 8 characters/],
       [["add", "--username", "bob", "--password", "p".repeat(1025)], /password must be at most 1024 characters/],
@@ -102,9 +71,10 @@ describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
       [["add", "--username", "bob", "--password"], /Option --password needs a value/],
       [["remove", "--username", "alice"], /Usage: npm run user:add/],
     ];
-    // These are refused before the database is opened, so they may run side by side; the
-    // duplicate needs the database (one process at a time on PGlite), so it runs after them.
-    const results = await Promise.all(cases.map(([args]) => cli(args, env)));
+    // These are refused before the database is opened, so they may run side by side, and beside the one
+    // run that adds alice; the duplicate needs the database (one process at a time on PGlite), so it runs after them.
+    const [first, ...results] = await Promise.all([cli(["add", "--username", "alice", "--password", SECRET], env), ...cases.map(([args]) => cli(args, env))]);
+    expect(first.code, first.stderr).toBe(0);
     const duplicate: string[] = ["add", "--username", "ALICE", "--password", SECRET];
     cases.push([duplicate, /An account with the username "alice" already exists/]);
     results.push(await cli(duplicate, env));
@@ -122,10 +92,10 @@ describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
 
   databaseIndependent("is wired as `npm run user:add` and `npm run user:list`", async () => {
     const { env } = await freshDatabase();
-    const added = await run("npm", ["run", "-s", "user:add", "--", "--username", "npm-user", "--password", SECRET], env);
+    const added = await runCli("npm", ["run", "-s", "user:add", "--", "--username", "npm-user", "--password", SECRET], env);
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('Created account "npm-user"');
-    const listed = await run("npm", ["run", "-s", "user:list"], env);
+    const listed = await runCli("npm", ["run", "-s", "user:list"], env);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^npm-user\s/m);
   });
@@ -142,14 +112,19 @@ describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
         database = await freshDatabase();
         app = await startApp(database.env);
         cleanups.push(() => app.stop());
-        const add = await cli(["add", "--username", "while-running", "--password", SECRET], database.env);
+        // On PGlite both are refused, each after seeing the app's lock heartbeat (up to LOCK_UPDATE_MS): side by side,
+        // the two waits overlap. Neither can take the lock while the app holds it.
+        const [add, list] = await Promise.all([
+          cli(["add", "--username", "while-running", "--password", SECRET], database.env),
+          kind === "pglite" ? cli(["list"], database.env) : undefined,
+        ]);
         if (kind === "pglite") {
           expect(add.code).toBe(1);
           expect(add.stderr).toContain("The embedded database is in use by the running app");
           expect(add.stderr).toContain("Stop the app and run this command again, or set DATABASE_URL");
           expect(add.stderr).toContain("Nothing was changed.");
           expect(add.stderr).not.toContain(SECRET);
-          expect((await cli(["list"], database.env)).code).toBe(1);
+          expect(list!.code).toBe(1);
         } else {
           expect(add.code).toBe(0);
           expect(add.stdout).toContain('Created account "while-running"');

@@ -58,7 +58,8 @@ describe("npm run doctor", { timeout: 240_000 }, () => {
       TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       OIDC_CLIENT_SECRET: SERVER_CLIENT_SECRET,
     };
-    const { code, report, text } = await doctor(env, ["--account", "alice"]);
+    // Three independent runs (one CLI process each, PostgreSQL shared with the app): side by side.
+    const [{ code, report, text }, anonymous, unknown] = await Promise.all([doctor(env, ["--account", "alice"]), doctor(env), doctor(env, ["--account", "nobody"])]);
     expect(statusOf(report)).toEqual({
       "config.app_url": "ok",
       "config.encryption_keys": "ok",
@@ -86,9 +87,7 @@ describe("npm run doctor", { timeout: 240_000 }, () => {
     expect(text).not.toContain(TEST_ENCRYPTION_KEYS.split(":")[1]);
 
     // Without --account no token is minted.
-    const anonymous = await doctor(env);
     expect(anonymous.report.lines.some((l) => l.check.startsWith("account"))).toBe(false);
-    const unknown = await doctor(env, ["--account", "nobody"]);
     expect(line(unknown.report, "account").status).toBe("error");
     expect(unknown.code).toBe(1);
   });

@@ -4,8 +4,6 @@
  * processes on one PostgreSQL database serve one flow, and signing keys
  * rotate with old tokens still verifying.
  */
-import { execFile } from "node:child_process";
-import path from "node:path";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,20 +12,13 @@ import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/da
 import { ALICE, authorizationRequest, idpEnv, register, relyingParty, seedAccounts, startAppOnPort } from "../helpers/idp-app";
 import { authorizeWithLogin, resumeAuthorization } from "../helpers/oidc-login";
 import { freePort } from "../helpers/ports";
+import { runScript } from "../helpers/run-cli";
 
 const kind = testDbKind();
 const REDIRECT = "http://127.0.0.1:6543/cb";
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
-
-function rotateCli(database: TestDatabase, args: string[] = []): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      ["scripts/keys-rotate-signing.ts", ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...database.env } },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
-    );
-  });
+async function rotateCli(database: TestDatabase, args: string[] = []): Promise<{ code: number; output: string }> {
+  const { code, stdout, stderr } = await runScript("keys-rotate-signing.ts", args, { NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...database.env });
+  return { code: code ?? 1, output: `${stdout}${stderr}` };
 }
 
 async function jwks(app: AppServer) {

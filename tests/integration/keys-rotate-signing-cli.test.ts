@@ -4,13 +4,10 @@
  * state and start time, refusing to retire the signing key, retiring a
  * pending one, and bad flags with the usage text.
  */
-import { execFile } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENCRYPTION_KEYS } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
-
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
+import { runScript } from "../helpers/run-cli";
 
 describe(`keys:rotate-signing CLI on ${testDbKind()}`, () => {
   let database: TestDatabase;
@@ -19,15 +16,10 @@ describe(`keys:rotate-signing CLI on ${testDbKind()}`, () => {
   });
   afterAll(async () => database?.drop());
 
-  const cli = (args: string[]) =>
-    new Promise<{ code: number; output: string }>((resolve) => {
-      execFile(
-        path.join(ROOT, "node_modules", ".bin", "tsx"),
-        ["scripts/keys-rotate-signing.ts", ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...database.env } },
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
-      );
-    });
+  const cli = async (args: string[]) => {
+    const { code, stdout, stderr } = await runScript("keys-rotate-signing.ts", args, { NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...database.env });
+    return { code: code ?? 1, output: `${stdout}${stderr}` };
+  };
   const rows = (output: string) => output.trim().split("\n").map((line) => line.split("\t"));
 
   it("prints its usage with --help, and refuses unknown or conflicting flags with it", async () => {

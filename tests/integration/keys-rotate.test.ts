@@ -6,6 +6,7 @@
  * the command refuses to touch an embedded database that the app holds.
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyIdOf, open, seal } from "@/lib/crypto/envelope";
@@ -118,6 +119,10 @@ describe("npm run keys:rotate", () => {
     });
     expect(first.signal, first.out).toBe("SIGKILL");
     expect(first.out).toContain('Re-encrypting stored secrets under key "new"');
+    // The killed process left the embedded database's folder lock behind: the next opener would wait
+    // LOCK_STALE_MS (10 s) for it to go stale before taking it over, a wait that
+    // tests/unit/db/directory-lock.test.ts covers. The process is gone (its exit was awaited): remove its lock.
+    if (testDbKind() === "pglite") rmSync(path.join(h.database.location, "pglite.lock.d"), { recursive: true, force: true });
 
     const midway = await decryptAll(ring);
     expect(midway.filter((k) => k === "new").length).toBeGreaterThanOrEqual(12);
