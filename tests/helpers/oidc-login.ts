@@ -166,7 +166,7 @@ export async function authorizeWithLogin(options: AuthorizeOptions): Promise<Aut
  * same interaction and cookies, and reads the outcome from the redirect without loading the page it
  * names: what an attacker repeating the form post sees, for tests that count many attempts.
  */
-export async function postLoginAgain(previous: AuthorizeResult, credentials: { username: string; password: string; headers?: Record<string, string> }): Promise<AuthorizeResult["loginError"] | "none"> {
+export async function postLoginAgain(previous: AuthorizeResult, credentials: { username: string; password: string; headers?: Record<string, string> }): Promise<NonNullable<AuthorizeResult["loginError"]> | "none"> {
   if (!previous.loginError || !previous.page) throw new Error("postLoginAgain: the previous attempt did not end on the sign-in form with an error");
   const pageUrl = new URL(previous.redirectUrl);
   const csrf = hiddenValue(previous.page, "csrf");
