@@ -55,6 +55,8 @@ const BAD: [string, Record<string, unknown>, "invalid_redirect_uri" | "invalid_c
 // production mode without the loopback escape hatch and so shows that loopback documents are refused there.
 let server: Server;
 let base: string;
+/** The CIMD app's limit on a document fetch (production: 5 s, and oidc-provider's 2.5 s before it). */
+const CIMD_FETCH_TIMEOUT_MS = 1_000;
 let cert: string;
 const docs = new Map<string, (url: string) => { body: string; delayMs?: number; status?: number; headers?: Record<string, string> }>();
 beforeAll(async () => {
@@ -76,7 +78,9 @@ beforeAll(async () => {
   docs.set("/web-loopback.json", (url) => ({ body: document(url, { application_type: "web" }) }));
   docs.set("/mismatch.json", () => ({ body: document(`${base}/other.json`) }));
   docs.set("/oversized.json", (url) => ({ body: document(url, { client_uri: `https://client.example/${"x".repeat(6000)}` }) }));
-  docs.set("/slow.json", (url) => ({ body: document(url), delayMs: 4_000 }));
+  // Slower than the CIMD app's fetch limit (TEST_CIMD_FETCH_TIMEOUT_MS) but faster than oidc-provider's own
+  // 2.5 s: only this server's guard can refuse it.
+  docs.set("/slow.json", (url) => ({ body: document(url), delayMs: 2 * CIMD_FETCH_TIMEOUT_MS }));
   docs.set("/redirect.json", () => ({ body: "", status: 302, headers: { location: `${base}/good.json` } }));
   docs.set("/token-exchange.json", (url) => ({ body: document(url, { grant_types: ["authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange"] }) }));
 });
@@ -242,7 +246,7 @@ describe(`client ID metadata documents on ${kind}`, () => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     await seedAccounts(database, [ALICE]);
-    app = await startApp(idpEnv(database, { NODE_ENV: "test", TEST_CIMD_ALLOW_LOOPBACK: "true", NODE_EXTRA_CA_CERTS: cert }));
+    app = await startApp(idpEnv(database, { NODE_ENV: "test", TEST_CIMD_ALLOW_LOOPBACK: "true", TEST_CIMD_FETCH_TIMEOUT_MS: String(CIMD_FETCH_TIMEOUT_MS), NODE_EXTRA_CA_CERTS: cert }));
   });
   afterAll(async () => {
     await app?.stop();
