@@ -29,6 +29,9 @@ function crossChecks(c: RawConfig): Problem[] {
   if (c.TEST_CIMD_ALLOW_LOOPBACK && c.NODE_ENV !== "test") {
     problems.push({ variable: "TEST_CIMD_ALLOW_LOOPBACK", problem: "is only allowed with NODE_ENV=test (it weakens the SSRF guard)", example: "false" });
   }
+  if (c.TEST_CIMD_FETCH_TIMEOUT_MS !== undefined && c.NODE_ENV !== "test") {
+    problems.push({ variable: "TEST_CIMD_FETCH_TIMEOUT_MS", problem: "is only allowed with NODE_ENV=test (the IdP keeps its fixed fetch limit)", example: "" });
+  }
   if (c.TEST_LOGIN_FLOW_TTL_SECONDS !== undefined && c.NODE_ENV !== "test") {
     problems.push({ variable: "TEST_LOGIN_FLOW_TTL_SECONDS", problem: "is only allowed with NODE_ENV=test (Login Flow v2 keeps its fixed 10-minute limit)", example: "" });
   }

@@ -290,6 +290,11 @@ export const variables = {
     example: "false",
     description: "Test-only: let the built-in IdP fetch Client ID Metadata Documents from loopback addresses (private and link-local stay refused). Refused unless `NODE_ENV=test`.",
   },
+  TEST_CIMD_FETCH_TIMEOUT_MS: {
+    schema: z.coerce.number({ error: "must be a number of milliseconds" }).int("must be a whole number of milliseconds").min(100, "must be at least 100").max(5_000, "must be at most 5000").optional(),
+    example: "500",
+    description: "Test-only: how long the built-in IdP waits for a Client ID Metadata Document (or a client's jwks_uri), in milliseconds (unset: 5000, and oidc-provider's own 2.5 s limit). Refused unless `NODE_ENV=test`.",
+  },
 
   // ── MCP endpoint ──────────────────────────────────────────────────────────
   ALLOWED_ORIGINS: {

@@ -24,7 +24,7 @@ export function checkConfiguration(config: Config): DoctorLine[] {
       warning("config.encryption_keys", `TOKEN_ENCRYPTION_KEYS is unset: a key generated under ${config.DATA_DIR} is used`, "Set TOKEN_ENCRYPTION_KEYS (npm run -s keys:show-generated prints the generated one to keep existing data readable)."),
     );
 
-  const testOnly = (["MCP_INSECURE_DISABLE_AUTH", "TEST_CIMD_ALLOW_LOOPBACK", "TEST_LOGIN_FLOW_TTL_SECONDS"] as const).filter((name) => config[name] !== undefined && config[name] !== false);
+  const testOnly = (["MCP_INSECURE_DISABLE_AUTH", "TEST_CIMD_ALLOW_LOOPBACK", "TEST_CIMD_FETCH_TIMEOUT_MS", "TEST_LOGIN_FLOW_TTL_SECONDS"] as const).filter((name) => config[name] !== undefined && config[name] !== false);
   if (testOnly.length) lines.push(error("config.test_flags", `test-only switch(es) on: ${testOnly.join(", ")}`, `Unset ${testOnly.join(" and ")} (NODE_ENV=test only).`));
   else lines.push(ok("config.test_flags", "no test-only switch is on"));
 

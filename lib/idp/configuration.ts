@@ -214,7 +214,7 @@ export function buildConfiguration(input: ConfigurationInput): Configuration {
       ctx.type = "html";
       ctx.body = errorPage(out);
     },
-    fetch: createGuardedFetch({ allowLoopback: config.TEST_CIMD_ALLOW_LOOPBACK }) as never,
+    fetch: createGuardedFetch({ allowLoopback: config.TEST_CIMD_ALLOW_LOOPBACK, timeoutMs: config.TEST_CIMD_FETCH_TIMEOUT_MS }) as never,
     fetchResponseBodyLimits: { "client_id metadata document": CIMD_BODY_LIMIT } as never,
   } as unknown as Configuration;
 }

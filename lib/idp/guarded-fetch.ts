@@ -10,6 +10,10 @@
  *   that carry an IPv4 address (mapped, 6to4) are judged by that address;
  * - bounded time (the caller's signal, and our own cap) and size.
  *
+ * Time: oidc-provider aborts its fetches after 2.5 s and MAX_FETCH_MS caps
+ * ours; tests shorten the cap with TEST_CIMD_FETCH_TIMEOUT_MS (NODE_ENV=test
+ * only) to watch this guard, not oidc-provider's, refuse a slow document.
+ *
  * Test escape hatch: TEST_CIMD_ALLOW_LOOPBACK (lib/config refuses it unless
  * NODE_ENV=test) admits loopback addresses only, so tests can serve documents
  * over https from 127.0.0.1 with a test CA (NODE_EXTRA_CA_CERTS). Private and

@@ -161,6 +161,28 @@ export async function authorizeWithLogin(options: AuthorizeOptions): Promise<Aut
   throw new Error(`authorizeWithLogin: more than ${MAX_HOPS} redirects`);
 }
 
+/**
+ * Posts the sign-in form of a result that ended on a sign-in error (`loginError`) once more, on the
+ * same interaction and cookies, and reads the outcome from the redirect without loading the page it
+ * names: what an attacker repeating the form post sees, for tests that count many attempts.
+ */
+export async function postLoginAgain(previous: AuthorizeResult, credentials: { username: string; password: string; headers?: Record<string, string> }): Promise<NonNullable<AuthorizeResult["loginError"]> | "none"> {
+  if (!previous.loginError || !previous.page) throw new Error("postLoginAgain: the previous attempt did not end on the sign-in form with an error");
+  const pageUrl = new URL(previous.redirectUrl);
+  const csrf = hiddenValue(previous.page, "csrf");
+  const login = formAction(previous.page, "login");
+  if (!csrf || !login) throw new Error("postLoginAgain: no sign-in form on the previous page");
+  const url = new URL(login, pageUrl);
+  const headers: Record<string, string> = { accept: "text/html", "content-type": "application/x-www-form-urlencoded", origin: pageUrl.origin, ...credentials.headers };
+  const cookie = previous.jar.header(url);
+  if (cookie) headers.cookie = cookie;
+  const res = await fetch(url, { method: "POST", headers, body: new URLSearchParams({ csrf, username: credentials.username, password: credentials.password }), redirect: "manual" });
+  await res.body?.cancel();
+  if (res.status !== 303) throw new Error(`postLoginAgain: the sign-in post answered ${res.status}`);
+  const error = new URL(res.headers.get("location")!, url).searchParams.get("error");
+  return error === "invalid_credentials" || error === "rate_limited" ? error : "none";
+}
+
 /** Continues an authorization after `stopBeforeResume` (e.g. after restarting the IdP). */
 export async function resumeAuthorization(resumeUrl: string, jar: CookieJar, credentials: { username: string; password: string }): Promise<AuthorizeResult> {
   return authorizeWithLogin({ authorizationUrl: resumeUrl, jar, ...credentials });

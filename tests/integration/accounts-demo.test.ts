@@ -46,6 +46,17 @@ async function waitForOutput(app: AppServer, part: string, ms = 3_000): Promise<
   while (!app.output().includes(part) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * Waits until the app's start-up has passed the demo-account step: start-up logs "built-in identity
+ * provider ready" right after it (lib/server/start-server.ts), on the same stdout as the banner, so
+ * once that line is here a banner would be too (no fixed wait needed to say "it printed nothing").
+ */
+async function waitForStartupOutput(app: AppServer): Promise<void> {
+  const marker = "built-in identity provider ready";
+  await waitForOutput(app, marker, 10_000);
+  expect(app.output(), "start-up never logged that the identity provider is ready").toContain(marker);
+}
+
 // Several app starts and embedded-database opens: slow on a busy 2-core machine.
 describe(`the demo account on ${kind}`, { timeout: 180_000 }, () => {
   it("is created by exactly one of several concurrent callers on an empty database (NODE_ENV=test), and its password signs in", async () => {
@@ -72,6 +83,7 @@ describe(`the demo account on ${kind}`, { timeout: 180_000 }, () => {
     const database = await freshDatabase();
     await closeDatabase();
     const app = await start(database.env);
+    await waitForStartupOutput(app);
     await app.stop();
     expect(app.output()).not.toContain(BANNER);
     expect(app.output()).not.toContain("Password:");
@@ -94,7 +106,7 @@ describe(`the demo account on ${kind}`, { timeout: 180_000 }, () => {
     await first.stop();
 
     const second = await start(env);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForStartupOutput(second);
     await second.stop();
     expect(second.output()).not.toContain(BANNER);
     expect(second.output()).not.toContain(password!);
@@ -108,7 +120,7 @@ describe(`the demo account on ${kind}`, { timeout: 180_000 }, () => {
     const database = await freshDatabase();
     const env = { ...database.env, ALLOW_DEMO_ACCOUNTS: "true" };
     const apps = await Promise.all([start(env), start(env)]);
-    await Promise.all(apps.map((app) => waitForOutput(app, "Password:", 1_000)));
+    await Promise.all(apps.map((app) => waitForStartupOutput(app)));
     const outputs = apps.map((app) => app.output());
     await Promise.all(apps.map((app) => app.stop()));
     expect(outputs.map((o) => occurrences(o, BANNER)).sort()).toEqual([0, 1]);

@@ -50,20 +50,60 @@ const BAD: [string, Record<string, unknown>, "invalid_redirect_uri" | "invalid_c
   ["an unknown application_type", { ...good, application_type: "desktop" }, "invalid_client_metadata"],
 ];
 
+// Client ID Metadata Documents served over https from loopback, with a test CA for "localhost" that only
+// the apps under test trust (NODE_EXTRA_CA_CERTS): the CIMD app, and the registration app, which runs in
+// production mode without the loopback escape hatch and so shows that loopback documents are refused there.
+let server: Server;
+let base: string;
+/** The CIMD app's limit on a document fetch (production: 5 s, and oidc-provider's 2.5 s before it). */
+const CIMD_FETCH_TIMEOUT_MS = 1_000;
+let cert: string;
+const docs = new Map<string, (url: string) => { body: string; delayMs?: number; status?: number; headers?: Record<string, string> }>();
+beforeAll(async () => {
+  const dir = tempDir("cimd-tls");
+  const key = path.join(dir, "key.pem");
+  cert = path.join(dir, "cert.pem");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
+  const { readFileSync } = await import("node:fs");
+  server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    const make = docs.get(req.url ?? "");
+    if (!make) return void res.writeHead(404).end();
+    const doc = make(`${base}${req.url}`);
+    setTimeout(() => res.writeHead(doc.status ?? 200, { "content-type": "application/json", ...doc.headers }).end(doc.body), doc.delayMs ?? 0);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `https://localhost:${(server.address() as { port: number }).port}`;
+  const document = (url: string, extra: Record<string, unknown> = {}) => JSON.stringify({ client_id: url, client_name: "CIMD Client", redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none", ...extra });
+  docs.set("/good.json", (url) => ({ body: document(url) }));
+  docs.set("/web-loopback.json", (url) => ({ body: document(url, { application_type: "web" }) }));
+  docs.set("/mismatch.json", () => ({ body: document(`${base}/other.json`) }));
+  docs.set("/oversized.json", (url) => ({ body: document(url, { client_uri: `https://client.example/${"x".repeat(6000)}` }) }));
+  // Slower than the CIMD app's fetch limit (TEST_CIMD_FETCH_TIMEOUT_MS) but faster than oidc-provider's own
+  // 2.5 s: only this server's guard can refuse it.
+  docs.set("/slow.json", (url) => ({ body: document(url), delayMs: 2 * CIMD_FETCH_TIMEOUT_MS }));
+  docs.set("/redirect.json", () => ({ body: "", status: 302, headers: { location: `${base}/good.json` } }));
+  docs.set("/token-exchange.json", (url) => ({ body: document(url, { grant_types: ["authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange"] }) }));
+});
+
+/** The app of the registration cases (production mode, no loopback escape hatch), kept for a CIMD case. */
+let registrationApp: AppServer | undefined;
+let registrationDatabase: TestDatabase | undefined;
+afterAll(async () => {
+  await registrationApp?.stop();
+  await registrationDatabase?.drop();
+  server?.close();
+});
+
 describe(`dynamic client registration on ${kind}`, () => {
   let database: TestDatabase;
   let app: AppServer;
   let port: number;
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
+    database = registrationDatabase = await createTestDatabase(kind);
     await seedAccounts(database, [ALICE]);
     port = await freePort();
-    app = await startAppOnPort(idpEnv(database), port);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
+    app = registrationApp = await startAppOnPort(idpEnv(database, { NODE_EXTRA_CA_CERTS: cert }), port);
   });
 
   it(`refuses ${BAD.length} bad registrations with the right RFC 7591 error`, async () => {
@@ -140,7 +180,7 @@ describe(`dynamic client registration on ${kind}`, () => {
     const { closeDatabase } = await import("@/lib/db");
     expect(await setClientDisabled(clientId, true)).toBe(true);
     await closeDatabase();
-    app = await startAppOnPort(idpEnv(database), port);
+    app = registrationApp = await startAppOnPort(idpEnv(database, { NODE_EXTRA_CA_CERTS: cert }), port);
     await expect(oidc.authorizationCodeGrant(rp, new URL(result.redirectUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state })).rejects.toMatchObject({ error: "invalid_client" });
     const again = await fetch(request.url, { headers: { accept: "text/html" }, redirect: "manual" });
     expect(again.status).toBe(400);
@@ -203,40 +243,13 @@ describe(`ENABLE_DCR=false on ${kind}`, () => {
 describe(`client ID metadata documents on ${kind}`, () => {
   let database: TestDatabase;
   let app: AppServer;
-  let server: Server;
-  let base: string;
-  const docs = new Map<string, (url: string) => { body: string; delayMs?: number; status?: number; headers?: Record<string, string> }>();
-
   beforeAll(async () => {
-    // A test CA for "localhost" that only the app under test trusts (NODE_EXTRA_CA_CERTS).
-    const dir = tempDir("cimd-tls");
-    const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
-    const { readFileSync } = await import("node:fs");
-    server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
-      const make = docs.get(req.url ?? "");
-      if (!make) return void res.writeHead(404).end();
-      const doc = make(`${base}${req.url}`);
-      setTimeout(() => res.writeHead(doc.status ?? 200, { "content-type": "application/json", ...doc.headers }).end(doc.body), doc.delayMs ?? 0);
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    base = `https://localhost:${(server.address() as { port: number }).port}`;
-    const document = (url: string, extra: Record<string, unknown> = {}) => JSON.stringify({ client_id: url, client_name: "CIMD Client", redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none", ...extra });
-    docs.set("/good.json", (url) => ({ body: document(url) }));
-    docs.set("/web-loopback.json", (url) => ({ body: document(url, { application_type: "web" }) }));
-    docs.set("/mismatch.json", () => ({ body: document(`${base}/other.json`) }));
-    docs.set("/oversized.json", (url) => ({ body: document(url, { client_uri: `https://client.example/${"x".repeat(6000)}` }) }));
-    docs.set("/slow.json", (url) => ({ body: document(url), delayMs: 4_000 }));
-    docs.set("/redirect.json", () => ({ body: "", status: 302, headers: { location: `${base}/good.json` } }));
-    docs.set("/token-exchange.json", (url) => ({ body: document(url, { grant_types: ["authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange"] }) }));
-
     database = await createTestDatabase(kind);
     await seedAccounts(database, [ALICE]);
-    app = await startApp(idpEnv(database, { NODE_ENV: "test", TEST_CIMD_ALLOW_LOOPBACK: "true", NODE_EXTRA_CA_CERTS: cert }));
+    app = await startApp(idpEnv(database, { NODE_ENV: "test", TEST_CIMD_ALLOW_LOOPBACK: "true", TEST_CIMD_FETCH_TIMEOUT_MS: String(CIMD_FETCH_TIMEOUT_MS), NODE_EXTRA_CA_CERTS: cert }));
   });
   afterAll(async () => {
     await app?.stop();
-    server?.close();
     await database?.drop();
   });
 
@@ -286,15 +299,12 @@ describe(`client ID metadata documents on ${kind}`, () => {
   });
 
   it("refuses loopback documents when the test escape hatch is off (production)", async () => {
-    await app.stop();
-    const prod = await startApp(idpEnv(database));
-    try {
-      const { status, page } = await refusal(`${base}/good.json`, prod);
-      expect(status).toBe(400);
-      expect(page).toMatch(/invalid_client/);
-    } finally {
-      await prod.stop();
-    }
+    // The registration cases' app: production mode, no escape hatch, and it trusts the documents' CA,
+    // so only the loopback rule stands between it and the document that the app above accepted.
+    const prod = registrationApp!;
+    const { status, page } = await refusal(`${base}/good.json`, prod);
+    expect(status).toBe(400);
+    expect(page).toMatch(/invalid_client/);
   });
 
   it("will not start with the escape hatch outside NODE_ENV=test", async () => {

@@ -4,7 +4,9 @@
  * rolls a failing migration back whole, and (PostgreSQL) serialises two
  * concurrent starters.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { cpSync, existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { migrate, MigrationError, readMigrations, type Migration, type MigrationRunner } from "@/lib/db/migrate";
 import { openPglite } from "@/lib/db/open-pglite";
 import { openPostgres } from "@/lib/db/open-postgres";
@@ -16,8 +18,29 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/**
+ * An empty embedded database, set up once per file: setting one up (PGlite's initdb) takes seconds and
+ * is the same every time, so each case starts from a copy of it (as createTestDatabase does with the
+ * migrated template). Nothing of the schema is in it: the migrations under test still do all that.
+ */
+let emptyPglite: Promise<TestDatabase> | undefined;
+afterAll(async () => (await emptyPglite)?.drop());
+function emptyPgliteTemplate(): Promise<TestDatabase> {
+  emptyPglite ??= (async () => {
+    const template = await createTestDatabase("pglite", { empty: true });
+    await (await openPglite(template.location)).close();
+    return template;
+  })();
+  return emptyPglite;
+}
+
 async function fresh(): Promise<{ db: TestDatabase; runner: MigrationRunner; close(): Promise<void> }> {
   const db = await createTestDatabase(kind, { empty: true });
+  if (kind === "pglite") {
+    const template = path.join((await emptyPgliteTemplate()).location, "pglite");
+    if (!existsSync(template)) throw new Error(`no empty PGlite folder at ${template}`);
+    cpSync(template, path.join(db.location, "pglite"), { recursive: true });
+  }
   const handle = kind === "postgres" ? openPostgres(db.location) : await openPglite(db.location);
   cleanups.push(db.drop);
   cleanups.push(() => handle.close());

@@ -3,7 +3,9 @@
  * advances the server-side poll once (lib/provisioning/connect-nextcloud-
  * account.ts) and, while waiting, reloads itself every few seconds by
  * `<meta http-equiv="refresh">` — no JavaScript needed to finish. Bounded:
- * after LOGIN_FLOW_TTL_SECONDS the flow ends as a timeout. The flow is bound
+ * after LOGIN_FLOW_TTL_SECONDS the flow ends as a timeout; the last reload
+ * comes when the time is up (not up to REFRESH_SECONDS later), so the page
+ * says so on time. The flow is bound
  * to this browser by an HttpOnly cookie set by the provisioning callback.
  */
 import type { Metadata } from "next";
@@ -78,11 +80,13 @@ export default async function ConnectNextcloudPage() {
     );
   }
 
+  // secondsLeft is rounded up: a reload after it lands at or past the end of the flow.
+  const refreshSeconds = Math.max(1, Math.min(REFRESH_SECONDS, view.secondsLeft));
   const minutes = Math.floor(view.secondsLeft / 60);
   const seconds = view.secondsLeft % 60;
   return (
     <PageShell width="narrow">
-      <meta httpEquiv="refresh" content={String(REFRESH_SECONDS)} />
+      <meta httpEquiv="refresh" content={String(refreshSeconds)} />
       <Card>
         <h1 className="text-xl font-semibold" data-testid="connect-state" data-state="pending">
           Connect your Nextcloud account

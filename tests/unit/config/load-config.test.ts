@@ -103,6 +103,14 @@ describe("cross-variable rules", () => {
     expect(loadConfig({}).TEST_LOGIN_FLOW_TTL_SECONDS).toBeUndefined();
   });
 
+  it("refuses the test-only CIMD fetch limit outside NODE_ENV=test, and bounds it", () => {
+    expect(problemsOf({ TEST_CIMD_FETCH_TIMEOUT_MS: "500" })).toContain("TEST_CIMD_FETCH_TIMEOUT_MS is only allowed with NODE_ENV=test");
+    expect(problemsOf({ TEST_CIMD_FETCH_TIMEOUT_MS: "99", NODE_ENV: "test" })).toContain("must be at least 100");
+    expect(problemsOf({ TEST_CIMD_FETCH_TIMEOUT_MS: "5001", NODE_ENV: "test" })).toContain("must be at most 5000");
+    expect(loadConfig({ TEST_CIMD_FETCH_TIMEOUT_MS: "500", NODE_ENV: "test" }).TEST_CIMD_FETCH_TIMEOUT_MS).toBe(500);
+    expect(loadConfig({}).TEST_CIMD_FETCH_TIMEOUT_MS).toBeUndefined();
+  });
+
   it("requires an encryption key in production", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toContain("TOKEN_ENCRYPTION_KEYS is required in production");
     expect(loadConfig({ NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: KEY }).TOKEN_ENCRYPTION_KEYS?.[0]?.id).toBe("k1");

@@ -8,13 +8,15 @@
  *   lock, not a PID;
  * - several processes starting at the same moment, on a free or on a stale
  *   lock, never both get it.
- * Short stale/update times (2 s / 1 s) keep the test quick.
+ * Short stale/update times (2 s / 1 s, proper-lockfile's minimums) keep the
+ * test quick; the racers are started ahead and each race begins as soon as
+ * its four are loaded (no fixed head start).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireDirectoryLock, DatabaseInUseError } from "@/lib/db/directory-lock";
 
 const CHILD = path.resolve(import.meta.dirname, "hold-directory-lock.ts");
@@ -31,24 +33,44 @@ afterAll(() => {
 
 type Outcome = { acquired: boolean; inUse?: boolean; message?: string };
 
-/** Starts a child that tries the lock at `startAt` and holds it `holdMs`; resolves with its answer. */
-function holder(lockPath: string, startAt: number, holdMs: number): { child: ChildProcess; outcome: Promise<Outcome> } {
+/**
+ * Starts a child that tries the lock at `startAt` and holds it `holdMs`; resolves with its answer.
+ * `startAt` "stdin": the child reports `ready` once loaded and waits for `go(at)`.
+ */
+function holder(lockPath: string, startAt: number | "stdin", holdMs: number) {
   mkdirSync(path.dirname(lockPath), { recursive: true });
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, lockPath, String(startAt), String(holdMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, lockPath, String(startAt), String(holdMs)], { stdio: ["pipe", "pipe", "inherit"] });
   children.push(child);
+  let out = "";
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   const outcome = new Promise<Outcome>((resolve, reject) => {
-    let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const line = out.split("\n").find((l) => l.startsWith("{"));
+      const lines = out.split("\n");
+      if (lines.includes("ready")) markReady();
+      const line = lines.find((l) => l.startsWith("{"));
       if (line) resolve(JSON.parse(line) as Outcome);
     });
     child.on("exit", (code) => reject(new Error(`child exited (${code}) without an answer: ${out}`)));
   });
-  return { child, outcome };
+  const go = (at: number) => child.stdin!.write(`${at}\n`);
+  return { child, ready, outcome, go };
 }
 
+type Holder = ReturnType<typeof holder>;
+
 describe("PGlite directory lock", { timeout: 60_000 }, () => {
+  // The racers of the two race tests load (tsx, a second or more each on a busy machine) while the
+  // tests before them wait on the lock's clocks; each race starts once all four of its racers are up.
+  const races = new Map<string, { lockPath: string; racers: Holder[] }>();
+  beforeAll(() => {
+    for (const state of ["free", "stale"]) {
+      const lockPath = freshLockPath();
+      races.set(state, { lockPath, racers: Array.from({ length: 4 }, () => holder(lockPath, "stdin", 12_000)) });
+    }
+  });
+
   it("keeps a second process out while the holder lives, and says so within a few seconds", async () => {
     const lockPath = freshLockPath();
     const first = holder(lockPath, Date.now(), 30_000);
@@ -86,15 +108,16 @@ describe("PGlite directory lock", { timeout: 60_000 }, () => {
   });
 
   it.each(["free", "stale"])("lets exactly one of four processes starting together take a %s lock", async (state) => {
-    const lockPath = freshLockPath();
-    mkdirSync(path.dirname(lockPath), { recursive: true });
+    const { lockPath, racers } = races.get(state)!;
     if (state === "stale") {
       mkdirSync(lockPath);
       const old = new Date(Date.now() - 60_000);
       utimesSync(lockPath, old, old);
     }
-    const startAt = Date.now() + 4_000; // every child is up and waiting by then
-    const racers = Array.from({ length: 4 }, () => holder(lockPath, startAt, 12_000));
+    // Every child is loaded and waiting; they all try at one moment a little ahead (each busy-waits for it).
+    await Promise.all(racers.map((r) => r.ready));
+    const startAt = Date.now() + 100;
+    for (const r of racers) r.go(startAt);
     const outcomes = await Promise.all(racers.map((r) => r.outcome));
     expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.acquired && o.inUse)).toHaveLength(3);
