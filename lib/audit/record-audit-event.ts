@@ -29,12 +29,21 @@
  * count per event name, never a row's content. flushAuditEvents waits for
  * the queue to empty, bounded by a timeout; the server calls it on SIGTERM /
  * SIGINT (lib/server/start-server.ts).
+ *
+ * Each event belongs to the database that was open when it was recorded (or
+ * the one its recording opened), and is written there or nowhere: if that
+ * database was closed (or replaced) before the row went out, the row is
+ * logged as not recorded instead of opening the database again. Without this
+ * an event recorded just before a close reopened the database after it, with
+ * whatever configuration the process had by then, and that stray handle was
+ * what the next opener got (a second test database in one worker found the
+ * first one's data; its rows went there).
  */
 import { randomUUID } from "node:crypto";
-import { db, Prisma, type PrismaClient } from "@/lib/db";
+import { getDatabase, Prisma, type Database, type PrismaClient } from "@/lib/db";
 import { log } from "@/lib/log";
 import { recordAuditMetric } from "@/lib/metrics/record";
-import { processWide } from "@/lib/process-wide";
+import { peekProcessWide, processWide } from "@/lib/process-wide";
 import { sanitizeAuditDetail } from "./sanitize-audit-detail";
 
 export const AUDIT_EVENTS = ["provisioned", "scopes_added", "scopes_removed", "exchange_issued", "exchange_denied", "revoked", "guard_refused", "account_changed"] as const;
@@ -66,7 +75,8 @@ export const MAX_QUEUED = 10_000;
 const DROP_WARNING_MS = 1_000;
 
 type AuditRow = Prisma.AuditEventCreateManyInput & { event: string; outcome: string };
-type Pending = { row: AuditRow; settle: () => void; stored: Promise<void> };
+/** `database`: the process's database when the event was recorded (lib/db's process-wide handle). */
+type Pending = { row: AuditRow; database: Promise<Database>; settle: () => void; stored: Promise<void> };
 type Writer = {
   queue: Pending[];
   /** The batch being written, until it is settled. */
@@ -124,9 +134,19 @@ async function insertRows(prisma: PrismaClient, rows: readonly AuditRow[]): Prom
   await prisma.$executeRaw`INSERT INTO "audit_events" ("id", "at", "event", "outcome", "user_id", "client_id", "tool", "scopes", "detail") VALUES ${Prisma.join(values)}`;
 }
 
-/** One batch in one INSERT, or row by row if that is refused (one bad row costs only itself). */
+/** The events at the head of the queue that belong to the same database as the first, at most MAX_BATCH. */
+function nextBatch(queue: Pending[]): Pending[] {
+  let n = 1;
+  while (n < queue.length && n < MAX_BATCH && queue[n]!.database === queue[0]!.database) n++;
+  return queue.splice(0, n);
+}
+
+/** One batch (one database) in one INSERT, or row by row if that is refused (one bad row costs only itself). */
 async function writeBatch(batch: Pending[]): Promise<void> {
-  const prisma = await db();
+  const database = batch[0]!.database;
+  const { prisma } = await database;
+  // Closed (or replaced) since these events were recorded: never written anywhere else.
+  if (peekProcessWide("db") !== database) throw new Error("the database these events were recorded for was closed before they were written");
   try {
     await insertRows(prisma, batch.map((p) => p.row));
   } catch (error) {
@@ -141,7 +161,7 @@ async function writeQueued(state: Writer): Promise<void> {
   state.writing = true;
   try {
     while (state.queue.length > 0) {
-      const batch = state.queue.splice(0, MAX_BATCH);
+      const batch = nextBatch(state.queue);
       state.inFlight = batch;
       await writeBatch(batch).catch((error: unknown) => batch.forEach((pending) => failed(pending.row, error)));
       state.inFlight = [];
@@ -198,9 +218,12 @@ export async function recordAuditEvent(input: AuditEventInput): Promise<void> {
   }
   const state = writer();
   if (state.queue.length >= MAX_QUEUED) return drop(state, row.event);
+  // The current database (opened now if none is: a failure to open is the write's failure, logged then).
+  const database = getDatabase();
+  database.catch(() => {});
   let settle!: () => void;
   const stored = new Promise<void>((resolve) => (settle = resolve));
-  state.queue.push({ row, settle, stored });
+  state.queue.push({ row, database, settle, stored });
   // A running write takes the queue when it is done; otherwise a full batch goes at once, a smaller one after LINGER_MS.
   if (!state.writing) {
     if (state.queue.length >= MAX_BATCH) void writeQueued(state);
