@@ -1,18 +1,29 @@
 /**
- * Audit rows and the database they belong to, when one process opens two
- * databases one after the other (a CLI command, or test files sharing a
- * worker: isolate false in vitest.config.ts). An event is written to the
- * database that was open when it was recorded, or not at all; it never opens
- * a database again after a close, and never lands in the next one. And the
- * in-process test database closes whatever database an earlier file left
- * open, so its own rows land in its own database.
+ * State that must survive, or must not survive, from one use to the next in
+ * one process: a CLI command opening two databases, or test files sharing a
+ * worker (isolate: false in vitest.config.ts, tests/helpers/file-isolation.ts
+ * forgetting the process-wide values between files).
+ *
+ * - Audit rows and the database they belong to: an event is written to the
+ *   database that was open when it was recorded, or not at all; it never
+ *   opens a database again after a close, and never lands in the next one.
+ *   And the in-process test database closes whatever database an earlier
+ *   file left open, so its own rows land in its own database.
+ * - The built-in IdP's in-process transport (lib/oidc/idp-client.ts) is
+ *   registered again when the process-wide values were forgotten: it was set
+ *   only when lib/idp/provider.ts loaded, so a second file in a worker sent
+ *   the broker's exchange over HTTP (idp-exchange-in-process failed there).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { flushAuditEvents, LINGER_MS, recordAuditEvent } from "@/lib/audit/record-audit-event";
+import * as oidc from "openid-client";
 import { closeDatabase, db, type PrismaClient } from "@/lib/db";
+import { getProvider } from "@/lib/idp/provider";
+import { idpClient } from "@/lib/oidc/idp-client";
 import { peekProcessWide } from "@/lib/process-wide";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
 import { openInProcessDatabase } from "../helpers/in-process-database";
+import { startInProcessIdp } from "../helpers/in-process-idp";
 
 const kind = testDbKind();
 const dropLater: TestDatabase[] = [];
@@ -85,5 +96,23 @@ describe(`audit rows and the database they were recorded for, on ${kind}`, () =>
     // The first database kept what was recorded while it was open, written before it was closed.
     useEnvOf(left.database);
     expect(await toolsIn(await db())).toEqual(["marker-left-open", "recorded-on-left-open"]);
+  });
+});
+
+describe("the built-in IdP's in-process transport, after the process-wide values were forgotten", () => {
+  it("is registered again by the next provider, so the broker's client still skips the socket", async () => {
+    for (const round of [1, 2]) {
+      const idp = await startInProcessIdp();
+      try {
+        await getProvider();
+        const client = await idpClient();
+        expect(typeof client[oidc.customFetch], `round ${round}`).toBe("function");
+      } finally {
+        await idp.close();
+      }
+      // What tests/helpers/file-isolation.ts does between two files in one worker (the modules stay loaded).
+      const holder = globalThis as Record<symbol, unknown>;
+      for (const key of Object.getOwnPropertySymbols(holder)) if (key.description?.startsWith("nextcloud-mcp.")) delete holder[key];
+    }
   });
 });
