@@ -38,12 +38,13 @@ const integration = (db: "pglite" | "postgres") => ({
     include: db === "pglite" ? ["tests/integration/**/*.test.ts"] : DATABASE_DEPENDENT,
     env: { TEST_DB: db },
     globalSetup: [`tests/integration/global-setup-${db}.ts`],
-    // As for the unit tests: one import of the test helpers and lib per worker (import time summed
-    // over the files 99.8 s → 23.9 s), and file-isolation.ts restores the environment and the
-    // process-wide singletons a file changed. State a file leaves must therefore be process-wide
-    // (lib/process-wide.ts) and re-creatable once forgotten: tests/integration/shared-worker-state
-    // covers the two cases that broke idp-exchange-in-process (the IdP transport registered only at
-    // import; audit rows written to whatever database was open when they went out).
+    // As for the unit tests: one import of the test helpers and lib per worker (13 in-process
+    // files in one worker: imports 29 s → 14 s, CPU 43 s → 19 s), and file-isolation.ts restores
+    // the environment and the process-wide singletons a file changed. State a file leaves must
+    // therefore be process-wide (lib/process-wide.ts) and re-created once forgotten: see
+    // tests/integration/shared-worker-state (the IdP's in-process transport, registered only at
+    // import, was gone in a worker's second file and broke idp-exchange-in-process; audit rows
+    // went to whatever database was open when they were written, not when they were recorded).
     // Forks (vitest's default): each worker a process of its own, as these files expect when they
     // change process.env and spawn servers and CLI commands; threads were not tried for them.
     pool: "forks",
