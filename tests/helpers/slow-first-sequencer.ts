@@ -17,10 +17,12 @@
  * Projects stay one after the other, as in vitest's order: with isolate false
  * a worker keeps its modules only while it serves one project.
  *
- * `--sequence.shuffle` shuffles each project's files by the run's seed
- * instead (vitest's own file shuffling applies only to its built-in
- * sequencers, and it mixes projects), so shuffled runs still check that files
- * do not depend on their order; `--sequence.seed=N` repeats an order.
+ * `--sequence.shuffle.files` (or `--sequence.shuffle`, which shuffles the
+ * tests inside each file too, and many files here run their tests in order
+ * on purpose) shuffles each project's files by the run's seed instead
+ * (vitest's own file shuffling applies only to its built-in sequencers, and
+ * it mixes projects), so shuffled runs still check that files do not depend
+ * on their order; `--sequence.seed=N` repeats an order.
  */
 import path from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -72,12 +74,24 @@ function byProject(files: TestSpecification[]): TestSpecification[][] {
 }
 
 export default class SlowFirstSequencer extends BaseSequencer {
+  /**
+   * `--sequence.shuffle` (files and tests) or `--sequence.shuffle.files` (files only: many files
+   * here run their tests in order on purpose). Vitest's resolved config keeps only the tests flag
+   * once a custom sequencer is set, so the files flag is read from the command line's options.
+   */
+  private shuffleFiles(): boolean {
+    if (this.ctx.config.sequence.shuffle) return true;
+    const cli = (this.ctx as unknown as { _cliOptions?: { sequence?: { shuffle?: boolean | { files?: boolean } } } })._cliOptions;
+    const requested = cli?.sequence?.shuffle;
+    return typeof requested === "object" && requested.files === true;
+  }
+
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     // vitest's order first: projects one after the other (a worker that shares its modules between
     // files serves one project), failed files first, then by the duration cache.
     const groups = byProject(await super.sort(files));
-    const { shuffle, seed } = this.ctx.config.sequence;
-    if (shuffle) {
+    if (this.shuffleFiles()) {
+      const { seed } = this.ctx.config.sequence;
       const random = seeded(seed ?? Date.now());
       return groups.flatMap((group) => {
         const shuffled = [...group];

@@ -16,8 +16,8 @@ function spec(project: string, file: string): TestSpecification {
   return { moduleId: path.join(root, file), project: { name: project, config: { sequence: { groupOrder: 0 }, isolate: false } } } as unknown as TestSpecification;
 }
 
-function sequencer(sequence: { shuffle?: boolean; seed?: number } = {}) {
-  const ctx = { config: { root, sequence }, cache: { getFileTestResults: () => undefined, getFileStats: () => undefined } };
+function sequencer(sequence: { shuffle?: boolean; seed?: number } = {}, cliShuffle?: { files?: boolean }) {
+  const ctx = { config: { root, sequence }, cache: { getFileTestResults: () => undefined, getFileStats: () => undefined }, _cliOptions: { sequence: { shuffle: cliShuffle } } };
   return new SlowFirstSequencer(ctx as unknown as Vitest);
 }
 
@@ -56,5 +56,13 @@ describe("slow-first test file order", () => {
     const orders = new Set<string>();
     for (let seed = 1; seed <= 20; seed++) orders.add(names(await sequencer({ shuffle: true, seed }).sort(files)).join());
     expect(orders.size).toBeGreaterThan(5);
+  });
+
+  it("shuffles the files only with --sequence.shuffle.files (vitest keeps only the tests flag in its config)", async () => {
+    const slowFirst = names(await sequencer().sort(files));
+    const shuffled = new Set<string>();
+    for (let seed = 1; seed <= 10; seed++) shuffled.add(names(await sequencer({ seed }, { files: true }).sort(files)).join());
+    expect([...shuffled].some((order) => order !== slowFirst.join())).toBe(true);
+    expect(names(await sequencer({ seed: 3 }, { files: false }).sort(files))).toEqual(slowFirst);
   });
 });
