@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import SlowFirstSequencer from "./tests/helpers/slow-first-sequencer";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
 
@@ -37,11 +38,18 @@ const integration = (db: "pglite" | "postgres") => ({
     include: db === "pglite" ? ["tests/integration/**/*.test.ts"] : DATABASE_DEPENDENT,
     env: { TEST_DB: db },
     globalSetup: [`tests/integration/global-setup-${db}.ts`],
-    // Each file in a fresh module graph (isolate, vitest's default), unlike the unit tests: sharing
-    // a worker's modules saved ~1.5 s of imports per file here, but state outside the process-wide
-    // singletons (module-level state of lib and the helpers) leaked between files in one full run:
-    // idp-exchange-in-process found none of its audit rows after other files had run in its worker
-    // (it passes alone and after its neighbours). A per-file reset cannot promise to catch that.
+    // As for the unit tests: one import of the test helpers and lib per worker (13 in-process
+    // files in one worker: imports 29 s → 14 s, CPU 43 s → 19 s), and file-isolation.ts restores
+    // the environment and the process-wide singletons a file changed. State a file leaves must
+    // therefore be process-wide (lib/process-wide.ts) and re-created once forgotten: see
+    // tests/integration/shared-worker-state (the IdP's in-process transport, registered only at
+    // import, was gone in a worker's second file and broke idp-exchange-in-process; audit rows
+    // went to whatever database was open when they were written, not when they were recorded).
+    // Forks (vitest's default): each worker a process of its own, as these files expect when they
+    // change process.env and spawn servers and CLI commands; threads were not tried for them.
+    pool: "forks",
+    isolate: false,
+    setupFiles: ["tests/helpers/file-isolation.ts"],
     // Ceilings, not expectations: some tests restart the app or run the CLI
     // several times, which takes minutes on a loaded 2-core machine.
     testTimeout: 180_000,
@@ -73,5 +81,7 @@ export default defineConfig({
     // One worker per core the machine offers (2 on the reference machine): integration files mostly
     // wait on the servers they start, but those servers need the same cores.
     maxWorkers: Math.max(2, os.availableParallelism()),
+    // The files known to be slow start first (a clean clone has no duration cache): see the sequencer.
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

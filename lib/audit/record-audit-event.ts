@@ -29,9 +29,18 @@
  * count per event name, never a row's content. flushAuditEvents waits for
  * the queue to empty, bounded by a timeout; the server calls it on SIGTERM /
  * SIGINT (lib/server/start-server.ts).
+ *
+ * Each event belongs to the database that was open when it was recorded (or
+ * the one its recording opened), and is written there or nowhere: if that
+ * database was closed (or replaced) before the row went out, the row is
+ * logged as not recorded instead of opening the database again. Without this
+ * an event recorded just before a close reopened the database after it, with
+ * whatever configuration the process had by then, and that stray handle was
+ * what the next opener got (a second test database in one worker found the
+ * first one's data; its rows went there).
  */
 import { randomUUID } from "node:crypto";
-import { getDatabase, type Database } from "@/lib/db";
+import { currentDatabase, getDatabase, type Database } from "@/lib/db";
 import { log } from "@/lib/log";
 import { recordAuditMetric } from "@/lib/metrics/record";
 import { processWide } from "@/lib/process-wide";
@@ -67,7 +76,8 @@ const DROP_WARNING_MS = 1_000;
 
 /** One row of audit_events (the AuditEvent model), as the INSERT below writes it. */
 type AuditRow = { at: Date; event: string; outcome: string; userId: string | null; clientId: string | null; tool: string | null; scopes: string[]; detail?: unknown };
-type Pending = { row: AuditRow; settle: () => void; stored: Promise<void> };
+/** `database`: the process's database when the event was recorded (lib/db's process-wide handle). */
+type Pending = { row: AuditRow; database: Promise<Database>; settle: () => void; stored: Promise<void> };
 type Writer = {
   queue: Pending[];
   /** The batch being written, until it is settled. */
@@ -130,9 +140,19 @@ async function insertRows(database: Database, rows: readonly AuditRow[]): Promis
   await database.execute(`INSERT INTO "audit_events" ("id", "at", "event", "outcome", "user_id", "client_id", "tool", "scopes", "detail") VALUES ${tuples.join(", ")}`, params);
 }
 
-/** One batch in one INSERT, or row by row if that is refused (one bad row costs only itself). */
+/** The events at the head of the queue that belong to the same database as the first, at most MAX_BATCH. */
+function nextBatch(queue: Pending[]): Pending[] {
+  let n = 1;
+  while (n < queue.length && n < MAX_BATCH && queue[n]!.database === queue[0]!.database) n++;
+  return queue.splice(0, n);
+}
+
+/** One batch (one database) in one INSERT, or row by row if that is refused (one bad row costs only itself). */
 async function writeBatch(batch: Pending[]): Promise<void> {
-  const database = await getDatabase();
+  const recordedFor = batch[0]!.database;
+  const database = await recordedFor;
+  // Closed (or replaced) since these events were recorded: never written anywhere else.
+  if (currentDatabase() !== recordedFor) throw new Error("the database these events were recorded for was closed before they were written");
   try {
     await insertRows(database, batch.map((p) => p.row));
   } catch (error) {
@@ -147,7 +167,7 @@ async function writeQueued(state: Writer): Promise<void> {
   state.writing = true;
   try {
     while (state.queue.length > 0) {
-      const batch = state.queue.splice(0, MAX_BATCH);
+      const batch = nextBatch(state.queue);
       state.inFlight = batch;
       await writeBatch(batch).catch((error: unknown) => batch.forEach((pending) => failed(pending.row, error)));
       state.inFlight = [];
@@ -204,9 +224,12 @@ export async function recordAuditEvent(input: AuditEventInput): Promise<void> {
   }
   const state = writer();
   if (state.queue.length >= MAX_QUEUED) return drop(state, row.event);
+  // The current database (opened now if none is: a failure to open is the write's failure, logged then).
+  const database = getDatabase();
+  database.catch(() => {});
   let settle!: () => void;
   const stored = new Promise<void>((resolve) => (settle = resolve));
-  state.queue.push({ row, settle, stored });
+  state.queue.push({ row, database, settle, stored });
   // A running write takes the queue when it is done; otherwise a full batch goes at once, a smaller one after LINGER_MS.
   if (!state.writing) {
     if (state.queue.length >= MAX_BATCH) void writeQueued(state);

@@ -6,7 +6,7 @@
  * handed out.
  */
 import { getConfig } from "@/lib/config";
-import { forgetProcessWide, processWideAsync } from "@/lib/process-wide";
+import { forgetProcessWide, peekProcessWide, processWideAsync } from "@/lib/process-wide";
 import { PrismaClient } from "./generated/client";
 import { migrate, type MigrationRunner } from "./migrate";
 import { openPglite, type AdapterFactory } from "./open-pglite";
@@ -75,6 +75,11 @@ async function open(): Promise<Database> {
 /** Opens (once) and returns the database; a failed open is retried on the next call. */
 export function getDatabase(): Promise<Database> {
   return processWideAsync(DB, open);
+}
+
+/** The database this process has open (or is opening) now, without opening one; the same promise getDatabase() returns. */
+export function currentDatabase(): Promise<Database> | undefined {
+  return peekProcessWide<Promise<Database>>(DB);
 }
 
 export async function db(): Promise<PrismaClient> {

@@ -123,16 +123,20 @@ function startPurging(): void {
   });
 }
 
+// This server's own OAuth client (lib/oidc/idp-client.ts) hands its requests to this provider in-process:
+// registered when this module loads, and again by every getProvider(), since the registration is
+// process-wide state and may have been forgotten since (test files sharing a worker reset it between files).
+const inProcessTransport = async (request: Request, providerPath: string) => callProvider(await getProvider(), request, providerPath);
+setInProcessIdpTransport(inProcessTransport);
+
 /**
  * The process's provider; a failed creation is retried on the next call. It is
  * built again when a staged signing key's activation time passed, or when the
  * stored key set changed (a rotation or retirement by the CLI; checked in the
  * background at most every KEY_RECHECK_MS), so rotation needs no restart.
  */
-// This server's own OAuth client (lib/oidc/idp-client.ts) hands its requests to this provider in-process.
-setInProcessIdpTransport(async (request, providerPath) => callProvider(await getProvider(), request, providerPath));
-
 export function getProvider(): Promise<Provider> {
+  setInProcessIdpTransport(inProcessTransport);
   const current = peekProcessWide<Promise<Provider>>(IDP);
   const watch = watchOf(current);
   if (watch && activationPassed(watch)) void forgetProcessWide(IDP, current);

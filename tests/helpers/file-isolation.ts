@@ -10,7 +10,8 @@
  * - the process-wide singletons (lib/process-wide.ts and the hand-made ones:
  *   every global under `Symbol.for("nextcloud-mcp.…")`), so configuration,
  *   caches, key rings and database handles made for the file's environment are
- *   made again for the next one;
+ *   made again for the next one; a database the file left open is closed
+ *   first, after the audit rows still waiting for it are written;
  * - spies and fake timers (vi.restoreAllMocks, vi.useRealTimers).
  */
 import { afterAll, beforeAll, vi } from "vitest";
@@ -33,10 +34,18 @@ afterAll(async () => {
   const holder = globalThis as Record<symbol, unknown>;
   const database = holder[Symbol.for(`${PREFIX}db`)];
   if (database) {
-    const { closeDatabase } = await import("@/lib/db");
+    const [{ closeDatabase }, { flushAuditEvents }] = await Promise.all([import("@/lib/db"), import("@/lib/audit/record-audit-event")]);
+    // Audit rows still lingering go to the database they were recorded for, before it closes.
     // Bounded: a handle still connecting to a server that never answers (a test's silent server) is only forgotten.
-    await Promise.race([closeDatabase().catch(() => {}), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    await Promise.race([
+      flushAuditEvents(2_000).then(() => closeDatabase()).catch(() => {}),
+      new Promise((r) => setTimeout(r, 4_000).unref()),
+    ]);
   }
+  // The audit writer's timers belong to the forgotten writer: stopped, so none fires into the next file.
+  const auditWriter = holder[Symbol.for(`${PREFIX}audit-writer`)] as { linger?: NodeJS.Timeout; warning?: NodeJS.Timeout } | undefined;
+  clearTimeout(auditWriter?.linger);
+  clearTimeout(auditWriter?.warning);
   for (const key of ourGlobals()) delete holder[key];
   for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
   Object.assign(process.env, saved);

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { flushAuditEvents } from "@/lib/audit/record-audit-event";
 import { closeDatabase, db, type PrismaClient } from "@/lib/db";
+import { peekProcessWide } from "@/lib/process-wide";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 /** Two fixed test keys (32 bytes each): "new" encrypts, "old" still decrypts. */
@@ -52,6 +53,12 @@ function applyEnv(env: Record<string, string>): () => void {
  * another key ring). DATABASE_URL / DATA_DIR of the other kind are blanked.
  */
 export async function openInProcessDatabase(env: Record<string, string> = {}): Promise<InProcessDatabase> {
+  // A database still open in this process (left by an earlier file in this worker, or opened by lib/ code
+  // with another environment) would be what db() hands out below: closed first, its audit rows written.
+  if (peekProcessWide("db")) {
+    await flushAuditEvents();
+    await closeDatabase();
+  }
   const database = await createTestDatabase();
   const restoreEnv = applyEnv({ NODE_ENV: "test", TOKEN_ENCRYPTION_KEYS: `${TEST_KEY_NEW},${TEST_KEY_OLD}`, DATABASE_URL: "", DATA_DIR: "", ...database.env, ...env });
   forgetCachedConfig();
