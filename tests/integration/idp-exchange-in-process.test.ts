@@ -57,6 +57,9 @@ describe(`the in-process token exchange matches the HTTP one on ${testDbKind()}`
   async function brokerExchange(transport: Transport, token: string, scopes: string[]) {
     const subject = { token, sub: alice, clientId: decodeJwt(token).client_id as string };
     const tool = `probe-${transport}`;
+    // Checked here, outside the refusal handler below: a missing in-process transport fails the test as
+    // itself, not as an "IdP unreachable" outcome (which is how a shared worker's lost transport showed).
+    expect((await idpClient())[oidc.customFetch]).toBeTypeOf("function");
     const outcome = await over(transport, () => exchangeSessionToken(subject, scopes, { tool })).then(
       (t) => ({ issued: t.scopes }),
       (error: unknown) => {
