@@ -22,10 +22,8 @@
  * a database and sets the configuration of an in-process IdP. With `--only`
  * it runs one era (for `node --cpu-prof`: one profile per era).
  */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { printJsonWhenRunDirectly, runJsonChild } from "./json-child";
 import { abbaOrder, pairedRatios, spreadOf, type Spread } from "./paired-rounds";
 import { toolCallTarget, type LoadTarget } from "./run-load";
 
@@ -112,30 +110,12 @@ async function measure(rounds: number, batch: number, only?: Era): Promise<EraCp
 
 /** Runs the measurement in a child process (pinned to CPU 0 with taskset when it exists) and returns its result. */
 export function measureEraCpuInChild(options: { rounds: number; batch: number }): EraCpuResult & { pinned: boolean } {
-  const args = ["--import", "tsx", path.resolve("scripts/bench/measure-era-cpu.ts"), "--rounds", String(options.rounds), "--batch", String(options.batch)];
-  const run = (command: string, argv: string[]) => spawnSync(command, argv, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024, env: process.env });
-  let pinned = true;
-  let child = run("taskset", ["-c", "0", process.execPath, ...args]);
-  if (child.error) {
-    pinned = false;
-    child = run(process.execPath, args);
-  }
-  const line = child.stdout.trim().split("\n").pop() ?? "";
-  if (child.status !== 0 || !line.startsWith("{")) throw new Error(`measure-era-cpu failed (${child.status}): ${child.stderr.slice(-2000)}`);
-  return { ...(JSON.parse(line) as EraCpuResult), pinned };
+  const { result, pinned } = runJsonChild<EraCpuResult>("scripts/bench/measure-era-cpu.ts", ["--rounds", String(options.rounds), "--batch", String(options.batch)], { pin: true });
+  return { ...result, pinned };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+printJsonWhenRunDirectly(import.meta.url, () => {
   const { values } = parseArgs({ options: { rounds: { type: "string", default: "12" }, batch: { type: "string", default: "200" }, only: { type: "string" } } });
   const only = values.only === "legacy" || values.only === "modern" ? values.only : undefined;
-  measure(Math.max(2, Number(values.rounds)), Math.max(10, Number(values.batch)), only).then(
-    (result) => {
-      console.log(JSON.stringify(result));
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+  return measure(Math.max(2, Number(values.rounds)), Math.max(10, Number(values.batch)), only);
+});

@@ -11,9 +11,7 @@
  * prints JSON): it opens a database and sets the configuration of an
  * in-process IdP, which must not leak into the bench process.
  */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { printJsonWhenRunDirectly, runJsonChild } from "./json-child";
 import { percentile } from "./run-load";
 
 export interface ExchangeLatencies {
@@ -71,21 +69,7 @@ async function measure(iterations: number): Promise<ExchangeResult> {
 
 /** Runs the measurement in a child process and returns its result. */
 export function measureExchangeInChild(iterations = 400): ExchangeResult {
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/bench/measure-exchange.ts"), String(iterations)], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  const line = child.stdout.trim().split("\n").pop() ?? "";
-  if (child.status !== 0 || !line.startsWith("{")) throw new Error(`measure-exchange failed (${child.status}): ${child.stderr.slice(-2000)}`);
-  return JSON.parse(line) as ExchangeResult;
+  return runJsonChild<ExchangeResult>("scripts/bench/measure-exchange.ts", [String(iterations)]).result;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  measure(Math.max(20, Number(process.argv[2] ?? 400))).then(
-    (result) => {
-      console.log(JSON.stringify(result));
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+printJsonWhenRunDirectly(import.meta.url, () => measure(Math.max(20, Number(process.argv[2] ?? 400))));
