@@ -17,6 +17,7 @@
  */
 import { z } from "zod";
 import { classifyRefusal } from "./classify-refusal";
+import { bareEtag } from "./etag";
 import { nextcloudErrorForStatus } from "./nextcloud-error-for-status";
 import { NextcloudRequestError } from "./nextcloud-request";
 import { jsonBody, sendNextcloudRequest, type NextcloudConnection } from "./send-nextcloud-request";
@@ -71,7 +72,7 @@ function notePath(id: number): string {
 
 /** RFC 9110 §8.8.3: an entity tag is a quoted string; the Notes app's JSON carries it unquoted. */
 export function quoteEtag(etag: string): string {
-  const bare = etag.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
+  const bare = bareEtag(etag);
   if (!/^[\x21\x23-\x7e]{1,200}$/.test(bare)) throw new NextcloudRequestError("invalid", "That etag is not valid.");
   return `"${bare}"`;
 }

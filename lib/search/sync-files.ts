@@ -13,6 +13,7 @@
  * descends into it again; a run cut short by the time box keeps what it read
  * and deletes nothing.
  */
+import { bareEtag } from "@/lib/nextcloud/etag";
 import { displayDavPath } from "@/lib/nextcloud/normalize-dav-path";
 import { listDirectory, readFile, type DavEntry } from "@/lib/nextcloud/webdav-client";
 import { indexedEtags, type IndexedDocument } from "./index-store";
@@ -53,7 +54,7 @@ export function htmlText(html: string): string {
  */
 export function fileVersion(entry: Pick<DavEntry, "etag" | "size">): string | null {
   if (entry.etag === null) return null;
-  return `${entry.etag.replace(/^W\//, "").replace(/^"|"$/g, "")}#${entry.size ?? ""}`;
+  return `${bareEtag(entry.etag)}#${entry.size ?? ""}`;
 }
 
 const lastModifiedOf = (entry: DavEntry) => (entry.lastModified && !Number.isNaN(Date.parse(entry.lastModified)) ? new Date(entry.lastModified) : null);

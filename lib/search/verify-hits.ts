@@ -14,6 +14,7 @@
  */
 import type { SessionNextcloudToken } from "@/lib/tokens/token-types";
 import type { NextcloudCredential } from "@/lib/nextcloud/nextcloud-credential";
+import { bareEtag } from "@/lib/nextcloud/etag";
 import { NextcloudRequestError } from "@/lib/nextcloud/nextcloud-request";
 import { getCalendarObject } from "@/lib/nextcloud/caldav/caldav-client";
 import { getCard } from "@/lib/nextcloud/carddav/carddav-client";
@@ -29,7 +30,7 @@ import { fileVersion } from "./sync-files";
 
 export type Verdict = "current" | "stale" | "unverified";
 
-const bare = (etag: string | null) => etag?.replace(/^W\//, "").replace(/^"|"$/g, "") ?? null;
+const bare = (etag: string | null) => (etag === null ? null : bareEtag(etag));
 
 async function check(connection: NextcloudConnection, hit: SearchHit): Promise<Verdict> {
   try {
