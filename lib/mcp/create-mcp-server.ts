@@ -58,6 +58,24 @@ export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
   return processWide("json-schema-validator-v2", () => new AjvJsonSchemaValidator());
 }
 
+/** `compute` once per key object and process (kept in a process-wide WeakMap named `name`). */
+function perProcess<K extends object, V>(name: string, compute: (key: K) => V): (key: K) => V {
+  return (key) => {
+    const known = processWide(name, () => new WeakMap<K, V>());
+    let value = known.get(key);
+    if (value === undefined) known.set(key, (value = compute(key)));
+    return value;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /**
  * A tool's zod schema as the SDK is handed it, with its JSON Schema converted
  * once per process instead of once per request. The SDK converts through the
@@ -72,20 +90,7 @@ export function sharedJsonSchemaValidator(): AjvJsonSchemaValidator {
  * unchanged. The converted schemas are frozen: they are shared by every
  * request, and a change to one would be a bug that must fail loudly.
  */
-const schemaCache = () => processWide("mcp-tool-json-schemas", () => new WeakMap<z.ZodType, StandardSchemaWithJSON>());
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-export function withCachedJsonSchema(schema: z.ZodType): StandardSchemaWithJSON {
-  const cache = schemaCache();
-  const known = cache.get(schema);
-  if (known) return known;
+export const withCachedJsonSchema = perProcess("mcp-tool-json-schemas", (schema: z.ZodType): StandardSchemaWithJSON => {
   const standard = schema["~standard"];
   const converted = new Map<string, Record<string, unknown>>();
   const converter = (io: "input" | "output") => (options: { readonly target: string; readonly libraryOptions?: Record<string, unknown> }) => {
@@ -96,26 +101,14 @@ export function withCachedJsonSchema(schema: z.ZodType): StandardSchemaWithJSON 
     if (!json) converted.set(key, (json = deepFreeze(convert())));
     return json;
   };
-  const wrapped: StandardSchemaWithJSON = {
+  return {
     "~standard": { version: 1, vendor: standard.vendor, validate: (value, options) => standard.validate(value, options), jsonSchema: { input: converter("input"), output: converter("output") } },
   };
-  cache.set(schema, wrapped);
-  return wrapped;
-}
+});
 
 // The per-request parts that depend only on the catalogue or the tool, kept for the process.
-const instructionsFor = (catalogue: readonly CatalogueTool[]): string => {
-  const known = processWide("mcp-server-instructions", () => new WeakMap<readonly CatalogueTool[], string>());
-  let text = known.get(catalogue);
-  if (text === undefined) known.set(catalogue, (text = serverInstructions(catalogue)));
-  return text;
-};
-const describedWithAccess = (tool: CatalogueTool): string => {
-  const known = processWide("mcp-tool-descriptions", () => new WeakMap<CatalogueTool, string>());
-  let text = known.get(tool);
-  if (text === undefined) known.set(tool, (text = describeWithAccess(tool)));
-  return text;
-};
+const instructionsFor = perProcess("mcp-server-instructions", (catalogue: readonly CatalogueTool[]) => serverInstructions(catalogue));
+const describedWithAccess = perProcess("mcp-tool-descriptions", (tool: CatalogueTool) => describeWithAccess(tool));
 
 export function toolsFor(caller: CallerIdentity, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE): CatalogueTool[] {
   // availableTools: the tools of apps the Nextcloud lacks are left out (lib/mcp/tool-availability.ts).
