@@ -1,25 +1,43 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order a failure is cheapest to find:
-// type check, lint (ESLint + dependency rules) and production build side by side → unit + integration (PGlite and PostgreSQL)
-// → browser tests (Debian chromium). Prints one summary line at the end.
+// type check, lint (ESLint + dependency rules) and production build side by side → unit + integration (PGlite and
+// PostgreSQL) side by side with the browser tests (Debian's chromium). Prints one summary line at the end.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import pg from "pg";
+import { chromiumInstallHint, chromiumPath } from "../tests/helpers/chromium.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const timings = [];
 
-function run(label, cmd, args, extraEnv = {}) {
+/**
+ * Runs one stage. With `logFile`, its output goes to that file instead of the terminal (a stage that
+ * runs beside another would interleave with it line by line); `printLog` shows it afterwards.
+ */
+function run(label, cmd, args, extraEnv = {}, logFile) {
   return new Promise((resolve) => {
     const started = Date.now();
-    console.log(`\n▶ ${label}`);
-    const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
-    child.on("exit", (code) => {
+    console.log(`\n▶ ${label}${logFile ? ` (output in ${logFile}, shown when it ends)` : ""}`);
+    const log = logFile ? createWriteStream(logFile) : undefined;
+    const child = spawn(cmd, args, { stdio: log ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...env, ...extraEnv } });
+    if (log) {
+      child.stdout.pipe(log, { end: false });
+      child.stderr.pipe(log, { end: false });
+    }
+    child.on("close", (code) => {
       timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      resolve(code ?? 1);
+      if (log) log.end(() => resolve(code ?? 1));
+      else resolve(code ?? 1);
     });
   });
+}
+
+/** A stage's log, without the browser tests' web server request lines (they stay in the file). */
+function printLog(label, logFile) {
+  console.log(`\n▶ ${label}: output (the web server's own lines are in ${logFile})`);
+  const lines = readFileSync(logFile, "utf8").split("\n").filter((line) => !line.startsWith("[WebServer] {"));
+  console.log(lines.join("\n"));
 }
 
 function fail(message) {
@@ -37,8 +55,7 @@ async function freePort() {
 }
 
 // Preconditions, with what to do about them.
-const chromium = env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(chromium)) fail(`Browser tests need Debian's chromium at ${chromium}: apt-get install -y chromium`);
+if (!existsSync(chromiumPath)) fail(`Browser tests need Debian's chromium at ${chromiumPath}: ${chromiumInstallHint}`);
 // The sandbox's calendars and contacts are Radicale's (lib/sandbox/dav/radicale-process.ts runs it on the system Python).
 if (!existsSync("/usr/bin/radicale")) fail("The calendar and contacts tests need Debian's radicale: apt-get install -y --no-install-recommends radicale");
 const adminUrl = env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -65,16 +82,26 @@ const [typecheck, lint, build] = await Promise.all([
 if (typecheck !== 0) fail("type check failed");
 if (lint !== 0) fail("lint failed (npm run lint: ESLint and the dependency rules in .dependency-cruiser.cjs)");
 if (build !== 0) fail("next build failed");
-const vitest = await run("unit + integration (PGlite, PostgreSQL)", "node_modules/.bin/vitest", [
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  "--outputFile.json=reports/vitest.json",
+// Vitest and the browser tests side by side: run one after the other they left the 2-core reference machine
+// a third idle (2026-12-07, main 61ed705: npm test 1,082 s wall for 1,462 s of CPU, 135 % of 200 %), and they
+// share nothing but the build (the browser tests' server has its own port and data folder: tests/e2e/serve.mjs).
+const e2ePort = String(await freePort());
+const [vitest, playwright] = await Promise.all([
+  run("unit + integration (PGlite, PostgreSQL)", "node_modules/.bin/vitest", [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    "--outputFile.json=reports/vitest.json",
+  ]),
+  run(
+    "browser (chromium)",
+    "node_modules/.bin/playwright",
+    ["test", "--reporter=list,json"],
+    { E2E_PORT: e2ePort, PLAYWRIGHT_JSON_OUTPUT_NAME: "reports/playwright.json" },
+    "reports/browser.log",
+  ),
 ]);
-const playwright = await run("browser (chromium)", "node_modules/.bin/playwright", ["test", "--reporter=list,json"], {
-  E2E_PORT: String(await freePort()),
-  PLAYWRIGHT_JSON_OUTPUT_NAME: "reports/playwright.json",
-});
+printLog("browser (chromium)", "reports/browser.log");
 
 let passed = 0;
 let failed = 0;

@@ -20,6 +20,7 @@ import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { newTransport, TestOAuthProvider } from "./mcp-client";
+import { chromiumArgs, chromiumPath } from "./chromium.mjs";
 import { freePort } from "./ports";
 
 export type Screen = "sign-in" | "consent" | "provisioning";
@@ -36,8 +37,8 @@ export interface BrowserAnswers {
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    executablePath: chromiumPath,
+    args: [...chromiumArgs],
   });
 }
 

@@ -23,6 +23,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, testDbKind } from "../helpers/databases";
 import { freePort } from "../helpers/ports";
+import { chromiumArgs, chromiumPath } from "../helpers/chromium.mjs";
 import { descendantsOf, stopProcesses } from "../helpers/process-tree.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -153,7 +154,7 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
     base = `http://127.0.0.1:${port}`;
     dataDir = tempDir("dev-restart");
     rmSync(path.join(ROOT, DIST), { recursive: true, force: true });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"] });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
     server = start();
     await waitUntilReady(server);
     // The demo account `npm run dev` creates on first start (development only).
