@@ -7,10 +7,10 @@
  *  3. Content-Type application/json → 415; Accept → 406
  *  4. body size and JSON-RPC shape → 413 / 400
  *  5. tool scopes → 403 insufficient_scope (step-up)
- *  6. one dispatch on the protocol era (MCP TypeScript SDK v2,
- *     `isLegacyRequest`: does the request carry the 2026-07-28 `_meta`
- *     envelope claim?), then a fresh McpServer for this request with the
- *     verified identity as `authInfo`:
+ *  6. one dispatch on the protocol era (does the request carry the 2026-07-28
+ *     `_meta` envelope claim? `claimsModernEnvelope`, else the MCP TypeScript
+ *     SDK v2's `isLegacyRequest`), then a fresh McpServer for this request with
+ *     the verified identity as `authInfo`:
  *     - 2026-07-28 ("modern"): the SDK's `createMcpHandler` entry, which validates the envelope, the
  *       `Mcp-Method` / `Mcp-Name` / `MCP-Protocol-Version` headers against the
  *       body and answers an unknown version with -32022 and the supported
@@ -22,7 +22,7 @@
  * Only a POST carries MCP messages: without sessions there is no stream to
  * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
  */
-import { createMcpHandler, isLegacyRequest, ProtocolErrorCode, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, isLegacyRequest, PROTOCOL_VERSION_META_KEY, ProtocolErrorCode, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
@@ -129,6 +129,46 @@ async function withLegacyVersions(response: Response): Promise<Response> {
   return new Response(JSON.stringify(body), { status: response.status, headers });
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Whether a parsed body certainly goes to the 2026-07-28 entry: a single
+ * JSON-RPC request or notification, not `initialize`, that carries the
+ * envelope claim (the `io.modelcontextprotocol/protocolVersion` key in
+ * `params._meta`). For such a body `isLegacyRequest` always answers false, so
+ * it is not asked: the entry (`createMcpHandler`) classifies the request
+ * anyway, and asking the predicate first classified every 2026-07-28 request
+ * twice (~20 µs of CPU each time, docs/performance.md). Every other body is
+ * routed by `isLegacyRequest` as before, so the two can still never disagree.
+ *
+ * Why "certainly" (MCP TypeScript SDK 2.4.0, `classifyInboundRequest` and
+ * `hasEnvelopeClaim` in dist/src-*.mjs, `isLegacyRequest` in dist/index.mjs):
+ * a POST is legacy only as a batch array (not a plain object), a posted
+ * response (the result and error response schemas require `result` /
+ * `error`, excluded here), a claim-less request or notification (the claim is
+ * required here: "a message claims the 2026-07-28 envelope mechanism if and
+ * only if the reserved protocol-version `_meta` key is present in
+ * `params._meta`", tested exactly as the SDK does, with `in`), or an
+ * `initialize` without a valid modern claim (any `initialize` is left to the
+ * predicate). A claim-bearing request or notification is answered by the
+ * modern path, its validation ladder included, "never a silent fall back to
+ * legacy handling"; anything else that is not legacy is a rejection, which the
+ * predicate also sends to the modern entry (`isLegacyRequest` is false for it).
+ */
+export function claimsModernEnvelope(parsed: unknown): boolean {
+  if (!isPlainObject(parsed) || typeof parsed.method !== "string" || parsed.method === "initialize" || "result" in parsed || "error" in parsed) return false;
+  const params = parsed.params;
+  if (!isPlainObject(params)) return false;
+  const meta = params._meta;
+  return isPlainObject(meta) && PROTOCOL_VERSION_META_KEY in meta;
+}
+
+/** The era dispatch: the SDK's own predicate, unless the body certainly claims 2026-07-28 (above). */
+async function isLegacy(request: Request, parsed: unknown): Promise<boolean> {
+  if (claimsModernEnvelope(parsed)) return false;
+  return isLegacyRequest(request, parsed, { maxRequestBodySize: MAX_BODY_BYTES });
+}
+
 async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {
   const auth = await authenticateRequest(request, catalogue);
   if (!auth.ok) return auth.response;
@@ -157,7 +197,7 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
   const unavailable = unavailableToolCall(body.messages, auth.authInfo.scopes, catalogue);
   if (unavailable) return jsonRpcErrorFor(unavailable.id, JsonRpcCode.InvalidParams, unavailable.message);
 
-  if (!(await isLegacyRequest(request, body.parsed, { maxRequestBodySize: MAX_BODY_BYTES }))) {
+  if (!(await isLegacy(request, body.parsed))) {
     return handleModern(request, auth.authInfo, body.parsed, catalogue, mode);
   }
   return handleLegacy(request, auth.authInfo, body.parsed, catalogue, mode);
