@@ -56,16 +56,40 @@ function originGate(request: Request): Gate {
   return { ok: true, cors: decision.origin ? { kind: "trusted", origin: decision.origin } : undefined };
 }
 
+/**
+ * A forwarded request whose `signal` is the client's own. Handing the client's
+ * signal to `new Request(…, { signal })` instead makes undici build a second
+ * AbortController that follows it (a WeakRef, a FinalizationRegistry entry and
+ * a listener on the client's signal, for every request): ~12 µs of CPU per
+ * 2026-07-28 request, measured (docs/performance.md). The SDK only reads the
+ * signal (`PerRequestHTTPServerTransport.handleMessage`: aborted already →
+ * the exchange ends; an abort listener closes it; `subscriptions/listen`
+ * streams end with it; SDK 2.4.0), so the client's signal itself gives the
+ * same cancellation, one step more directly. `Request` may be subclassed
+ * (Fetch standard, WebIDL interfaces; undici brand-checks with instanceof).
+ */
+class ClientSignalRequest extends Request {
+  readonly #clientSignal: AbortSignal;
+  constructor(url: string, init: RequestInit, clientSignal: AbortSignal) {
+    super(url, init);
+    this.#clientSignal = clientSignal;
+  }
+  override get signal(): AbortSignal {
+    return this.#clientSignal;
+  }
+}
+
 // Headers the MCP server may see in `ctx.http.req`: credentials stay here.
 // The 2026-07-28 entry also gets the client's abort signal (it cancels the exchange when the client hangs up);
 // the 2025 path releases its server itself (releasingStream, clientGone).
-function forwardedRequest(request: Request, signal?: AbortSignal): Request {
+function forwardedRequest(request: Request, withClientSignal = false): Request {
   const headers = new Headers(request.headers);
   headers.delete("authorization");
   headers.delete("cookie");
   // The SDK transports insist on both; the response mode is chosen by enableJsonResponse / responseMode.
   headers.set("accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: "POST", headers, signal });
+  const init: RequestInit = { method: "POST", headers };
+  return withClientSignal ? new ClientSignalRequest(request.url, init, request.signal) : new Request(request.url, init);
 }
 
 /**
@@ -101,7 +125,7 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
 }
 
 async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
-  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, request.signal), { authInfo, parsedBody: parsed });
+  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, true), { authInfo, parsedBody: parsed });
   return response.status === 400 ? withLegacyVersions(response) : response;
 }
 
