@@ -7,10 +7,10 @@
  *  3. Content-Type application/json → 415; Accept → 406
  *  4. body size and JSON-RPC shape → 413 / 400
  *  5. tool scopes → 403 insufficient_scope (step-up)
- *  6. one dispatch on the protocol era (MCP TypeScript SDK v2,
- *     `isLegacyRequest`: does the request carry the 2026-07-28 `_meta`
- *     envelope claim?), then a fresh McpServer for this request with the
- *     verified identity as `authInfo`:
+ *  6. one dispatch on the protocol era (does the request carry the 2026-07-28
+ *     `_meta` envelope claim? `claimsModernEnvelope`, else the MCP TypeScript
+ *     SDK v2's `isLegacyRequest`), then a fresh McpServer for this request with
+ *     the verified identity as `authInfo`:
  *     - 2026-07-28 ("modern"): the SDK's `createMcpHandler` entry, which validates the envelope, the
  *       `Mcp-Method` / `Mcp-Name` / `MCP-Protocol-Version` headers against the
  *       body and answers an unknown version with -32022 and the supported
@@ -22,7 +22,7 @@
  * Only a POST carries MCP messages: without sessions there is no stream to
  * GET and nothing to DELETE, so both answer 405 (MCP transports spec).
  */
-import { createMcpHandler, isLegacyRequest, ProtocolErrorCode, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler, isLegacyRequest, PROTOCOL_VERSION_META_KEY, ProtocolErrorCode, SUPPORTED_PROTOCOL_VERSIONS, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpHttpHandler, type McpServer } from "@modelcontextprotocol/server";
 import { stepUpScopes } from "@/lib/auth/scope-policy";
 import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
@@ -56,16 +56,40 @@ function originGate(request: Request): Gate {
   return { ok: true, cors: decision.origin ? { kind: "trusted", origin: decision.origin } : undefined };
 }
 
+/**
+ * A forwarded request whose `signal` is the client's own. Handing the client's
+ * signal to `new Request(…, { signal })` instead makes undici build a second
+ * AbortController that follows it (a WeakRef, a FinalizationRegistry entry and
+ * a listener on the client's signal, for every request): ~12 µs of CPU per
+ * 2026-07-28 request, measured (docs/performance.md). The SDK only reads the
+ * signal (`PerRequestHTTPServerTransport.handleMessage`: aborted already →
+ * the exchange ends; an abort listener closes it; `subscriptions/listen`
+ * streams end with it; SDK 2.4.0), so the client's signal itself gives the
+ * same cancellation, one step more directly. `Request` may be subclassed
+ * (Fetch standard, WebIDL interfaces; undici brand-checks with instanceof).
+ */
+class ClientSignalRequest extends Request {
+  readonly #clientSignal: AbortSignal;
+  constructor(url: string, init: RequestInit, clientSignal: AbortSignal) {
+    super(url, init);
+    this.#clientSignal = clientSignal;
+  }
+  override get signal(): AbortSignal {
+    return this.#clientSignal;
+  }
+}
+
 // Headers the MCP server may see in `ctx.http.req`: credentials stay here.
 // The 2026-07-28 entry also gets the client's abort signal (it cancels the exchange when the client hangs up);
 // the 2025 path releases its server itself (releasingStream, clientGone).
-function forwardedRequest(request: Request, signal?: AbortSignal): Request {
+function forwardedRequest(request: Request, withClientSignal = false): Request {
   const headers = new Headers(request.headers);
   headers.delete("authorization");
   headers.delete("cookie");
   // The SDK transports insist on both; the response mode is chosen by enableJsonResponse / responseMode.
   headers.set("accept", "application/json, text/event-stream");
-  return new Request(request.url, { method: "POST", headers, signal });
+  const init: RequestInit = { method: "POST", headers };
+  return withClientSignal ? new ClientSignalRequest(request.url, init, request.signal) : new Request(request.url, init);
 }
 
 /**
@@ -101,7 +125,7 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
 }
 
 async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
-  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, request.signal), { authInfo, parsedBody: parsed });
+  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, true), { authInfo, parsedBody: parsed });
   return response.status === 400 ? withLegacyVersions(response) : response;
 }
 
@@ -127,6 +151,46 @@ async function withLegacyVersions(response: Response): Promise<Response> {
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(JSON.stringify(body), { status: response.status, headers });
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Whether a parsed body certainly goes to the 2026-07-28 entry: a single
+ * JSON-RPC request or notification, not `initialize`, that carries the
+ * envelope claim (the `io.modelcontextprotocol/protocolVersion` key in
+ * `params._meta`). For such a body `isLegacyRequest` always answers false, so
+ * it is not asked: the entry (`createMcpHandler`) classifies the request
+ * anyway, and asking the predicate first classified every 2026-07-28 request
+ * twice (~20 µs of CPU each time, docs/performance.md). Every other body is
+ * routed by `isLegacyRequest` as before, so the two can still never disagree.
+ *
+ * Why "certainly" (MCP TypeScript SDK 2.4.0, `classifyInboundRequest` and
+ * `hasEnvelopeClaim` in dist/src-*.mjs, `isLegacyRequest` in dist/index.mjs):
+ * a POST is legacy only as a batch array (not a plain object), a posted
+ * response (the result and error response schemas require `result` /
+ * `error`, excluded here), a claim-less request or notification (the claim is
+ * required here: "a message claims the 2026-07-28 envelope mechanism if and
+ * only if the reserved protocol-version `_meta` key is present in
+ * `params._meta`", tested exactly as the SDK does, with `in`), or an
+ * `initialize` without a valid modern claim (any `initialize` is left to the
+ * predicate). A claim-bearing request or notification is answered by the
+ * modern path, its validation ladder included, "never a silent fall back to
+ * legacy handling"; anything else that is not legacy is a rejection, which the
+ * predicate also sends to the modern entry (`isLegacyRequest` is false for it).
+ */
+export function claimsModernEnvelope(parsed: unknown): boolean {
+  if (!isPlainObject(parsed) || typeof parsed.method !== "string" || parsed.method === "initialize" || "result" in parsed || "error" in parsed) return false;
+  const params = parsed.params;
+  if (!isPlainObject(params)) return false;
+  const meta = params._meta;
+  return isPlainObject(meta) && PROTOCOL_VERSION_META_KEY in meta;
+}
+
+/** The era dispatch: the SDK's own predicate, unless the body certainly claims 2026-07-28 (above). */
+async function isLegacy(request: Request, parsed: unknown): Promise<boolean> {
+  if (claimsModernEnvelope(parsed)) return false;
+  return isLegacyRequest(request, parsed, { maxRequestBodySize: MAX_BODY_BYTES });
 }
 
 async function handlePost(request: Request, catalogue: readonly CatalogueTool[]): Promise<Response> {
@@ -157,7 +221,7 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
   const unavailable = unavailableToolCall(body.messages, auth.authInfo.scopes, catalogue);
   if (unavailable) return jsonRpcErrorFor(unavailable.id, JsonRpcCode.InvalidParams, unavailable.message);
 
-  if (!(await isLegacyRequest(request, body.parsed, { maxRequestBodySize: MAX_BODY_BYTES }))) {
+  if (!(await isLegacy(request, body.parsed))) {
     return handleModern(request, auth.authInfo, body.parsed, catalogue, mode);
   }
   return handleLegacy(request, auth.authInfo, body.parsed, catalogue, mode);

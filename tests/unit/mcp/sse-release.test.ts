@@ -15,6 +15,8 @@ let openMcpServerCount: typeof import("@/lib/mcp/handle-mcp-request").openMcpSer
 const saved = { ...process.env };
 
 let finish: () => void = () => {};
+let started = 0;
+let abortedRuns = 0;
 const slow = defineTool({
   name: "slow_test_tool",
   title: "Slow",
@@ -24,9 +26,17 @@ const slow = defineTool({
   annotations: { readOnlyHint: true },
   requiredScopes: [],
   async run(_input, { signal }) {
+    started++;
     await new Promise<void>((resolve) => {
       finish = resolve;
-      signal?.addEventListener("abort", () => resolve(), { once: true });
+      signal?.addEventListener(
+        "abort",
+        () => {
+          abortedRuns++;
+          resolve();
+        },
+        { once: true },
+      );
     });
     return { structured: { done: true }, text: "done" };
   },
@@ -49,6 +59,24 @@ function call(accept: string, signal?: AbortSignal): Promise<Response> {
       method: "POST",
       headers: { host: "127.0.0.1:3999", "content-type": "application/json", accept },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "slow_test_tool", arguments: {} } }),
+      signal,
+    }),
+    { catalogue },
+  );
+}
+
+/** The same call as MCP 2026-07-28: the `_meta` envelope and the standard headers (the SDK's strict entry serves it). */
+function call2026(accept: string, signal?: AbortSignal): Promise<Response> {
+  const _meta = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientInfo": { name: "test", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": {},
+  };
+  return handleMcpPost(
+    new Request("http://127.0.0.1:3999/api/mcp", {
+      method: "POST",
+      headers: { host: "127.0.0.1:3999", "content-type": "application/json", accept, "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "slow_test_tool" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "slow_test_tool", arguments: {}, _meta } }),
       signal,
     }),
     { catalogue },
@@ -109,5 +137,32 @@ describe("MCP server lifetime per request", () => {
     controller.abort();
     await until(() => openMcpServerCount() === before, "the server to close after the request was aborted");
     await pending;
+  });
+
+  // The 2026-07-28 entry ends the exchange through the forwarded request's signal (the client's own).
+  it.each(["application/json", "text/event-stream"])("a 2026-07-28 call (%s): the client's abort reaches the running tool", async (accept) => {
+    const [runsBefore, abortedBefore] = [started, abortedRuns];
+    const controller = new AbortController();
+    const pending = call2026(accept, controller.signal).then(
+      async (response) => {
+        await response.text().catch(() => "");
+        return response.status;
+      },
+      () => undefined,
+    );
+    await until(() => started === runsBefore + 1, "the tool to start");
+    controller.abort();
+    await until(() => abortedRuns === abortedBefore + 1, "the tool to see the abort");
+    await pending;
+  });
+
+  it("a 2026-07-28 call that is not aborted is answered by the tool", async () => {
+    const runsBefore = started;
+    const pending = call2026("application/json");
+    await until(() => started === runsBefore + 1, "the tool to start");
+    finish();
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/"done":true/);
   });
 });
