@@ -2,7 +2,7 @@ import os from "node:os";
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./tests/helpers/chromium.mjs";
 
-// Debian's chromium-headless-shell, never a downloaded browser: tests/helpers/chromium.mjs.
+// Debian's chromium, never a downloaded browser: tests/helpers/chromium.mjs.
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -16,8 +16,8 @@ export default defineConfig({
   workers: Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / 2))),
   retries: 0,
   reporter: [["list"]],
-  // A ceiling, not an expectation: npm test runs these beside the vitest suite, which shares the cores.
-  timeout: 120_000,
+  // A ceiling, not an expectation: two workers share the cores with the server (and, on a busy machine, with more).
+  timeout: 60_000,
   use: {
     baseURL,
     screenshot: "only-on-failure",
@@ -33,7 +33,7 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     // A ceiling for start-up (accounts, then `next start`); E2E_SERVER_TIMEOUT_MS raises it on a crowded machine.
-    timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 180_000),
+    timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 120_000),
     stdout: "pipe",
     stderr: "pipe",
     // SIGTERM first, so serve.mjs stops the app and removes its temporary data folder (SIGKILL after 10 s).

@@ -104,7 +104,7 @@ async function canSignIn(browser: Browser, username: string, password: string): 
 
 test("accounts: add one with a generated password shown once, reset it, disable and enable it; not your own", async ({ page, browser }) => {
   // A ceiling, not an expectation: five sign-ins in two browser contexts.
-  test.setTimeout(180_000);
+  test.setTimeout(90_000);
   const username = `e2e-new-${Date.now().toString(36)}`;
   await signIn(page, admin, "/dashboard/admin");
   // The administrator's own row has no Disable button.

@@ -26,7 +26,7 @@ test("asking for nothing is refused with a message", async ({ page }) => {
 
 test("add a scope, see it explained, revoke it; the next tool call asks for provisioning", async ({ page, baseURL }) => {
   // A ceiling, not an expectation: four sign-ins, a provisioning visit and two tool calls against an unreachable Nextcloud.
-  test.setTimeout(180_000);
+  test.setTimeout(90_000);
   const client = await authorizeMcpClient(baseURL!, alice, { name: "Nextcloud Tool Client", scopes: ["account.read"] });
   await signIn(page, alice, "/dashboard/nextcloud");
 

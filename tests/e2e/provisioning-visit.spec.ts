@@ -29,7 +29,7 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("one provisioning page covers the client's Nextcloud scopes; the IdP asks nothing more", async ({ page, baseURL }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(90_000);
     const client = await authorizeMcpClient(baseURL!, bob, { name: "Provisioning Visit Client", scopes: ["notes.read", "notes.write", "files.read", "files.write"] });
     await callTool(baseURL!, client.accessToken, "revoke_nextcloud_access"); // a clean start, whatever other specs did
 
