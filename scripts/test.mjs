@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import pg from "pg";
 import { chromiumInstallHint, chromiumPath } from "../tests/helpers/chromium.mjs";
+import { playwrightFailures, vitestFailures } from "./test-report.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const timings = [];
@@ -83,11 +84,14 @@ const playwright = await run("browser (chromium)", "node_modules/.bin/playwright
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// The names of what failed, repeated at the very end: a CI log is often read from its tail only.
+const failures = [];
 try {
   const v = JSON.parse(readFileSync("reports/vitest.json", "utf8"));
   passed += v.numPassedTests;
   failed += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+  failures.push(...vitestFailures(v, process.cwd()));
 } catch {
   failed += vitest === 0 ? 0 : 1;
 }
@@ -96,9 +100,11 @@ try {
   passed += p.stats.expected;
   failed += p.stats.unexpected + p.stats.flaky;
   skipped += p.stats.skipped;
+  failures.push(...playwrightFailures(p));
 } catch {
   failed += playwright === 0 ? 0 : 1;
 }
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ✖ ${f}`).join("\n")}`);
 console.log(`\nTimings: ${timings.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(vitest !== 0 || playwright !== 0 ? 1 : 0);
