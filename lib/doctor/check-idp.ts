@@ -6,7 +6,8 @@
  * the RFC 8693 token-exchange grant every tool call relies on.
  */
 import type { Config } from "@/lib/config";
-import { fetchJson, isRecord } from "./fetch-json";
+import { isRecord } from "@/lib/is-record";
+import { fetchJson } from "./fetch-json";
 import { error, ok, reasonOf, type DoctorLine } from "./report";
 
 const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";

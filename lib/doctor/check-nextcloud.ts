@@ -8,7 +8,8 @@
  */
 import type { Config } from "@/lib/config";
 import { nextcloudBaseUrl } from "@/lib/nextcloud/nextcloud-base-url";
-import { fetchJson, isRecord } from "./fetch-json";
+import { isRecord } from "@/lib/is-record";
+import { fetchJson } from "./fetch-json";
 import { error, ok, reasonOf, warning, type DoctorLine } from "./report";
 
 export const MIN_NEXTCLOUD_MAJOR = 30;

@@ -17,4 +17,3 @@ export async function fetchJson(url: string, headers: Record<string, string> = {
   return { status: response.status, headers: response.headers, json };
 }
 
-export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

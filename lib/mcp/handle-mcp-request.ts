@@ -28,6 +28,7 @@ import { getConfig } from "@/lib/config";
 import { preflightResponse, withCors, type CorsPolicy } from "@/lib/http/cors";
 import { JsonRpcCode, jsonRpcErrorFor, jsonRpcErrorResponse } from "@/lib/http/json-rpc-response";
 import { checkRequestOrigin } from "@/lib/http/request-origin";
+import { isRecord } from "@/lib/is-record";
 import { authenticateRequest, challengeResponse } from "@/lib/mcp/authenticate-request";
 import { rememberClientCapabilities } from "@/lib/mcp/client-capabilities";
 import { createMcpServer } from "@/lib/mcp/create-mcp-server";
@@ -153,8 +154,6 @@ async function withLegacyVersions(response: Response): Promise<Response> {
   return new Response(JSON.stringify(body), { status: response.status, headers });
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * Whether a parsed body certainly goes to the 2026-07-28 entry: a single
  * JSON-RPC request or notification, not `initialize`, that carries the
@@ -180,11 +179,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
  * predicate also sends to the modern entry (`isLegacyRequest` is false for it).
  */
 export function claimsModernEnvelope(parsed: unknown): boolean {
-  if (!isPlainObject(parsed) || typeof parsed.method !== "string" || parsed.method === "initialize" || "result" in parsed || "error" in parsed) return false;
+  if (!isRecord(parsed) || typeof parsed.method !== "string" || parsed.method === "initialize" || "result" in parsed || "error" in parsed) return false;
   const params = parsed.params;
-  if (!isPlainObject(params)) return false;
+  if (!isRecord(params)) return false;
   const meta = params._meta;
-  return isPlainObject(meta) && PROTOCOL_VERSION_META_KEY in meta;
+  return isRecord(meta) && PROTOCOL_VERSION_META_KEY in meta;
 }
 
 /** The era dispatch: the SDK's own predicate, unless the body certainly claims 2026-07-28 (above). */

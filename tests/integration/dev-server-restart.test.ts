@@ -128,24 +128,56 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
   }
 
   /** Sign-in and consent as a person does them; resolves with the code delivered to the client's redirect URI. */
+  /** Waits for a state of the flow; on time-out says where the page is, what it shows and what the server printed last. */
+  async function waitFor(page: Page, what: string, reached: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 150_000;
+    while (!(await reached())) {
+      if (Date.now() > deadline) throw new Error(await where(page, what));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async function where(page: Page, what: string): Promise<string> {
+    const text = await page.locator("body").innerText({ timeout: 5_000 }).catch((e: Error) => `(no text: ${e.message.split("\n")[0]})`);
+    return `waited for ${what}; the page is at ${page.url()} and shows:\n${text.slice(0, 800)}\n--- npm run dev printed last:\n${server?.output().slice(-3000) ?? "(stopped)"}`;
+  }
+
+  /**
+   * Sign-in and consent as a person does them; resolves with the code delivered to the client's redirect URI.
+   * A page left open across a restart reloads itself once its dev client reconnects (Next.js reloads the
+   * browser when the dev server it talked to was restarted: vercel/next.js#68630, #83971). That reload can
+   * land between typing and the answer; a person then sees the form again and fills it in again, and so does
+   * this (each step waits for the page to move on: a new document, or the code). MAX_LOADS_PER_PAGE still
+   * bounds how often each page loaded, so a reload loop fails the test.
+   */
   async function signIn(page: Page, options: { openAt?: string } = {}): Promise<string> {
     let code: string | undefined;
     await page.route(`${REDIRECT}**`, async (route) => {
       code = new URL(route.request().url()).searchParams.get("code") ?? undefined;
       await route.fulfill({ status: 200, contentType: "text/plain", body: "client received the answer" });
     });
+    let documents = 0;
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) documents += 1;
+    });
     if (options.openAt) await page.goto(options.openAt, { timeout: 150_000 });
     const username = page.getByLabel("Username");
     const allow = page.getByRole("button", { name: "Allow" });
-    await expect.poll(async () => (await username.isVisible()) || (await allow.isVisible()) || code !== undefined, { timeout: 150_000 }).toBe(true);
-    if (await username.isVisible()) {
-      await username.fill("demo");
-      await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+    for (let step = 1; code === undefined; step += 1) {
+      if (step > 8) throw new Error(await where(page, "the code within 8 steps"));
+      await waitFor(page, "the sign-in or consent page", async () => (await username.isVisible()) || (await allow.isVisible()) || code !== undefined);
+      if (code !== undefined) break;
+      const before = documents;
+      // A reload under the person's hands detaches what they were typing into: that step is simply taken again.
+      const acted = (await username.isVisible())
+        ? await (async () => {
+            await username.fill("demo", { timeout: 10_000 });
+            await page.getByLabel("Password").fill(password, { timeout: 10_000 });
+            await page.getByRole("button", { name: "Sign in" }).click({ timeout: 10_000 });
+          })().then(() => true, () => false)
+        : await allow.click({ timeout: 10_000 }).then(() => true, () => false);
+      if (acted) await waitFor(page, `the page to move on after step ${step}`, async () => code !== undefined || documents > before);
     }
-    await expect.poll(async () => (await allow.isVisible()) || code !== undefined, { timeout: 150_000 }).toBe(true);
-    if (code === undefined) await allow.click();
-    await expect.poll(() => code, { timeout: 150_000 }).toBeTruthy();
     return code!;
   }
 
