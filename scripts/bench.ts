@@ -57,6 +57,7 @@ import { measureExchangeInChild } from "./bench/measure-exchange";
 import { measureInProcessPinned } from "./bench/measure-verifier";
 import { poolRuns, runLoad, toolCallTarget, type LoadResult, type LoadTarget } from "./bench/run-load";
 import { CALENDAR_WEEK_ARGS, seedCalendarWeek } from "./bench/seed-calendar-week";
+import type { AppServer } from "../tests/helpers/app-server";
 import { exchangeTarget, startAuthDisabledApp, startFullStack, type FullStack } from "./bench/start-bench-stack";
 import { exitWithUsageIfAsked } from "./cli/help";
 
@@ -136,17 +137,20 @@ async function measureInterleaved(entries: { id: string; label: string; target: 
  * too, so (c)/(b) stays a turn-about comparison): MCP 2025-11-25 (the SDK's
  * stateless transport) and 2026-07-28 (the SDK's createMcpHandler).
  */
-async function measureEras(openUrl: string, sameMode: FullStack) {
+async function measureEras(open: AppServer, sameMode: FullStack) {
+  const openUrl = open.url;
   const pairs: EraPair[] = [
     {
       setting: "(b)",
       legacy: { id: "b", label: "(b) tools/call whoami, auth disabled", target: toolCallTarget(`${openUrl}/api/mcp`, "whoami", {}) },
       modern: { id: "b-2026", label: "(b) tools/call whoami, auth disabled, MCP 2026-07-28", target: toolCallTarget(`${openUrl}/api/mcp`, "whoami", {}, undefined, "2026-07-28") },
+      serverPid: open.process.pid,
     },
     {
       setting: "(c)",
       legacy: { id: "c-test", label: "(c) whoami, Flow 1 auth, test mode", target: toolCallTarget(`${sameMode.app.url}/api/mcp`, "whoami", {}, sameMode.mcpToken) },
       modern: { id: "c-test-2026", label: "(c) whoami, Flow 1 auth, test mode, MCP 2026-07-28", target: toolCallTarget(`${sameMode.app.url}/api/mcp`, "whoami", {}, sameMode.mcpToken, "2026-07-28") },
+      serverPid: sameMode.app.process.pid,
     },
   ];
   log(`(b) and (c) on both protocol versions: ${ERA_ROUNDS} ABBA rounds of ${ERA_SECONDS} s slices per concurrency …`);
@@ -285,7 +289,7 @@ async function main(): Promise<void> {
   try {
     sameMode = await startFullStack("pglite", { NODE_ENV: "test" });
     if (full) paths.push(await measurePath("a", "(a) floor: GET /api/version, test instance", { url: `${open.url}/api/version`, verifyBody: (b) => b.includes('"version"') }));
-    eras = await measureEras(open.url, sameMode);
+    eras = await measureEras(open, sameMode);
     paths.push(...eras.paths);
   } finally {
     await sameMode?.stop();

@@ -130,6 +130,12 @@ export function formatEras(eras: EraComparison): string[] {
   const lines = [`MCP 2026-07-28 / 2025-11-25, median of per-round ratios (IQR, range); throughput over HTTP in ${eras.rounds} ABBA rounds of ${eras.secondsPerSlice} s slices:`];
   for (const t of eras.throughput) {
     lines.push(`  ${t.setting} throughput: ${Object.entries(t.byConcurrency).map(([c, s]) => `c${c} ${formatSpread(s)}`).join("; ")}`);
+    for (const [c, cpu] of Object.entries(t.cpuByConcurrency ?? {})) {
+      lines.push(
+        `    c${c} CPU per request over HTTP: server ${num(cpu.serverLegacyMicros.median, 0)} / ${num(cpu.serverModernMicros.median, 0)} µs, 2026/2025 ${formatSpread(cpu.server)}; ` +
+          `load generator ${num(cpu.clientLegacyMicros.median, 0)} / ${num(cpu.clientModernMicros.median, 0)} µs, ${formatSpread(cpu.client)}`,
+      );
+    }
   }
   const cpu = eras.cpu;
   if (cpu) {

@@ -163,13 +163,15 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
     if (options.openAt) await page.goto(options.openAt, { timeout: 150_000 });
     const username = page.getByLabel("Username");
     const allow = page.getByRole("button", { name: "Allow" });
+    const actions: string[] = [];
     for (let step = 1; code === undefined; step += 1) {
       if (step > 8) throw new Error(await where(page, "the code within 8 steps"));
       await waitFor(page, "the sign-in or consent page", async () => (await username.isVisible()) || (await allow.isVisible()) || code !== undefined);
       if (code !== undefined) break;
       const before = documents;
       // A reload under the person's hands detaches what they were typing into: that step is simply taken again.
-      const acted = (await username.isVisible())
+      const signingIn = await username.isVisible();
+      const acted = signingIn
         ? await (async () => {
             await username.fill("demo", { timeout: 10_000 });
             await page.getByLabel("Password").fill(password, { timeout: 10_000 });
@@ -177,7 +179,10 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
           })().then(() => true, () => false)
         : await allow.click({ timeout: 10_000 }).then(() => true, () => false);
       if (acted) await waitFor(page, `the page to move on after step ${step}`, async () => code !== undefined || documents > before);
+      actions.push(`${signingIn ? "sign in" : "allow"}${acted ? "" : " (cut short by a reload)"}`);
     }
+    // More steps than "sign in → allow" (or "allow" alone) show that a reload sent the person back.
+    console.info(`dev-server-restart: ${actions.join(" → ")} → code`);
     return code!;
   }
 
