@@ -131,7 +131,14 @@ async function provisioningInputRequired(error: UrlElicitationRequiredError, cal
   };
 }
 
-export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE, era: ProtocolEra = "legacy"): McpServer {
+/**
+ * `calledTool`: the tool a single `tools/call` request names (lib/mcp/handle-mcp-request.ts). Such a request
+ * can only reach that tool, so only it is registered when the caller may use it — registering every allowed
+ * tool cost 150–250 µs of a ~600 µs call (docs/performance.md), for tools the request cannot touch. When the
+ * caller may not use it (not allowed, hidden, unknown), every allowed tool is registered as for any other
+ * request, so the SDK answers exactly as before ("Tool … not found").
+ */
+export function createMcpServer(authInfo: AuthInfo, catalogue: readonly CatalogueTool[] = TOOL_CATALOGUE, era: ProtocolEra = "legacy", calledTool?: string): McpServer {
   const caller = callerFromAuthInfo(authInfo);
   const server = new McpServer({ name: "nextcloud-mcp", title: "Nextcloud MCP server", version: APP_VERSION }, {
     capabilities: { tools: {} },
@@ -143,7 +150,9 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
     // (the hook does not see the request's params): a mismatch ends as a tool error, the tool not run.
     requestState: { verify: (state: string) => verifyRequestState(state, caller, undefined) },
   });
-  for (const tool of toolsFor(caller, catalogue)) {
+  const allowed = toolsFor(caller, catalogue);
+  const called = calledTool === undefined ? [] : allowed.filter((tool) => tool.name === calledTool);
+  for (const tool of called.length > 0 ? called : allowed) {
     server.registerTool(
       tool.name,
       { title: tool.title, description: describedWithAccess(tool), inputSchema: withCachedJsonSchema(tool.input), outputSchema: withCachedJsonSchema(tool.output), annotations: tool.annotations },

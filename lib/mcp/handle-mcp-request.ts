@@ -106,10 +106,10 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
   let handler = byMode.get(mode);
   if (!handler) {
     handler = createMcpHandler(
-      ({ authInfo, era }) => {
+      ({ authInfo, era, requestInfo }) => {
         // The HTTP layer always passes the verified identity; a server without one has nothing to serve.
         if (!authInfo) throw new Error("MCP request without a verified identity");
-        return createMcpServer(authInfo, catalogue, era);
+        return createMcpServer(authInfo, catalogue, era, requestInfo ? calledTools.get(requestInfo) : undefined);
       },
       {
         // Legacy traffic never reaches this handler: handlePost routes it.
@@ -125,8 +125,24 @@ function modernHandler(catalogue: readonly CatalogueTool[], mode: ResponseMode):
   return handler;
 }
 
+/**
+ * The tool a single `tools/call` names, for the SDK's 2026-07-28 factory, which gets the forwarded request
+ * (`requestInfo`) but not its body. Keyed by that request object: a request the SDK replaced finds nothing,
+ * and its server registers every allowed tool, as before.
+ */
+const calledTools = new WeakMap<Request, string>();
+
+/** The tool a body that is one `tools/call` request names; undefined for anything else (lists, batches, other methods). */
+export function calledToolName(parsed: unknown): string | undefined {
+  if (!isRecord(parsed) || parsed.method !== "tools/call" || !isRecord(parsed.params)) return undefined;
+  return typeof parsed.params.name === "string" ? parsed.params.name : undefined;
+}
+
 async function handleModern(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
-  const response = await modernHandler(catalogue, mode).fetch(forwardedRequest(request, true), { authInfo, parsedBody: parsed });
+  const forwarded = forwardedRequest(request, true);
+  const called = calledToolName(parsed);
+  if (called !== undefined) calledTools.set(forwarded, called);
+  const response = await modernHandler(catalogue, mode).fetch(forwarded, { authInfo, parsedBody: parsed });
   return response.status === 400 ? withLegacyVersions(response) : response;
 }
 
@@ -227,7 +243,7 @@ async function handlePost(request: Request, catalogue: readonly CatalogueTool[])
 }
 
 async function handleLegacy(request: Request, authInfo: AuthInfo, parsed: unknown, catalogue: readonly CatalogueTool[], mode: ResponseMode): Promise<Response> {
-  const server = createMcpServer(authInfo, catalogue, "legacy");
+  const server = createMcpServer(authInfo, catalogue, "legacy", calledToolName(parsed));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: mode === "json" });
   await server.connect(transport);
   openServers().add(server);
