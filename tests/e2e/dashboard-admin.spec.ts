@@ -4,7 +4,7 @@
  * and for the actions, even when calling an action directly.
  */
 import { expect, test, type Browser } from "@playwright/test";
-import { callServerAction, expectAccessible, formActionId, postActionForm, screenshot, signIn } from "./dashboard-helpers";
+import { callServerAction, expectAccessible, formActionId, postActionForm, screenshot, signInOnce } from "./dashboard-helpers";
 import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool, refresh } from "./dashboard-mcp-client";
 
@@ -12,7 +12,7 @@ const { admin, alice, bob } = usersOf(import.meta.url);
 
 test("lists clients, policy and accounts; disable, enable and delete a client", async ({ page, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, alice, { name: "Administered Client", scopes: ["notes.read"] });
-  await signIn(page, admin, "/dashboard/admin");
+  await signInOnce(page, admin, "/dashboard/admin");
   await expect(page.getByTestId("registry-policy")).toContainText("Open");
   await expect(page.getByTestId("registry-policy")).toContainText("Built-in");
   const own = page.locator('[data-client-id="mcp-server"]');
@@ -50,7 +50,7 @@ test("lists clients, policy and accounts; disable, enable and delete a client", 
 });
 
 test("a non-admin gets 403 for the admin page and no admin link", async ({ page }) => {
-  await signIn(page, alice);
+  await signInOnce(page, alice);
   await expect(page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
   const response = await page.goto("/dashboard/admin");
   expect(response?.status()).toBe(403);
@@ -63,11 +63,11 @@ test("a non-admin gets 403 for the admin page and no admin link", async ({ page 
 test("a non-admin calling the admin action directly is refused and nothing changes", async ({ browser, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, bob, { name: "Direct Call Target", scopes: ["notes.read"] });
   const adminPage = await (await browser.newContext()).newPage();
-  await signIn(adminPage, admin, "/dashboard/admin");
+  await signInOnce(adminPage, admin, "/dashboard/admin");
   const id = await formActionId(adminPage.locator(`[data-client-id="${client.clientId}"] form`));
 
   const alicePage = await (await browser.newContext()).newPage();
-  await signIn(alicePage, alice);
+  await signInOnce(alicePage, alice);
   const fields = { clientId: client.clientId, change: "disable" };
   // As Next's client calls it: 403 (forbidden()).
   expect(await callServerAction(alicePage.request, `${baseURL}/dashboard/admin`, id, fields, baseURL)).toBe(403);
@@ -103,10 +103,10 @@ async function canSignIn(browser: Browser, username: string, password: string): 
 }
 
 test("accounts: add one with a generated password shown once, reset it, disable and enable it; not your own", async ({ page, browser }) => {
-  // A ceiling, not an expectation: five sign-ins in two browser contexts.
+  // A ceiling, not an expectation: four sign-ins at the IdP in fresh browser contexts, beside the administrator's page.
   test.setTimeout(90_000);
   const username = `e2e-new-${Date.now().toString(36)}`;
-  await signIn(page, admin, "/dashboard/admin");
+  await signInOnce(page, admin, "/dashboard/admin");
   // The administrator's own row has no Disable button.
   await expect(page.locator(`[data-account="${admin.username}"]`).getByRole("button", { name: /^Disable/ })).toHaveCount(0);
 
@@ -150,7 +150,7 @@ test("accounts: add one with a generated password shown once, reset it, disable 
 
 test("accounts: a non-admin calling the account action directly gets 403, and so does a cross-origin post", async ({ browser, baseURL }) => {
   const adminPage = await (await browser.newContext()).newPage();
-  await signIn(adminPage, admin, "/dashboard/admin");
+  await signInOnce(adminPage, admin, "/dashboard/admin");
   const bobRow = adminPage.locator(`[data-account="${bob.username}"]`);
   // The action's id, as the admin's browser calls it (a useActionState form has no $ACTION_ID_ field).
   const call = adminPage.waitForRequest((r) => r.method() === "POST" && r.headers()["next-action"] !== undefined);
@@ -162,7 +162,7 @@ test("accounts: a non-admin calling the account action directly gets 403, and so
   const accountId = await bobRow.locator('input[name="accountId"]').first().getAttribute("value");
 
   const alicePage = await (await browser.newContext()).newPage();
-  await signIn(alicePage, alice);
+  await signInOnce(alicePage, alice);
   const fields = { change: "disable", accountId: accountId! };
   expect(await callServerAction(alicePage.request, `${baseURL}/dashboard/admin`, id, fields, baseURL)).toBe(403);
   // From another origin, even the administrator's session is refused (by Next's own Origin check or by ours).

@@ -5,7 +5,7 @@
  * grant and its tokens go, and the client's next MCP request gets 401.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signInOnce } from "./dashboard-helpers";
 import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool, listTools, refresh, refreshScopes } from "./dashboard-mcp-client";
 
@@ -19,7 +19,7 @@ async function revokeWithConfirmation(page: Page, name: string): Promise<void> {
 }
 
 test("an empty list says so", async ({ page }) => {
-  await signIn(page, bob, "/dashboard/connections");
+  await signInOnce(page, bob, "/dashboard/connections");
   // This spec's Bob is its own (e2e-users.ts), but a re-run against a kept server may find clients: revoke them all first.
   const revoke = page.getByRole("link", { name: /^Revoke / });
   while ((await revoke.count()) > 0) {
@@ -39,7 +39,7 @@ test("lists the authorized client; revoke cuts it off (next MCP call 401, refres
   const before = await callTool(baseURL!, client.accessToken, "whoami");
   expect(before.status).toBe(200);
 
-  await signIn(page, alice, "/dashboard/connections");
+  await signInOnce(page, alice, "/dashboard/connections");
   const item = page.locator(`[data-client-id="${client.clientId}"]`);
   await expect(item.getByRole("heading", { name: "Revocable Client" })).toBeVisible();
   await expect(item).toContainText("Dynamically registered");
@@ -72,7 +72,7 @@ test("lists the authorized client; revoke cuts it off (next MCP call 401, refres
 
 test("a person sees only their own connections", async ({ page, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, alice, { name: "Alice Only Client", scopes: ["notes.read"] });
-  await signIn(page, bob, "/dashboard/connections");
+  await signInOnce(page, bob, "/dashboard/connections");
   await expect(page.locator(`[data-client-id="${client.clientId}"]`)).toHaveCount(0);
 });
 
@@ -81,11 +81,11 @@ test("revoking or narrowing another person's client through a tampered form chan
   const bobs = await authorizeMcpClient(baseURL!, bob, { name: "Bob Client", scopes: ["notes.read", "notes.write"] });
   // Alice's card key, as her own page shows it.
   const alicePage = await (await browser.newContext()).newPage();
-  await signIn(alicePage, alice, "/dashboard/connections");
+  await signInOnce(alicePage, alice, "/dashboard/connections");
   const alicesKey = await alicePage.locator(`[data-client-ids~="${alices.clientId}"]`).getAttribute("data-group");
   expect(alicesKey).toBeTruthy();
 
-  await signIn(page, bob, "/dashboard/connections");
+  await signInOnce(page, bob, "/dashboard/connections");
   const bobsItem = page.locator(`[data-client-ids~="${bobs.clientId}"]`);
   await bobsItem.getByText("Change what it may do").click();
   const narrow = bobsItem.locator("details form");
@@ -109,7 +109,7 @@ test("narrowing a client hides and blocks the removed tools on its very next req
   const client = await authorizeMcpClient(baseURL!, alice, { name: "Narrowed Client", scopes: ["notes.read", "notes.write", "account.read"] });
   expect(await listTools(baseURL!, client.accessToken)).toEqual(expect.arrayContaining(["nc_notes_create", "nc_notes_search", "nc_get_user_info"]));
 
-  await signIn(page, alice, "/dashboard/connections");
+  await signInOnce(page, alice, "/dashboard/connections");
   const item = page.locator(`[data-client-ids~="${client.clientId}"]`);
   await item.getByText("Change what it may do").click();
   await expect(item.getByTestId("widening-note")).toContainText("connect the client again");
@@ -136,7 +136,7 @@ test("narrowing a client hides and blocks the removed tools on its very next req
 test("a client that registered again is still one card, with its registrations counted", async ({ page, baseURL }) => {
   const first = await authorizeMcpClient(baseURL!, alice, { name: "Twice Registered Client", scopes: ["notes.read"] });
   const second = await authorizeMcpClient(baseURL!, alice, { name: "Twice Registered Client", scopes: ["notes.read"] });
-  await signIn(page, alice, "/dashboard/connections");
+  await signInOnce(page, alice, "/dashboard/connections");
   const cards = page.locator(`[data-client-ids~="${first.clientId}"]`);
   await expect(cards).toHaveCount(1);
   await expect(cards).toHaveAttribute("data-client-ids", new RegExp(second.clientId));

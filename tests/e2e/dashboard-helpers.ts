@@ -1,10 +1,11 @@
 /**
  * Shared steps of the dashboard's browser tests: signing in through the
- * identity provider's own pages, accessibility checks (axe: no serious or
- * critical violation) and screenshots saved as test artifacts.
+ * identity provider's own pages (signIn; signInOnce reuses a spec file's first
+ * sign-in of a person), accessibility checks (axe: no serious or critical
+ * violation) and screenshots saved as test artifacts.
  */
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import type { E2eUser } from "./e2e-users";
 
 export type { E2eUser };
@@ -29,6 +30,40 @@ export async function signIn(page: Page, user: E2eUser, path = "/dashboard"): Pr
   await answerIdp(page, user);
   await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
   expect(new URL(page.url()).pathname).toBe(new URL(path, page.url()).pathname);
+}
+
+type Cookies = Awaited<ReturnType<BrowserContext["cookies"]>>;
+
+/** The browser cookies right after each (spec file, person)'s first sign-in, in this worker process. */
+const savedSessions = new Map<string, Cookies>();
+
+/**
+ * signIn once per spec file and person. The first call of a file for a person
+ * signs in through the real flow (signIn) and keeps the browser's cookies: the
+ * dashboard's session (a JWT cookie, valid 8 h; the account is looked up on
+ * every request) and the IdP's session (for a later grant or provisioning).
+ * Later calls put those cookies into this page's browser context (its own
+ * options — viewport, JavaScript — stay) and open `path`, signed in as the same
+ * person: one page load instead of the sign-in page, the IdP's pages (a scrypt
+ * password check) and the callback. Only for tests whose subject is not
+ * signing in or out and that neither sign out nor change the person's account
+ * before a later test reuses it; the flow itself stays covered by the first
+ * call of every file (and by dashboard-sign-in.spec.ts). A worker started
+ * afresh (after a failure) signs in again.
+ */
+export async function signInOnce(page: Page, user: E2eUser, path = "/dashboard"): Promise<void> {
+  const key = `${test.info().file}\n${user.username}`;
+  const saved = savedSessions.get(key);
+  if (!saved) {
+    await signIn(page, user, path);
+    savedSessions.set(key, await page.context().cookies());
+    return;
+  }
+  await page.context().addCookies(saved);
+  await page.goto(path);
+  await expect(page.getByRole("navigation", { name: "Dashboard" }), `the session of ${user.username}'s first sign-in in this file opens ${path}`).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe(new URL(path, page.url()).pathname);
+  await expect(page.getByTestId("signed-in-as")).toContainText(user.displayName);
 }
 
 /** Signs out of the dashboard and confirms the IdP's logout page; ends on the start page. */

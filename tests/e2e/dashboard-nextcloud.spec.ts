@@ -4,14 +4,14 @@
  * provisioning again.
  */
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, signIn, signOut } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signIn, signInOnce, signOut } from "./dashboard-helpers";
 import { usersOf } from "./e2e-users";
 import { authorizeMcpClient, callTool } from "./dashboard-mcp-client";
 
 const { alice, bob } = usersOf(import.meta.url);
 
 test("no access yet: an empty state and the scopes that can be added", async ({ page }) => {
-  await signIn(page, bob, "/dashboard/nextcloud");
+  await signInOnce(page, bob, "/dashboard/nextcloud");
   await expect(page.getByText("No Nextcloud access yet")).toBeVisible();
   await expect(page.getByRole("group", { name: "Add scopes" })).toContainText("Read your files");
   await expectAccessible(page);
@@ -19,7 +19,7 @@ test("no access yet: an empty state and the scopes that can be added", async ({ 
 });
 
 test("asking for nothing is refused with a message", async ({ page }) => {
-  await signIn(page, bob, "/dashboard/nextcloud");
+  await signInOnce(page, bob, "/dashboard/nextcloud");
   await page.getByRole("button", { name: "Continue to grant" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Pick at least one scope");
 });
@@ -79,7 +79,7 @@ test("add a scope, see it explained, revoke it; the next tool call asks for prov
 
 test("removing a Nextcloud scope: the stored and IdP grants lose it, the next tool call needing it asks again, the others keep working", async ({ page, baseURL }) => {
   const client = await authorizeMcpClient(baseURL!, bob, { name: "Narrowing Tool Client", scopes: ["account.read", "notes.read"] });
-  await signIn(page, bob, "/dashboard/nextcloud");
+  await signInOnce(page, bob, "/dashboard/nextcloud");
   // Grant two scopes through the provisioning page.
   await page.getByRole("checkbox", { name: /See your Nextcloud account/ }).check();
   await page.getByRole("checkbox", { name: /Read your notes/ }).check();

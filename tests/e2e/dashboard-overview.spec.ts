@@ -1,13 +1,13 @@
 /** Overview: the MCP endpoint with a copy button, setup snippets for common clients, the state at a glance. */
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, signIn } from "./dashboard-helpers";
+import { expectAccessible, screenshot, signInOnce } from "./dashboard-helpers";
 import { usersOf } from "./e2e-users";
 
 const { bob } = usersOf(import.meta.url);
 
 test("shows the endpoint, copies it, and has a snippet per client", async ({ page, context, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
-  await signIn(page, bob);
+  await signInOnce(page, bob);
   const url = `${baseURL}/api/mcp`;
   await expect(page.getByTestId("mcp-endpoint")).toHaveText(url);
   await page.getByRole("button", { name: "Copy endpoint URL" }).click();
@@ -33,7 +33,7 @@ test("shows the endpoint, copies it, and has a snippet per client", async ({ pag
 });
 
 test("works by keyboard: the sections are links in tab order, the current one is marked", async ({ page }) => {
-  await signIn(page, bob);
+  await signInOnce(page, bob);
   const nav = page.getByRole("navigation", { name: "Dashboard" });
   await expect(nav.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
   await nav.getByRole("link", { name: "Connections" }).focus();
@@ -44,7 +44,7 @@ test("works by keyboard: the sections are links in tab order, the current one is
 
 test("is usable on a phone-sized screen", async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 740 });
-  await signIn(page, bob);
+  await signInOnce(page, bob);
   await expect(page.getByTestId("mcp-endpoint")).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
