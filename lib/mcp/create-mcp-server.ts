@@ -151,8 +151,8 @@ export function createMcpServer(authInfo: AuthInfo, catalogue: readonly Catalogu
     requestState: { verify: (state: string) => verifyRequestState(state, caller, undefined) },
   });
   const allowed = toolsFor(caller, catalogue);
-  const called = calledTool === undefined ? [] : allowed.filter((tool) => tool.name === calledTool);
-  for (const tool of called.length > 0 ? called : allowed) {
+  const called = allowed.find((tool) => tool.name === calledTool);
+  for (const tool of called ? [called] : allowed) {
     server.registerTool(
       tool.name,
       { title: tool.title, description: describedWithAccess(tool), inputSchema: withCachedJsonSchema(tool.input), outputSchema: withCachedJsonSchema(tool.output), annotations: tool.annotations },

@@ -127,7 +127,6 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
     return loads;
   }
 
-  /** Sign-in and consent as a person does them; resolves with the code delivered to the client's redirect URI. */
   /** Waits for a state of the flow; on time-out says where the page is, what it shows and what the server printed last. */
   async function waitFor(page: Page, what: string, reached: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + 150_000;
