@@ -5,13 +5,12 @@
  * answered as before. Authentication is off (NODE_ENV=test only), a three-tool test catalogue.
  */
 import { McpServer } from "@modelcontextprotocol/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineTool } from "@/lib/mcp/tool-definition";
+import { useAuthDisabledMcpHandler } from "../../helpers/auth-disabled-mcp";
 
-let handleMcpPost: typeof import("@/lib/mcp/handle-mcp-request").handleMcpPost;
-let calledToolName: typeof import("@/lib/mcp/handle-mcp-request").calledToolName;
-const saved = { ...process.env };
+const mcp = useAuthDisabledMcpHandler();
 
 const tool = (name: string) =>
   defineTool({
@@ -28,15 +27,6 @@ const tool = (name: string) =>
   });
 const catalogue = [tool("tool_one"), tool("tool_two"), tool("tool_three")];
 
-beforeAll(async () => {
-  Object.assign(process.env, { NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true", APP_URL: "http://127.0.0.1:3999" });
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
-  ({ handleMcpPost, calledToolName } = await import("@/lib/mcp/handle-mcp-request"));
-});
-afterAll(() => {
-  process.env = saved;
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
-});
 afterEach(() => vi.restoreAllMocks());
 
 const META_2026 = {
@@ -54,7 +44,7 @@ async function post(era: "2025" | "2026", method: "tools/call" | "tools/list", n
   } as typeof original);
   const modern = era === "2026";
   const params = { ...(method === "tools/call" ? { name, arguments: {} } : {}), ...(modern ? { _meta: META_2026 } : {}) };
-  const response = await handleMcpPost(
+  const response = await mcp().handleMcpPost(
     new Request("http://127.0.0.1:3999/api/mcp", {
       method: "POST",
       headers: {
@@ -104,6 +94,6 @@ describe("calledToolName", () => {
     [null, undefined],
     ["tools/call", undefined],
   ])("%j → %s", (body, expected) => {
-    expect(calledToolName(body)).toBe(expected);
+    expect(mcp().calledToolName(body)).toBe(expected);
   });
 });

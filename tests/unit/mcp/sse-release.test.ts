@@ -6,13 +6,12 @@
  * is off (NODE_ENV=test only) so the handler runs in this process without an
  * IdP; a test catalogue holds a tool that waits until it is told to finish.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "@/lib/mcp/tool-definition";
+import { useAuthDisabledMcpHandler } from "../../helpers/auth-disabled-mcp";
 
-let handleMcpPost: typeof import("@/lib/mcp/handle-mcp-request").handleMcpPost;
-let openMcpServerCount: typeof import("@/lib/mcp/handle-mcp-request").openMcpServerCount;
-const saved = { ...process.env };
+const mcp = useAuthDisabledMcpHandler();
 
 let finish: () => void = () => {};
 let started = 0;
@@ -43,18 +42,8 @@ const slow = defineTool({
 });
 const catalogue = [slow];
 
-beforeAll(async () => {
-  Object.assign(process.env, { NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true", APP_URL: "http://127.0.0.1:3999" });
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
-  ({ handleMcpPost, openMcpServerCount } = await import("@/lib/mcp/handle-mcp-request"));
-});
-afterAll(() => {
-  process.env = saved;
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for("nextcloud-mcp.config")];
-});
-
 function call(accept: string, signal?: AbortSignal): Promise<Response> {
-  return handleMcpPost(
+  return mcp().handleMcpPost(
     new Request("http://127.0.0.1:3999/api/mcp", {
       method: "POST",
       headers: { host: "127.0.0.1:3999", "content-type": "application/json", accept },
@@ -72,7 +61,7 @@ function call2026(accept: string, signal?: AbortSignal): Promise<Response> {
     "io.modelcontextprotocol/clientInfo": { name: "test", version: "1" },
     "io.modelcontextprotocol/clientCapabilities": {},
   };
-  return handleMcpPost(
+  return mcp().handleMcpPost(
     new Request("http://127.0.0.1:3999/api/mcp", {
       method: "POST",
       headers: { host: "127.0.0.1:3999", "content-type": "application/json", accept, "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "slow_test_tool" },
@@ -93,49 +82,49 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 describe("MCP server lifetime per request", () => {
   it("closes the server after a JSON answer and after a completed SSE stream", async () => {
-    const before = openMcpServerCount();
+    const before = mcp().openMcpServerCount();
     const json = call("application/json");
-    await until(() => openMcpServerCount() === before + 1, "the server to open");
+    await until(() => mcp().openMcpServerCount() === before + 1, "the server to open");
     finish();
     expect((await json).status).toBe(200);
-    await until(() => openMcpServerCount() === before, "the server to close");
+    await until(() => mcp().openMcpServerCount() === before, "the server to close");
 
     const sse = await (async () => {
       const pending = call("text/event-stream");
-      await until(() => openMcpServerCount() === before + 1, "the server to open");
+      await until(() => mcp().openMcpServerCount() === before + 1, "the server to open");
       return pending;
     })();
     expect(sse.headers.get("content-type")).toMatch(/text\/event-stream/);
     finish();
     expect(await sse.text()).toMatch(/"done":true/);
-    await until(() => openMcpServerCount() === before, "the server to close");
+    await until(() => mcp().openMcpServerCount() === before, "the server to close");
   });
 
   it("closes the server when the client cancels the SSE stream before the answer", async () => {
-    const before = openMcpServerCount();
+    const before = mcp().openMcpServerCount();
     const response = await call("text/event-stream");
-    expect(openMcpServerCount()).toBe(before + 1);
+    expect(mcp().openMcpServerCount()).toBe(before + 1);
     await response.body!.cancel();
-    await until(() => openMcpServerCount() === before, "the server to close after the stream was cancelled");
+    await until(() => mcp().openMcpServerCount() === before, "the server to close after the stream was cancelled");
   });
 
   it("closes the server when the request is aborted (client disconnected)", async () => {
-    const before = openMcpServerCount();
+    const before = mcp().openMcpServerCount();
     const controller = new AbortController();
     const response = await call("text/event-stream", controller.signal);
-    expect(openMcpServerCount()).toBe(before + 1);
+    expect(mcp().openMcpServerCount()).toBe(before + 1);
     controller.abort();
-    await until(() => openMcpServerCount() === before, "the server to close after the request was aborted");
+    await until(() => mcp().openMcpServerCount() === before, "the server to close after the request was aborted");
     await response.body!.cancel().catch(() => {});
   });
 
   it("closes the server when a JSON-mode request is aborted while its tool runs", async () => {
-    const before = openMcpServerCount();
+    const before = mcp().openMcpServerCount();
     const controller = new AbortController();
     const pending = call("application/json", controller.signal).catch(() => undefined);
-    await until(() => openMcpServerCount() === before + 1, "the server to open");
+    await until(() => mcp().openMcpServerCount() === before + 1, "the server to open");
     controller.abort();
-    await until(() => openMcpServerCount() === before, "the server to close after the request was aborted");
+    await until(() => mcp().openMcpServerCount() === before, "the server to close after the request was aborted");
     await pending;
   });
 
