@@ -1,2 +1,2 @@
-export function vitestFailures(report: unknown, root: string): string[];
-export function playwrightFailures(report: unknown): string[];
+export function vitestFailures(report: unknown, root: string, options?: { lines?: number }): string[];
+export function playwrightFailures(report: unknown, options?: { lines?: number }): string[];

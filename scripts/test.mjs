@@ -84,14 +84,16 @@ const playwright = await run("browser (chromium)", "node_modules/.bin/playwright
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-// The names of what failed, repeated at the very end: a CI log is often read from its tail only.
+// The names of what failed, repeated at the very end with the start of each error: a CI log is often read
+// from its tail only.
 const failures = [];
+const FAILURE_LINES = 25;
 try {
   const v = JSON.parse(readFileSync("reports/vitest.json", "utf8"));
   passed += v.numPassedTests;
   failed += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
-  failures.push(...vitestFailures(v, process.cwd()));
+  failures.push(...vitestFailures(v, process.cwd(), { lines: FAILURE_LINES }));
 } catch {
   failed += vitest === 0 ? 0 : 1;
 }
@@ -100,7 +102,7 @@ try {
   passed += p.stats.expected;
   failed += p.stats.unexpected + p.stats.flaky;
   skipped += p.stats.skipped;
-  failures.push(...playwrightFailures(p));
+  failures.push(...playwrightFailures(p, { lines: FAILURE_LINES }));
 } catch {
   failed += playwright === 0 ? 0 : 1;
 }

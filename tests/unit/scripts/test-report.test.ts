@@ -78,4 +78,15 @@ describe("npm test's list of failures", () => {
     expect(vitestFailures({}, "/r")).toEqual([]);
     expect(playwrightFailures({})).toEqual([]);
   });
+
+  it("with more lines, follows each first line with the rest of its error, stack frames left out, up to the limit", () => {
+    const message = "Error: waited for the page; it shows:\n\nSign in\n    at waitFor (/repo/x.test.ts:1:1)\n--- printed last:\nGET /a 200\nGET /b 200";
+    const report = { testResults: [{ name: "/r/x.test.ts", status: "failed", assertionResults: [{ fullName: "t", status: "failed", failureMessages: [message] }] }] };
+    expect(vitestFailures(report, "/r", { lines: 4 })).toEqual([
+      "x.test.ts › t — Error: waited for the page; it shows:\n      Sign in\n      --- printed last:\n      GET /a 200",
+    ]);
+    expect(vitestFailures(report, "/r", { lines: 1 })).toEqual(["x.test.ts › t — Error: waited for the page; it shows:"]);
+    const pw = { suites: [{ title: "", file: "p.spec.ts", specs: [{ title: "s", file: "p.spec.ts", tests: [{ status: "unexpected", results: [{ error: { message } }] }] }] }] };
+    expect(playwrightFailures(pw, { lines: 2 })).toEqual(["p.spec.ts › s (unexpected) — Error: waited for the page; it shows:\n      Sign in"]);
+  });
 });
