@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   }
 
   if (full) memory = await measureFullStacks(paths);
-  const eraComparison: EraComparison = { rounds: ERA_ROUNDS, secondsPerSlice: ERA_SECONDS, throughput: eras?.throughput ?? [], cpu: eraCpu };
+  const eraComparison: EraComparison = { rounds: ERA_ROUNDS, secondsPerSlice: ERA_SECONDS, throughput: eras?.throughput ?? [], pinning: eras?.pinning, cpu: eraCpu };
   const partial: Omit<BenchReport, "goals"> = {
     startedAt,
     finishedAt: new Date().toISOString(),

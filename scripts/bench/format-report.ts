@@ -45,6 +45,8 @@ export interface EraComparison {
   rounds: number;
   secondsPerSlice: number;
   throughput: EraThroughput[];
+  /** Where the servers and the load generator ran during the throughput slices (taskset), when pinned. */
+  pinning?: string;
   cpu?: EraCpuResult & { pinned: boolean; loadAverage: [number, number, number] };
 }
 
@@ -127,7 +129,9 @@ export function formatReport(report: BenchReport): string {
 
 /** The era comparison: every per-round ratio's summary, so the spread is read next to the median. */
 export function formatEras(eras: EraComparison): string[] {
-  const lines = [`MCP 2026-07-28 / 2025-11-25, median of per-round ratios (IQR, range); throughput over HTTP in ${eras.rounds} ABBA rounds of ${eras.secondsPerSlice} s slices:`];
+  const lines = [
+    `MCP 2026-07-28 / 2025-11-25, median of per-round ratios (IQR, range); throughput over HTTP in ${eras.rounds} ABBA rounds of ${eras.secondsPerSlice} s slices (${eras.pinning ?? "not pinned"}):`,
+  ];
   for (const t of eras.throughput) {
     lines.push(`  ${t.setting} throughput: ${Object.entries(t.byConcurrency).map(([c, s]) => `c${c} ${formatSpread(s)}`).join("; ")}`);
     for (const [c, cpu] of Object.entries(t.cpuByConcurrency ?? {})) {

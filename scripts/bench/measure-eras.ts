@@ -7,7 +7,9 @@
  * comparison is the median of the per-round ratios 2026/2025, with its
  * spread. Latencies are pooled over every slice, as in `npm run bench`.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { processTree } from "../../tests/helpers/process-tree.mjs";
 import { loadAverage } from "./describe-machine";
 import type { PathResult } from "./format-report";
@@ -49,6 +51,45 @@ export interface EraThroughput {
   cpuByConcurrency?: Record<string, EraCpuOverHttp>;
 }
 
+/**
+ * Sets the CPUs every thread of `pid` and its descendants may run on (`taskset -a -p -c`); false when taskset
+ * is missing or refused. Threads started later inherit it from the thread that starts them.
+ */
+export function pinProcessTree(pid: number, cpus: string): boolean {
+  // `taskset -a -p` on a pid that is gone exits 0 having pinned nothing.
+  if (!existsSync(`/proc/${pid}`)) return false;
+  try {
+    for (const p of processTree(pid)) execFileSync("taskset", ["-a", "-p", "-c", cpus, String(p)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * With two or more CPUs: the servers on the last CPU, the load generator (this process) on the others, so
+ * neither takes the other's time in a slice and the throughput is the server's alone; undone by the returned
+ * function. Undefined when taskset is not there (nothing pinned, as before).
+ */
+export function separateServersFromLoad(serverPids: readonly number[]): { cpus: string; undo: () => void } | undefined {
+  const n = availableParallelism();
+  if (n < 2) return undefined;
+  const all = `0-${n - 1}`;
+  const server = String(n - 1);
+  const load = n === 2 ? "0" : `0-${n - 2}`;
+  if (!pinProcessTree(process.pid, load)) return undefined;
+  if (!serverPids.every((pid) => pinProcessTree(pid, server))) {
+    for (const pid of [process.pid, ...serverPids]) pinProcessTree(pid, all);
+    return undefined;
+  }
+  return {
+    cpus: `server on CPU ${server}, load generator on CPU ${load}`,
+    undo: () => {
+      for (const pid of [process.pid, ...serverPids]) pinProcessTree(pid, all);
+    },
+  };
+}
+
 const TICKS_PER_SECOND = 100; // USER_HZ: the unit of /proc/<pid>/stat's utime and stime on Linux
 
 /** CPU µs used so far by a process and its living descendants (utime + stime of /proc/<pid>/stat, 10 ms ticks). */
@@ -83,6 +124,21 @@ export function combinedRps(slices: readonly Pick<LoadResult, "requests" | "seco
 }
 
 export async function measureEraPairs(
+  pairs: readonly EraPair[],
+  options: { concurrency: readonly number[]; rounds: number; secondsPerSlice: number; warmupSeconds: number; log: (line: string) => void },
+): Promise<{ paths: PathResult[]; throughput: EraThroughput[]; pinning?: string }> {
+  // On a machine with few cores the load generator and the server otherwise share them, and how a slice's
+  // time falls between the two adds noise to a 5 % comparison (issue 17: (b) c16 0.88–0.99 in four idle runs).
+  const pinning = separateServersFromLoad(pairs.flatMap((p) => (p.serverPid ? [p.serverPid] : [])));
+  if (pinning) options.log(`  pinned: ${pinning.cpus}`);
+  try {
+    return { ...(await measurePinned(pairs, options)), pinning: pinning?.cpus };
+  } finally {
+    pinning?.undo();
+  }
+}
+
+async function measurePinned(
   pairs: readonly EraPair[],
   options: { concurrency: readonly number[]; rounds: number; secondsPerSlice: number; warmupSeconds: number; log: (line: string) => void },
 ): Promise<{ paths: PathResult[]; throughput: EraThroughput[] }> {

@@ -1,8 +1,14 @@
 // The server side of the era comparison's CPU per request (scripts/bench/measure-eras.ts): the CPU a
 // process tree used, read from /proc, must follow real work done by a descendant and count nothing else.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { processTreeCpuMicros } from "../../../scripts/bench/measure-eras";
+import { pinProcessTree, processTreeCpuMicros, separateServersFromLoad } from "../../../scripts/bench/measure-eras";
+
+/** The CPUs a process's threads may run on, as the kernel reports them (one entry per thread). */
+const allowed = (pid: number) =>
+  [...new Set(readFileSync(`/proc/${pid}/status`, "utf8").match(/^Cpus_allowed_list:\s*(\S+)$/m)![1]!.split(","))].join(",");
 
 describe("processTreeCpuMicros", () => {
   it("counts the CPU of a process's child (a shell that spins ~0.5 s of CPU), not the time it sleeps", async () => {
@@ -24,5 +30,32 @@ describe("processTreeCpuMicros", () => {
 
   it("is 0 for a process that does not exist", () => {
     expect(processTreeCpuMicros(2 ** 22 + 12345)).toBe(0);
+  });
+});
+
+describe.runIf(availableParallelism() >= 2)("pinning the era comparison's processes (taskset)", () => {
+  it("pins a process tree, child included, and separateServersFromLoad puts the servers on the last CPU and this process on the others, then undoes both", async () => {
+    const parent = spawn("sh", ["-c", `${process.execPath} -e 'setTimeout(() => {}, 10000)'; sleep 10`], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pinProcessTree(parent.pid!, "0")).toBe(true);
+      expect(allowed(parent.pid!)).toBe("0");
+      const last = availableParallelism() - 1;
+      const all = `0-${last}`;
+      const before = allowed(process.pid);
+      const pinned = separateServersFromLoad([parent.pid!]);
+      expect(pinned?.cpus).toContain(`server on CPU ${last}`);
+      expect(allowed(parent.pid!)).toBe(String(last));
+      expect(allowed(process.pid)).toBe(last === 1 ? "0" : `0-${last - 1}`);
+      pinned!.undo();
+      expect(allowed(parent.pid!)).toBe(all);
+      expect(allowed(process.pid)).toBe(before);
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
+
+  it("says false for a process that does not exist", () => {
+    expect(pinProcessTree(2 ** 22 + 12345, "0")).toBe(false);
   });
 });
