@@ -49,7 +49,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeMachine, loadAverage } from "./bench/describe-machine";
 import { formatReport, type BenchReport, type EraComparison, type Goal, type MemoryResult, type PathResult, type PathRun } from "./bench/format-report";
-import { formatSpread } from "./bench/paired-rounds";
+import { formatSpread, pooledRatios } from "./bench/paired-rounds";
 import { probeMemory, processGroupRss } from "./bench/measure-rss";
 import { measureEraCpuInChild } from "./bench/measure-era-cpu";
 import { measureEraPairs, type EraPair } from "./bench/measure-eras";
@@ -208,18 +208,19 @@ function goals(report: Omit<BenchReport, "goals">): Goal[] {
     const worst = Math.min(...Object.values(cb.byConcurrency));
     out.push({ goal: "(c)/(b) throughput ≥ 0.9", value: `lowest ${worst.toFixed(2)} (${Object.entries(cb.byConcurrency).map(([c, v]) => `c${c} ${v.toFixed(2)}`).join(", ")})`, met: worst >= 0.9 });
   }
-  // Serving MCP 2026-07-28 must cost no more than 2025-11-25 (5 % allowed for noise). Over HTTP the load
-  // generator shares the machine, so the throughput goal is read on the median of the paired rounds' ratios
-  // and says how wide they spread; the CPU per request in-process is the steadier of the two measures.
+  // Serving MCP 2026-07-28 must cost no more than 2025-11-25 (5 % allowed for noise). Over HTTP the servers
+  // run on a CPU of their own (measure-eras.ts; unpinned, the two took each other's time and one cell moved 0.88–0.99 between idle runs),
+  // and the verdict is the median of every paired round of the setting, all concurrencies together
+  // (pooledRatios says why), each concurrency's median beside it; the CPU per request in-process is the
+  // steadier of the two measures.
   for (const t of report.eras?.throughput ?? []) {
     const entries = Object.entries(t.byConcurrency);
     if (entries.length === 0) continue;
-    const worst = Math.min(...entries.map(([, s]) => s.median));
-    const straddles = entries.some(([, s]) => s.q1 < 0.95 && s.q3 >= 0.95);
+    const pooled = pooledRatios(t.byConcurrency);
     out.push({
-      goal: `${t.setting} throughput over HTTP: 2026-07-28 ≥ 0.95 × 2025-11-25 (median of ${report.eras!.rounds} ABBA-paired rounds, each concurrency)`,
-      value: `${entries.map(([c, s]) => `c${c} ${s.median.toFixed(2)} (IQR ${s.q1.toFixed(2)}–${s.q3.toFixed(2)})`).join(", ")}${straddles ? "; an IQR spans 0.95: within the noise of this machine" : ""}`,
-      met: worst >= 0.95,
+      goal: `${t.setting} throughput over HTTP: 2026-07-28 ≥ 0.95 × 2025-11-25 (median of all ${pooled.n} ABBA-paired rounds at c${entries.map(([c]) => c).join("/c")}; ${report.eras!.pinning ?? "not pinned"})`,
+      value: `${pooled.median.toFixed(2)} (IQR ${pooled.q1.toFixed(2)}–${pooled.q3.toFixed(2)}); per concurrency ${entries.map(([c, s]) => `c${c} ${s.median.toFixed(2)}`).join(", ")}`,
+      met: pooled.median >= 0.95,
     });
   }
   const cpu = report.eras?.cpu;

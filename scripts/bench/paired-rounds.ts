@@ -56,3 +56,14 @@ export function formatSpread(s: Spread, digits = 2): string {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
   return `${f(s.median)} (IQR ${f(s.q1)}–${f(s.q3)}, range ${f(s.min)}–${f(s.max)}, ${s.n} round${s.n === 1 ? "" : "s"})`;
 }
+
+/**
+ * The per-round ratios of several concurrencies taken together. A setting's verdict rests on all of them:
+ * with 8–16 rounds per concurrency a cell's median still moves by ±5 % between idle runs (issue 17's bench:
+ * the cell below 0.95 changed from run to run while the two eras' CPU per request stayed level), so one
+ * verdict per cell would fail some cell of a no-difference comparison in most runs.
+ */
+export function pooledRatios(byConcurrency: Record<string, { ratios: readonly number[] }>): Spread {
+  return spreadOf(Object.values(byConcurrency).flatMap((cell) => cell.ratios));
+}
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { combinedRps } from "../../../scripts/bench/measure-eras";
-import { abbaOrder, formatSpread, pairedRatios, quantile, spreadOf } from "../../../scripts/bench/paired-rounds";
+import { abbaOrder, formatSpread, pairedRatios, pooledRatios, quantile, spreadOf } from "../../../scripts/bench/paired-rounds";
 
 describe("abbaOrder", () => {
   it("runs A B B A on even rounds and B A A B on odd ones, so each path goes first and last equally often", () => {
@@ -62,3 +62,14 @@ describe("combinedRps", () => {
     expect(combinedRps([])).toBeNaN();
   });
 });
+
+describe("pooledRatios", () => {
+  it("takes every concurrency's rounds together: one low cell does not decide the setting, a low setting does", () => {
+    const level = { "1": { ratios: [1.02, 0.98, 1.0] }, "16": { ratios: [0.9, 0.92, 0.93] }, "64": { ratios: [1.05, 1.0, 0.99] } };
+    expect(pooledRatios(level)).toMatchObject({ n: 9, median: 0.99 });
+    const slower = { "1": { ratios: [0.9, 0.91, 0.93] }, "16": { ratios: [0.92, 0.9, 1.0] }, "64": { ratios: [0.88, 0.94, 0.96] } };
+    expect(pooledRatios(slower).median).toBeLessThan(0.95);
+    expect(pooledRatios({}).n).toBe(0);
+  });
+});
+
