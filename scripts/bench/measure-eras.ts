@@ -66,28 +66,35 @@ export function pinProcessTree(pid: number, cpus: string): boolean {
   }
 }
 
+/** The CPUs a process may run on now (`Cpus_allowed_list` of /proc/<pid>/status), e.g. "0-1"; undefined if it is gone. */
+export function allowedCpus(pid: number): string | undefined {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * With two or more CPUs: the servers on the last CPU, the load generator (this process) on the others, so
- * neither takes the other's time in a slice and the throughput is the server's alone; undone by the returned
- * function. Undefined when taskset is not there (nothing pinned, as before).
+ * neither takes the other's time in a slice and the throughput is the server's alone; `undo` gives each
+ * process the CPUs it had before. Undefined when nothing could be pinned (no taskset, one CPU, a cpuset
+ * that does not include CPUs 0…n-1): nothing changed then.
  */
 export function separateServersFromLoad(serverPids: readonly number[]): { cpus: string; undo: () => void } | undefined {
   const n = availableParallelism();
   if (n < 2) return undefined;
-  const all = `0-${n - 1}`;
+  const before = [process.pid, ...serverPids].map((pid) => [pid, allowedCpus(pid)] as const);
+  const undo = () => {
+    for (const [pid, cpus] of before) if (cpus) pinProcessTree(pid, cpus);
+  };
   const server = String(n - 1);
   const load = n === 2 ? "0" : `0-${n - 2}`;
-  if (!pinProcessTree(process.pid, load)) return undefined;
-  if (!serverPids.every((pid) => pinProcessTree(pid, server))) {
-    for (const pid of [process.pid, ...serverPids]) pinProcessTree(pid, all);
+  if (!pinProcessTree(process.pid, load) || !serverPids.every((pid) => pinProcessTree(pid, server))) {
+    undo();
     return undefined;
   }
-  return {
-    cpus: `server on CPU ${server}, load generator on CPU ${load}`,
-    undo: () => {
-      for (const pid of [process.pid, ...serverPids]) pinProcessTree(pid, all);
-    },
-  };
+  return { cpus: `server on CPU ${server}, load generator on CPU ${load}`, undo };
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ: the unit of /proc/<pid>/stat's utime and stime on Linux
@@ -132,13 +139,13 @@ export async function measureEraPairs(
   const pinning = separateServersFromLoad(pairs.flatMap((p) => (p.serverPid ? [p.serverPid] : [])));
   if (pinning) options.log(`  pinned: ${pinning.cpus}`);
   try {
-    return { ...(await measurePinned(pairs, options)), pinning: pinning?.cpus };
+    return { ...(await measureRounds(pairs, options)), pinning: pinning?.cpus };
   } finally {
     pinning?.undo();
   }
 }
 
-async function measurePinned(
+async function measureRounds(
   pairs: readonly EraPair[],
   options: { concurrency: readonly number[]; rounds: number; secondsPerSlice: number; warmupSeconds: number; log: (line: string) => void },
 ): Promise<{ paths: PathResult[]; throughput: EraThroughput[] }> {

@@ -4,11 +4,10 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { pinProcessTree, processTreeCpuMicros, separateServersFromLoad } from "../../../scripts/bench/measure-eras";
+import { allowedCpus, pinProcessTree, processTreeCpuMicros, separateServersFromLoad } from "../../../scripts/bench/measure-eras";
 
-/** The CPUs a process's threads may run on, as the kernel reports them (one entry per thread). */
-const allowed = (pid: number) =>
-  [...new Set(readFileSync(`/proc/${pid}/status`, "utf8").match(/^Cpus_allowed_list:\s*(\S+)$/m)![1]!.split(","))].join(",");
+/** The CPUs a process may run on, read independently of allowedCpus. */
+const allowed = (pid: number) => readFileSync(`/proc/${pid}/status`, "utf8").match(/^Cpus_allowed_list:\s*(\S+)$/m)![1]!;
 
 describe("processTreeCpuMicros", () => {
   it("counts the CPU of a process's child (a shell that spins ~0.5 s of CPU), not the time it sleeps", async () => {
@@ -34,28 +33,30 @@ describe("processTreeCpuMicros", () => {
 });
 
 describe.runIf(availableParallelism() >= 2)("pinning the era comparison's processes (taskset)", () => {
-  it("pins a process tree, child included, and separateServersFromLoad puts the servers on the last CPU and this process on the others, then undoes both", async () => {
+  it("pins a process tree, child included, and separateServersFromLoad puts the servers on the last CPU and this process on the others, then gives each back its own CPUs", async () => {
     const parent = spawn("sh", ["-c", `${process.execPath} -e 'setTimeout(() => {}, 10000)'; sleep 10`], { stdio: "ignore" });
     try {
       await new Promise((r) => setTimeout(r, 300));
       expect(pinProcessTree(parent.pid!, "0")).toBe(true);
       expect(allowed(parent.pid!)).toBe("0");
       const last = availableParallelism() - 1;
-      const all = `0-${last}`;
+      expect(allowedCpus(parent.pid!)).toBe("0");
+      // Each process gets back what it had, not "every CPU": the child had been pinned to CPU 0 above.
       const before = allowed(process.pid);
       const pinned = separateServersFromLoad([parent.pid!]);
       expect(pinned?.cpus).toContain(`server on CPU ${last}`);
       expect(allowed(parent.pid!)).toBe(String(last));
       expect(allowed(process.pid)).toBe(last === 1 ? "0" : `0-${last - 1}`);
       pinned!.undo();
-      expect(allowed(parent.pid!)).toBe(all);
+      expect(allowed(parent.pid!)).toBe("0");
       expect(allowed(process.pid)).toBe(before);
     } finally {
       parent.kill("SIGKILL");
     }
   });
 
-  it("says false for a process that does not exist", () => {
+  it("says false (pinProcessTree) and undefined (allowedCpus) for a process that does not exist", () => {
     expect(pinProcessTree(2 ** 22 + 12345, "0")).toBe(false);
+    expect(allowedCpus(2 ** 22 + 12345)).toBeUndefined();
   });
 });
