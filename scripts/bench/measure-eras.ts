@@ -76,21 +76,21 @@ export function allowedCpus(pid: number): string | undefined {
 }
 
 /**
- * With two or more CPUs: the servers on the last CPU, the load generator (this process) on the others, so
+ * With two or more CPUs: the servers on the last CPU, the load generator (`loadPid`: this process) on the others, so
  * neither takes the other's time in a slice and the throughput is the server's alone; `undo` gives each
  * process the CPUs it had before. Undefined when nothing could be pinned (no taskset, one CPU, a cpuset
  * that does not include CPUs 0…n-1): nothing changed then.
  */
-export function separateServersFromLoad(serverPids: readonly number[]): { cpus: string; undo: () => void } | undefined {
+export function separateServersFromLoad(serverPids: readonly number[], loadPid = process.pid): { cpus: string; undo: () => void } | undefined {
   const n = availableParallelism();
   if (n < 2) return undefined;
-  const before = [process.pid, ...serverPids].map((pid) => [pid, allowedCpus(pid)] as const);
+  const before = [loadPid, ...serverPids].map((pid) => [pid, allowedCpus(pid)] as const);
   const undo = () => {
     for (const [pid, cpus] of before) if (cpus) pinProcessTree(pid, cpus);
   };
   const server = String(n - 1);
   const load = n === 2 ? "0" : `0-${n - 2}`;
-  if (!pinProcessTree(process.pid, load) || !serverPids.every((pid) => pinProcessTree(pid, server))) {
+  if (!pinProcessTree(loadPid, load) || !serverPids.every((pid) => pinProcessTree(pid, server))) {
     undo();
     return undefined;
   }

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
+import { descendantsOf } from "../../helpers/process-tree.mjs";
 import { allowedCpus, pinProcessTree, processTreeCpuMicros, separateServersFromLoad } from "../../../scripts/bench/measure-eras";
 
 /** The CPUs a process may run on, read independently of allowedCpus. */
@@ -33,30 +34,28 @@ describe("processTreeCpuMicros", () => {
 });
 
 describe.runIf(availableParallelism() >= 2)("pinning the era comparison's processes (taskset)", () => {
-  it("pins a process tree, child included, and separateServersFromLoad puts the servers on the last CPU and this process on the others, then gives each back its own CPUs", async () => {
-    const parent = spawn("sh", ["-c", `${process.execPath} -e 'setTimeout(() => {}, 10000)'; sleep 10`], { stdio: "ignore" });
+  it("pins a process tree, child included; separateServersFromLoad puts the servers on the last CPU and the load on the others, then gives each back its own CPUs", async () => {
+    // Two stand-ins, so the test runner's own CPUs are never touched: a server (a shell with a node child) and a load generator.
+    const server = spawn("sh", ["-c", `${process.execPath} -e 'setTimeout(() => {}, 10000)'; sleep 10`], { stdio: "ignore" });
+    const load = spawn("sleep", ["10"], { stdio: "ignore" });
     try {
       await new Promise((r) => setTimeout(r, 300));
-      expect(pinProcessTree(parent.pid!, "0")).toBe(true);
-      expect(allowed(parent.pid!)).toBe("0");
+      const child = descendantsOf(server.pid!)[0]!;
+      expect(pinProcessTree(server.pid!, "0")).toBe(true);
+      expect([allowed(server.pid!), allowed(child), allowedCpus(child)]).toEqual(["0", "0", "0"]);
       const last = availableParallelism() - 1;
-      expect(allowedCpus(parent.pid!)).toBe("0");
-      // Each process gets back what it had, not "every CPU": the child had been pinned to CPU 0 above.
-      const before = allowed(process.pid);
-      // This process is the test runner (its worker threads too): it gets its CPUs back even if a check fails.
-      const pinned = separateServersFromLoad([parent.pid!]);
-      try {
-        expect(pinned?.cpus).toContain(`server on CPU ${last}`);
-        expect(allowed(parent.pid!)).toBe(String(last));
-        expect(allowed(process.pid)).toBe(last === 1 ? "0" : `0-${last - 1}`);
-      } finally {
-        pinned?.undo();
-        if (allowed(process.pid) !== before) pinProcessTree(process.pid, before);
-      }
-      expect(allowed(parent.pid!)).toBe("0");
-      expect(allowed(process.pid)).toBe(before);
+      const loadBefore = allowed(load.pid!);
+      const pinned = separateServersFromLoad([server.pid!], load.pid!);
+      expect(pinned?.cpus).toBe(`server on CPU ${last}, load generator on CPU ${last === 1 ? "0" : `0-${last - 1}`}`);
+      expect([allowed(server.pid!), allowed(child)]).toEqual([String(last), String(last)]);
+      expect(allowed(load.pid!)).toBe(last === 1 ? "0" : `0-${last - 1}`);
+      pinned!.undo();
+      // Each gets back what it had, not "every CPU": the server had been pinned to CPU 0 above.
+      expect([allowed(server.pid!), allowed(child)]).toEqual(["0", "0"]);
+      expect(allowed(load.pid!)).toBe(loadBefore);
     } finally {
-      parent.kill("SIGKILL");
+      server.kill("SIGKILL");
+      load.kill("SIGKILL");
     }
   });
 
