@@ -217,7 +217,8 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
       );
       if (code !== undefined) break;
       const before = documents;
-      // A reload under the person's hands detaches what they were typing into: that step is simply taken again.
+      // A reload under the person's hands detaches what they were typing into, and a click whose page moves on
+      // to the (unreachable) redirect URI reports a failed navigation: either way the loop looks again.
       const signingIn = await username.isVisible();
       const acted = signingIn
         ? await (async () => {
@@ -227,7 +228,7 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
           })().then(() => true, () => false)
         : await allow.click({ timeout: 10_000 }).then(() => true, () => false);
       if (acted) await waitFor(page, `the page to move on after step ${step} (${sofar})`, async () => code !== undefined || documents > before);
-      actions.push(`${signingIn ? "sign in" : "allow"}${acted ? "" : " (cut short by a reload)"}`);
+      actions.push(`${signingIn ? "sign in" : "allow"}${acted ? "" : " (interrupted: the page changed under it)"}`);
     }
     // More steps than "sign in → allow" (or "allow" alone) show that a reload sent the person back.
     console.info(`dev-server-restart, ${label}: ${actions.join(" → ")} → code`);
