@@ -5,22 +5,21 @@
  * environment and the configuration as they were. Returns the imported module (once beforeAll ran).
  */
 import { afterAll, beforeAll } from "vitest";
+import { forgetProcessWide } from "@/lib/process-wide";
 
 type McpHandlerModule = typeof import("@/lib/mcp/handle-mcp-request");
-
-const CONFIG_KEY = Symbol.for("nextcloud-mcp.config");
 
 export function useAuthDisabledMcpHandler(): () => McpHandlerModule {
   const saved = { ...process.env };
   let handler: McpHandlerModule | undefined;
   beforeAll(async () => {
     Object.assign(process.env, { NODE_ENV: "test", MCP_INSECURE_DISABLE_AUTH: "true", APP_URL: "http://127.0.0.1:3999" });
-    delete (globalThis as Record<symbol, unknown>)[CONFIG_KEY];
+    forgetProcessWide("config");
     handler = await import("@/lib/mcp/handle-mcp-request");
   });
   afterAll(() => {
     process.env = saved;
-    delete (globalThis as Record<symbol, unknown>)[CONFIG_KEY];
+    forgetProcessWide("config");
   });
   return () => {
     if (!handler) throw new Error("the MCP handler is imported in beforeAll: call it from a test or hook");
