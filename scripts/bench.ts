@@ -209,10 +209,10 @@ function goals(report: Omit<BenchReport, "goals">): Goal[] {
     out.push({ goal: "(c)/(b) throughput ≥ 0.9", value: `lowest ${worst.toFixed(2)} (${Object.entries(cb.byConcurrency).map(([c, v]) => `c${c} ${v.toFixed(2)}`).join(", ")})`, met: worst >= 0.9 });
   }
   // Serving MCP 2026-07-28 must cost no more than 2025-11-25 (5 % allowed for noise). Over HTTP the servers
-  // run on a CPU of their own (measure-eras.ts; unpinned, the two took each other's time and one cell moved 0.88–0.99 between idle runs),
-  // and the verdict is the median of every paired round of the setting, all concurrencies together
-  // (pooledRatios says why), each concurrency's median beside it; the CPU per request in-process is the
-  // steadier of the two measures.
+  // run on a CPU of their own (measure-eras.ts; unpinned, server and load generator took each other's time
+  // and one cell moved 0.88–0.99 between idle runs), and the verdict is the median of every paired round of
+  // the setting, all concurrencies together (pooledRatios says why), each concurrency's median beside it;
+  // the CPU per request in-process is the steadier of the two measures.
   for (const t of report.eras?.throughput ?? []) {
     const entries = Object.entries(t.byConcurrency);
     if (entries.length === 0) continue;

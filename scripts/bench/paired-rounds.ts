@@ -66,4 +66,3 @@ export function formatSpread(s: Spread, digits = 2): string {
 export function pooledRatios(byConcurrency: Record<string, { ratios: readonly number[] }>): Spread {
   return spreadOf(Object.values(byConcurrency).flatMap((cell) => cell.ratios));
 }
-
