@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineTool } from "@/lib/mcp/tool-definition";
 import { useAuthDisabledMcpHandler } from "../../helpers/auth-disabled-mcp";
+import { modernEnvelope } from "../../helpers/mcp-client";
 
 const mcp = useAuthDisabledMcpHandler();
 
@@ -29,12 +30,6 @@ const catalogue = [tool("tool_one"), tool("tool_two"), tool("tool_three")];
 
 afterEach(() => vi.restoreAllMocks());
 
-const META_2026 = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientInfo": { name: "test", version: "1" },
-  "io.modelcontextprotocol/clientCapabilities": {},
-};
-
 async function post(era: "2025" | "2026", method: "tools/call" | "tools/list", name?: string): Promise<{ registered: string[]; body: Record<string, unknown> }> {
   const registered: string[] = [];
   const original = McpServer.prototype.registerTool;
@@ -43,7 +38,7 @@ async function post(era: "2025" | "2026", method: "tools/call" | "tools/list", n
     return original.apply(this, args);
   } as typeof original);
   const modern = era === "2026";
-  const params = { ...(method === "tools/call" ? { name, arguments: {} } : {}), ...(modern ? { _meta: META_2026 } : {}) };
+  const params = { ...(method === "tools/call" ? { name, arguments: {} } : {}), ...(modern ? { _meta: modernEnvelope() } : {}) };
   const response = await mcp().handleMcpPost(
     new Request("http://127.0.0.1:3999/api/mcp", {
       method: "POST",

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "@/lib/mcp/tool-definition";
 import { useAuthDisabledMcpHandler } from "../../helpers/auth-disabled-mcp";
+import { modernEnvelope } from "../../helpers/mcp-client";
 
 const mcp = useAuthDisabledMcpHandler();
 
@@ -56,11 +57,7 @@ function call(accept: string, signal?: AbortSignal): Promise<Response> {
 
 /** The same call as MCP 2026-07-28: the `_meta` envelope and the standard headers (the SDK's strict entry serves it). */
 function call2026(accept: string, signal?: AbortSignal): Promise<Response> {
-  const _meta = {
-    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-    "io.modelcontextprotocol/clientInfo": { name: "test", version: "1" },
-    "io.modelcontextprotocol/clientCapabilities": {},
-  };
+  const _meta = modernEnvelope();
   return mcp().handleMcpPost(
     new Request("http://127.0.0.1:3999/api/mcp", {
       method: "POST",
