@@ -82,15 +82,20 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
     await stopProcesses([s.child.pid!, ...descendantsOf(s.child.pid!)], s.exited);
   }
 
+  /** The end of what the dev server printed, for an error message: without the demo account's password it prints on first start. */
+  function lastPrinted(s: DevServer): string {
+    return s.output().replace(/(Password:\s+)\S+/g, "$1(left out)").slice(-3000);
+  }
+
   async function waitUntilReady(s: DevServer): Promise<void> {
     const deadline = Date.now() + 170_000;
     while (Date.now() < deadline) {
-      if (s.child.exitCode !== null) throw new Error(`npm run dev exited:\n${s.output().slice(-3000)}`);
+      if (s.child.exitCode !== null) throw new Error(`npm run dev exited:\n${lastPrinted(s)}`);
       const ok = await fetch(`${base}/api/oidc/.well-known/openid-configuration`).then((r) => r.ok, () => false);
       if (ok) return;
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error(`npm run dev did not answer:\n${s.output().slice(-3000)}`);
+    throw new Error(`npm run dev did not answer:\n${lastPrinted(s)}`);
   }
 
   /** A client's authorization request (RFC 7591 registration, PKCE S256, RFC 8707 resource). */
@@ -167,7 +172,7 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
       text.slice(0, 800) || "(nothing)",
       markup,
       "--- npm run dev printed last:",
-      server?.output().slice(-3000) ?? "(stopped)",
+      server ? lastPrinted(server) : "(stopped)",
     ].join("\n");
   }
 
@@ -247,7 +252,7 @@ describe.runIf(testDbKind() === "pglite")("npm run dev, restarted over its own b
     await waitUntilReady(server);
     // The demo account `npm run dev` creates on first start (development only).
     const match = /Password:\s+(\S+)/.exec(server.output());
-    expect(match, server.output().slice(-2000)).toBeTruthy();
+    expect(match, lastPrinted(server)).toBeTruthy();
     password = match![1]!;
   }, 240_000);
 
