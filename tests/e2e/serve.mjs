@@ -31,7 +31,8 @@ const env = {
 };
 
 // One process for every account (tests/e2e/seed-users.ts): a CLI run per account cost a tsx start and a database open each.
-const seeded = spawnSync(process.execPath, ["--import", "tsx", "tests/e2e/seed-users.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+// --liftoff-only: a process of a few seconds (tests/helpers/node-flags.ts).
+const seeded = spawnSync(process.execPath, ["--liftoff-only", "--import", "tsx", "tests/e2e/seed-users.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
 if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", port], { stdio: ["ignore", "inherit", "inherit"], env });

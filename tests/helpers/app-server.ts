@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { SHORT_LIVED_NODE_FLAGS } from "./node-flags";
 import { freePort } from "./ports";
 import { alive, descendantsOf, stopProcesses } from "./process-tree.mjs";
 
@@ -26,7 +27,7 @@ const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 export { descendantsOf, stopProcesses };
 
 export function spawnApp(env: Record<string, string>, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn(process.execPath, [...SHORT_LIVED_NODE_FLAGS, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { SHORT_LIVED_NODE_FLAGS } from "./node-flags";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -43,4 +44,4 @@ export function runCli(command: string, args: string[], env: Record<string, stri
  * of the npm wiring run `npm run …`, and so `tsx`, themselves.
  */
 export const runScript = (file: string, args: string[], env: Record<string, string>, options?: { stdin?: string; timeoutMs?: number }) =>
-  runCli(process.execPath, ["--import", "tsx", path.join("scripts", file), ...args], env, options);
+  runCli(process.execPath, [...SHORT_LIVED_NODE_FLAGS, "--import", "tsx", path.join("scripts", file), ...args], env, options);

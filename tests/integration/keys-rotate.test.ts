@@ -17,6 +17,7 @@ import { saveGrant } from "@/lib/provisioning/grant-store";
 import { grantRefreshTokenContext, provisioningRequestContext, provisioningVerifierContext } from "@/lib/provisioning/secret-contexts";
 import { testDbKind } from "../helpers/databases";
 import { openInProcessDatabase, TEST_KEY_NEW, TEST_KEY_OLD, useEncryptionKeys, type InProcessDatabase } from "../helpers/in-process-database";
+import { SHORT_LIVED_NODE_FLAGS } from "../helpers/node-flags";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const GRANTS = 30;
@@ -25,7 +26,7 @@ const REQUESTS = 3;
 let h: InProcessDatabase;
 
 function runRotate(args: string[], keys: string, onOutput?: (text: string, kill: () => void) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/keys-rotate.ts", ...args], {
+  const child = spawn(process.execPath, [...SHORT_LIVED_NODE_FLAGS, "--import", "tsx", "scripts/keys-rotate.ts", ...args], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
