@@ -13,6 +13,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { fstatSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { SHORT_LIVED_NODE_FLAGS } from "../helpers/node-flags.mjs";
 import { alive, killProcessesNow, processTree, stopProcesses } from "../helpers/process-tree.mjs";
 
 const port = process.argv[2] ?? "3210";
@@ -31,8 +32,8 @@ const env = {
 };
 
 // One process for every account (tests/e2e/seed-users.ts): a CLI run per account cost a tsx start and a database open each.
-// --liftoff-only: a process of a few seconds (tests/helpers/node-flags.ts).
-const seeded = spawnSync(process.execPath, ["--liftoff-only", "--import", "tsx", "tests/e2e/seed-users.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+// A process of a few seconds: the flags of tests/helpers/node-flags.mjs.
+const seeded = spawnSync(process.execPath, [...SHORT_LIVED_NODE_FLAGS, "--import", "tsx", "tests/e2e/seed-users.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
 if (seeded.status !== 0) process.exit(seeded.status ?? 1);
 
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", port], { stdio: ["ignore", "inherit", "inherit"], env });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { SHORT_LIVED_NODE_FLAGS } from "./node-flags";
+import { SHORT_LIVED_NODE_FLAGS } from "./node-flags.mjs";
 import { freePort } from "./ports";
 import { alive, descendantsOf, stopProcesses } from "./process-tree.mjs";
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { SHORT_LIVED_NODE_FLAGS } from "./node-flags";
+import { SHORT_LIVED_NODE_FLAGS } from "./node-flags.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");

@@ -17,7 +17,7 @@ import { saveGrant } from "@/lib/provisioning/grant-store";
 import { grantRefreshTokenContext, provisioningRequestContext, provisioningVerifierContext } from "@/lib/provisioning/secret-contexts";
 import { testDbKind } from "../helpers/databases";
 import { openInProcessDatabase, TEST_KEY_NEW, TEST_KEY_OLD, useEncryptionKeys, type InProcessDatabase } from "../helpers/in-process-database";
-import { SHORT_LIVED_NODE_FLAGS } from "../helpers/node-flags";
+import { SHORT_LIVED_NODE_FLAGS } from "../helpers/node-flags.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const GRANTS = 30;

@@ -11,5 +11,7 @@
  * suite's CPU goes").
  * Not for `npm run dev` (dev-server-restart runs it as a person does) nor the browser tests' server, which
  * serves for minutes (tests/e2e/serve.mjs gives it only to its account seeding).
+ *
+ * Plain JavaScript so tests/e2e/serve.mjs (node without tsx) shares it; types in node-flags.d.mts.
  */
-export const SHORT_LIVED_NODE_FLAGS: readonly string[] = ["--liftoff-only"];
+export const SHORT_LIVED_NODE_FLAGS = Object.freeze(["--liftoff-only"]);
