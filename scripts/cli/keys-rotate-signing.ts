@@ -7,14 +7,23 @@
 import { parseArgs } from "node:util";
 import { type CliIo, line, processIo } from "./io";
 
-let keysLoaded = false;
-function signingKeys() {
-  keysLoaded = true;
-  return import("../../lib/idp/rotate-signing-keys");
+// One per main() call, so a call that never loaded the keys' code (in a test's process too) never closes a database.
+function signingKeysLayer() {
+  let loaded = false;
+  return {
+    get loaded() {
+      return loaded;
+    },
+    load() {
+      loaded = true;
+      return import("../../lib/idp/rotate-signing-keys");
+    },
+    async close(): Promise<void> {
+      if (loaded) await (await import("../../lib/db")).closeDatabase();
+    },
+  };
 }
-async function closeDatabase(): Promise<void> {
-  if (keysLoaded) await (await import("../../lib/db")).closeDatabase();
-}
+type SigningKeysLayer = ReturnType<typeof signingKeysLayer>;
 
 const USAGE = `Usage: npm run keys:rotate-signing -- [--stage] [--publish-ahead SECONDS] | --immediate | --list | --retire KID | --help
 
@@ -34,7 +43,7 @@ function when(ms: number | null): string {
   return ms === null ? "" : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<number> {
+async function run(argv: readonly string[], io: CliIo, keys: SigningKeysLayer): Promise<number> {
   const log = line(io.stdout);
   const error = line(io.stderr);
   let values;
@@ -73,7 +82,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
   }
 
-  const { listSigningKeys, retireSigningKey, rotateSigningKeys } = await signingKeys();
+  const { listSigningKeys, retireSigningKey, rotateSigningKeys } = await keys.load();
   if (values.list) {
     for (const k of await listSigningKeys()) {
       const detail = k.state === "pending" ? `starts signing at ${when(k.activatesAt)}` : k.activatesAt !== null ? `since ${when(k.activatesAt)}` : "";
@@ -101,18 +110,19 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
  * resolves with the exit code (0 done, 1 refused or failed, 2 bad flags). Never exits the process.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const keys = signingKeysLayer();
   try {
-    const code = await run(argv, io);
-    await closeDatabase();
+    const code = await run(argv, io, keys);
+    await keys.close();
     return code;
   } catch (error) {
     const [{ ConfigError }, { DatabaseInUseError }] = await Promise.all([import("../../lib/config"), import("../../lib/db/directory-lock")]);
     const known =
-      error instanceof ConfigError || error instanceof DatabaseInUseError || (keysLoaded && error instanceof (await import("../../lib/idp/keys")).SigningKeyError);
+      error instanceof ConfigError || error instanceof DatabaseInUseError || (keys.loaded && error instanceof (await import("../../lib/idp/keys")).SigningKeyError);
     const message = error instanceof Error ? error.message : String(error);
     line(io.stderr)(known ? message : `keys:rotate-signing failed: ${message}`);
     if (error instanceof DatabaseInUseError) line(io.stderr)("Stop the app, run the command, then start the app again.");
-    await closeDatabase().catch(() => {});
+    await keys.close().catch(() => {});
     return 1;
   }
 }

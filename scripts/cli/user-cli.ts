@@ -29,14 +29,20 @@ const ALL_USAGE = Object.values(USAGE).join("\n");
 class UsageError extends Error {}
 
 // lib/accounts brings the database layer (Prisma, the PGlite and PostgreSQL drivers): loaded on first use.
-let databaseLoaded = false;
-function accountsModule() {
-  databaseLoaded = true;
-  return import("../../lib/accounts");
+// One per main() call, so a call that never loaded it (in a test's process too) never closes a database.
+function databaseLayer() {
+  let loaded = false;
+  return {
+    accounts() {
+      loaded = true;
+      return import("../../lib/accounts");
+    },
+    async close(): Promise<void> {
+      if (loaded) await (await import("../../lib/db")).closeDatabase();
+    },
+  };
 }
-async function closeDatabase(): Promise<void> {
-  if (databaseLoaded) await (await import("../../lib/db")).closeDatabase();
-}
+type DatabaseLayer = ReturnType<typeof databaseLayer>;
 
 type Command = keyof typeof USAGE;
 
@@ -88,7 +94,7 @@ function formatTable(records: AccountRecord[]): string {
   return [line(header), ...rows.map(line), "", `${records.length} account${records.length === 1 ? "" : "s"}`].join("\n");
 }
 
-async function run(command: Command, args: string[], io: CliIo): Promise<void> {
+async function run(command: Command, args: string[], io: CliIo, database: DatabaseLayer): Promise<void> {
   const log = line(io.stdout);
   const stdin = io.stdin ?? process.stdin;
   const values = parse(command, args);
@@ -112,7 +118,7 @@ async function run(command: Command, args: string[], io: CliIo): Promise<void> {
       isAdmin: values.admin === true,
     };
     (await import("../../lib/accounts/validate-account-input")).parseNewAccount(input); // createAccount's rules, before the database layer loads
-    const { createAccount } = await accountsModule();
+    const { createAccount } = await database.accounts();
     const account = await createAccount(input);
     log(`Created account "${account.username}"${account.isAdmin ? " (admin)" : ""}, id ${account.id}.`);
     if (!config.BUILTIN_IDP) log("Note: OIDC_ISSUER is set, so sign-in happens at the external identity provider, not with this account.");
@@ -122,14 +128,14 @@ async function run(command: Command, args: string[], io: CliIo): Promise<void> {
     if (typeof values.username !== "string") throw new UsageError("--username is required.");
     const username = values.username;
     const password = command === "passwd" ? await readNewPassword({ stdin, stderr: io.stderr }) : undefined;
-    const { setAccountDisabledByUsername, setAccountPassword } = await accountsModule();
+    const { setAccountDisabledByUsername, setAccountPassword } = await database.accounts();
     const found = password !== undefined ? await setAccountPassword(username, password) : await setAccountDisabledByUsername(username, command === "disable");
     if (!found) throw new UsageError(`No account named "${printable(username)}". List them with: npm run user:list`);
     const done = { passwd: "Password changed", disable: "Disabled", enable: "Enabled" }[command];
     log(`${done} for account "${printable(username.trim().toLowerCase())}".`);
     return;
   }
-  const { listAccountRecords } = await accountsModule();
+  const { listAccountRecords } = await database.accounts();
   const records = await listAccountRecords();
   log(values.json ? JSON.stringify(records, null, 2) : formatTable(records));
 }
@@ -171,13 +177,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     line(io.stderr)(ALL_USAGE);
     return 1;
   }
+  const database = databaseLayer();
   try {
-    await run(name as Command, rest, io);
-    await closeDatabase();
+    await run(name as Command, rest, io, database);
+    await database.close();
     return 0;
   } catch (error) {
     line(io.stderr)(await explain(error, name as Command));
-    await closeDatabase().catch(() => {});
+    await database.close().catch(() => {});
     return 1;
   }
 }
