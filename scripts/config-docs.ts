@@ -1,12 +1,6 @@
-// Regenerates .env.example and the README's configuration table from lib/config/variables.ts.
-import { readFileSync, writeFileSync } from "node:fs";
-import { exitWithUsageIfAsked } from "./cli/help";
+// `npm run docs:config`: regenerates .env.example and the README's configuration table. The command
+// lives in scripts/cli/config-docs.ts (which tests call in their own process); this entry runs it.
+import { main } from "./cli/config-docs";
 
-exitWithUsageIfAsked(`Usage: npm run docs:config
-Regenerates .env.example and the README's configuration table from lib/config/variables.ts
-(run it after adding or changing a variable, and commit both files).`);
-
-const { renderEnvExample, replaceReadmeTable } = await import("../lib/config/docs"); // after --help: it loads every variable's schema
-writeFileSync(".env.example", renderEnvExample());
-writeFileSync("README.md", replaceReadmeTable(readFileSync("README.md", "utf8")));
-console.log("Wrote .env.example and the README configuration table.");
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exit(code);

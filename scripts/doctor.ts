@@ -1,34 +1,6 @@
-// `npm run doctor [-- --account NAME] [--json]`: is this deployment able to serve? One line per
-// check (ok / warning / error, with the fix): configuration, database, IdP discovery and JWKS,
-// Nextcloud (reachable, version, apps, user_oidc) and, only with --account, whether Nextcloud's
-// OCS, WebDAV and Notes accept a short-lived token this server obtains for that account.
-// Exit 0 without errors (warnings allowed), 1 with any error, 2 for bad arguments.
-// The checks (and with them the database layer) are imported after the arguments are read: --help
-// and a bad argument are answered without loading them.
-import { parseArgs } from "node:util";
-import { exitWithUsageIfAsked } from "./cli/help";
+// `npm run doctor [-- --account NAME] [--json]`: is this deployment able to serve? The command lives
+// in scripts/cli/doctor.ts (which tests call in their own process); this entry runs it and exits
+// with its code.
+import { main } from "./cli/doctor";
 
-const USAGE = `Usage: npm run doctor -- [--account NAME] [--json]
-Checks the configuration, the database, the IdP (discovery, JWKS, token exchange) and Nextcloud
-(reachable, version 30+, enabled apps, user_oidc). With --account NAME (an account that provisioned
-Nextcloud) it also obtains a short-lived token for that account and checks that OCS, WebDAV and
-Notes accept it. The built-in IdP is served by the app: run the doctor while the app runs.
-Exit code: 0 without errors, 1 with errors.`;
-
-exitWithUsageIfAsked(USAGE);
-
-let values;
-try {
-  ({ values } = parseArgs({ options: { account: { type: "string" }, json: { type: "boolean", default: false } }, strict: true, allowPositionals: false }));
-} catch {
-  console.error(`The arguments could not be read.\n${USAGE}`);
-  process.exit(2);
-}
-// stdout carries the report only (--json is read by programs): the app's own log lines go to stderr.
-const print = console.log.bind(console);
-console.log = console.info = (...args: unknown[]) => console.error(...args);
-const [{ closeDatabase }, { formatReport }, { runDoctor }] = await Promise.all([import("../lib/db"), import("../lib/doctor/report"), import("../lib/doctor/run-doctor")]);
-const report = await runDoctor({ account: values.account });
-print(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
-await closeDatabase().catch(() => {});
-process.exit(report.status === "error" ? 1 : 0);
+process.exit(await main(process.argv.slice(2)));

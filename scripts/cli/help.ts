@@ -5,8 +5,11 @@
  * parser cannot turn `--help` into an error.
  */
 export function exitWithUsageIfAsked(usage: string, argv: readonly string[] = process.argv.slice(2)): void {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (usageAsked(argv)) {
     console.log(usage.trim());
     process.exit(0);
   }
 }
+
+/** For a command's main(argv, io), which returns instead of exiting: whether argv asks for the usage (print `usage.trim()`, exit 0). */
+export const usageAsked = (argv: readonly string[]): boolean => argv.includes("--help") || argv.includes("-h");

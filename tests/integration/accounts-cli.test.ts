@@ -1,13 +1,15 @@
 /**
  * `npm run user:add` / `user:list` as a person runs them: on a fresh database
  * the app never opened, with bad arguments (exit 1, a clear message, the
- * password never echoed), and next to the running app: refused on the
+ * password never echoed: each case by the command's main() in this process,
+ * each way of ending by a process of its own), and next to the running app: refused on the
  * embedded PGlite database (the app stays healthy), allowed on PostgreSQL.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
-import { runCli, runScript } from "../helpers/run-cli";
+import { main } from "../../scripts/cli/user-cli";
+import { type CliResult, runCli, runInProcess, runScript } from "../helpers/run-cli";
 
 const kind = testDbKind();
 const SECRET = "Sup3r-Secret-Passw0rd";
@@ -56,36 +58,59 @@ describe(`the user CLI on ${kind}`, { timeout: 240_000 }, () => {
   // file on PostgreSQL too for the tests that do).
   const databaseIndependent = it.skipIf(kind === "postgres");
 
+  const refused = (result: CliResult, label: string, message: RegExp) => {
+    expect(result.code, label).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
+    expect(`${result.stdout}${result.stderr}`).not.toContain("Short7!");
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+  };
+  const labelOf = (args: string[]) => args.map((a) => (a === SECRET ? "<password>" : a.length > 20 ? `${a.slice(0, 8)}…(${a.length})` : a)).join(" ") || "(nothing)";
+
+  // Refused before the database is opened (the arguments, the values, the usage): the command's own main()
+  // called in this process, one case each; the process-level exits of the same paths are spawned below.
+  const invalid: { args: string[]; stdin?: string; message: RegExp }[] = [
+    { args: ["add", "--username", "bob", "--password", "Short7!"], message: /password must be at least 8 characters/ },
+    { args: ["add", "--username", "bob", "--password", "p".repeat(1025)], message: /password must be at most 1024 characters/ },
+    { args: ["add", "--username", "bob"], message: /--password is required/ },
+    { args: ["add", "--password", SECRET], message: /--username is required/ },
+    { args: ["add", "--username", "b o b", "--password", SECRET], message: /username must be 2-64 characters/ },
+    { args: ["add", "--username", "bob", "--password", SECRET, "--email", "not-an-email"], message: /email must be a valid email address/ },
+    { args: ["add", "--username", "bob", "--password", SECRET, "--display-name", "d".repeat(101)], message: /displayName must be at most 100 characters/ },
+    { args: ["add", "--username", "bob", SECRET], message: /Unexpected argument: every value must follow its option/ },
+    { args: ["add", "--username", "bob", `--pasword=${SECRET}`], message: /Unknown option --pasword\./ },
+    { args: ["add", "--username", "bob", "--password"], message: /Option --password needs a value/ },
+    { args: ["remove", "--username", "alice"], message: /Usage: npm run user:add/ },
+    { args: [], message: /Usage: npm run user:add/ },
+    { args: ["add", "--username", "bob", "--password-stdin"], stdin: "", message: /No password on standard input/ },
+    { args: ["add", "--username", "bob", "--password-stdin"], stdin: "Short7!\n", message: /password must be at least 8 characters/ },
+    { args: ["passwd", "--username", "alice", "--password", SECRET], message: /Unknown option --password\./ },
+    { args: ["disable"], message: /--username is required/ },
+    { args: ["list", SECRET], message: /Unexpected argument/ },
+  ];
+  it.skipIf(kind === "postgres").each(invalid.map((c) => ({ ...c, label: labelOf(c.args) })))(
+    "refuses `$label` with exit code 1 and a clear message that never repeats the password (in-process)",
+    async ({ args, stdin, message, label }) => {
+      refused(await runInProcess(main, args, { stdin }), label, message);
+    },
+  );
+
   databaseIndependent("refuses bad arguments with exit code 1 and a clear message that never repeats the password", async () => {
     const { env } = await freshDatabase();
+    // One process per way a refusal ends (an unknown command, a usage error, an invalid value): refused before
+    // the database is opened, so side by side, and beside the one run that adds alice; the duplicate needs
+    // the database (one process at a time on PGlite), so it runs after them.
     const cases: [string[], RegExp][] = [
-      [["add", "--username", "bob", "--password", "Short7!"], /password must be at least 8 characters/],
-      [["add", "--username", "bob", "--password", "p".repeat(1025)], /password must be at most 1024 characters/],
-      [["add", "--username", "bob"], /--password is required/],
-      [["add", "--password", SECRET], /--username is required/],
-      [["add", "--username", "b o b", "--password", SECRET], /username must be 2-64 characters/],
-      [["add", "--username", "bob", "--password", SECRET, "--email", "not-an-email"], /email must be a valid email address/],
-      [["add", "--username", "bob", "--password", SECRET, "--display-name", "d".repeat(101)], /displayName must be at most 100 characters/],
-      [["add", "--username", "bob", SECRET], /Unexpected argument: every value must follow its option/],
-      [["add", "--username", "bob", `--pasword=${SECRET}`], /Unknown option --pasword\./],
-      [["add", "--username", "bob", "--password"], /Option --password needs a value/],
       [["remove", "--username", "alice"], /Usage: npm run user:add/],
+      [["add", "--username", "bob", `--pasword=${SECRET}`], /Unknown option --pasword\./],
+      [["add", "--username", "bob", "--password", "Short7!"], /password must be at least 8 characters/],
     ];
-    // These are refused before the database is opened, so they may run side by side, and beside the one
-    // run that adds alice; the duplicate needs the database (one process at a time on PGlite), so it runs after them.
     const [first, ...results] = await Promise.all([cli(["add", "--username", "alice", "--password", SECRET], env), ...cases.map(([args]) => cli(args, env))]);
     expect(first.code, first.stderr).toBe(0);
     const duplicate: string[] = ["add", "--username", "ALICE", "--password", SECRET];
     cases.push([duplicate, /An account with the username "alice" already exists/]);
     results.push(await cli(duplicate, env));
-    for (const [i, [args, message]] of cases.entries()) {
-      const result = results[i]!;
-      expect(result.code, args.filter((a) => a !== SECRET).join(" ")).toBe(1);
-      expect(result.stderr).toMatch(message);
-      expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
-      expect(`${result.stdout}${result.stderr}`).not.toContain("Short7!");
-      expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
-    }
+    for (const [i, [args, message]] of cases.entries()) refused(results[i]!, labelOf(args), message);
     const listed = await cli(["list"], env);
     expect(listed.stdout).toContain("1 account");
   });

@@ -2,12 +2,14 @@
  * `npm run keys:rotate-signing` as an admin runs it (a real process on a test
  * database): --help, a staged rotation (the default), --list with each key's
  * state and start time, refusing to retire the signing key, retiring a
- * pending one, and bad flags with the usage text.
+ * pending one, and bad flags with the usage text (one process; each case by
+ * the command's main() in the test's process).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENCRYPTION_KEYS } from "../helpers/app-server";
 import { createTestDatabase, testDbKind, type TestDatabase } from "../helpers/databases";
-import { runScript } from "../helpers/run-cli";
+import { main } from "../../scripts/cli/keys-rotate-signing";
+import { runInProcess, runScript } from "../helpers/run-cli";
 
 describe(`keys:rotate-signing CLI on ${testDbKind()}`, () => {
   let database: TestDatabase;
@@ -22,16 +24,42 @@ describe(`keys:rotate-signing CLI on ${testDbKind()}`, () => {
   };
   const rows = (output: string) => output.trim().split("\n").map((line) => line.split("\t"));
 
-  it("prints its usage with --help, and refuses unknown or conflicting flags with it", async () => {
-    const help = await cli(["--help"]);
-    expect(help.code).toBe(0);
-    expect(help.output).toMatch(/Usage: npm run keys:rotate-signing/);
-    expect(help.output).toMatch(/--stage/);
+  it("refuses an unknown flag with the usage text and exit code 2, as a process", async () => {
     const unknown = await cli(["--bogus"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.output).toMatch(/Usage:/);
-    expect((await cli(["--list", "--immediate"])).code).toBe(2);
-    expect((await cli(["--publish-ahead", "soon"])).code).toBe(2);
+    expect(unknown.output).toMatch(/Usage: npm run keys:rotate-signing/);
+  });
+
+  // Answered before the configuration or the database is loaded: the command's main() in this process.
+  const inProcess = async (args: string[]) => {
+    const { code, stdout, stderr } = await runInProcess(main, args);
+    return { code, stdout, output: `${stdout}${stderr}` };
+  };
+
+  it("prints its usage with --help (in-process)", async () => {
+    const help = await inProcess(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: npm run keys:rotate-signing/);
+    expect(help.output).toMatch(/--stage/);
+  });
+
+  it.each([
+    { args: ["--bogus"], message: /Unknown option '--bogus'/ },
+    { args: ["--list", "--immediate"], message: /Choose one of --stage, --immediate, --list, --retire/ },
+    { args: ["--stage", "--immediate"], message: /Choose one of/ },
+    { args: ["--publish-ahead", "60", "--immediate"], message: /Choose one of/ },
+    { args: ["--list", "--retire", "kid-1"], message: /Choose one of/ },
+    { args: ["--publish-ahead", "soon"], message: /--publish-ahead must be a whole number of seconds, got soon/ },
+    { args: ["--publish-ahead", "1.5"], message: /--publish-ahead must be a whole number of seconds, got 1\.5/ },
+    { args: ["--publish-ahead=-1"], message: /--publish-ahead must be a whole number of seconds, got -1/ },
+    { args: ["--retire"], message: /Option '--retire <value>' argument missing/ },
+    { args: ["--list", "stray"], message: /Unexpected argument 'stray'/ },
+  ])("refuses $args with exit code 2 and the usage text (in-process)", async ({ args, message }) => {
+    const refused = await inProcess(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.output).toMatch(message);
+    expect(refused.output).toMatch(/Usage: npm run keys:rotate-signing/);
   });
 
   it("stages by default: the new pair is pending until the publish-ahead period passed, and --list says when it signs", async () => {

@@ -4,6 +4,8 @@
  * decrypts with the configured keys; a second run finishes; afterwards the
  * old key can be dropped. Undecryptable rows are reported and left alone, and
  * the command refuses to touch an embedded database that the app holds.
+ * Runs that prove nothing about the process (the third, idempotent run, and
+ * the refused arguments) call the command's main() in the test's process.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -18,6 +20,8 @@ import { grantRefreshTokenContext, provisioningRequestContext, provisioningVerif
 import { testDbKind } from "../helpers/databases";
 import { openInProcessDatabase, TEST_KEY_NEW, TEST_KEY_OLD, useEncryptionKeys, type InProcessDatabase } from "../helpers/in-process-database";
 import { SHORT_LIVED_NODE_FLAGS } from "../helpers/node-flags.mjs";
+import { runInProcess } from "../helpers/run-cli";
+import { main } from "../../scripts/cli/keys-rotate";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const GRANTS = 30;
@@ -142,9 +146,12 @@ describe("npm run keys:rotate", () => {
     expect(new Set(after)).toEqual(new Set(["new"]));
     expect(after).toHaveLength(GRANTS + SESSIONS + REQUESTS + 2);
 
-    const third = await runRotate([], ring);
-    expect(third.code).toBe(0);
-    expect(third.out).toContain("nextcloud_grants: 0 re-encrypted");
+    // Nothing left to do: the same command in this process (on the database openInProcessDatabase pointed it at; it closes it again).
+    useEncryptionKeys(ring);
+    const third = await runInProcess(main, []);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain("nextcloud_grants: 0 re-encrypted");
+    expect(third.stdout).toContain('Done: every stored secret is encrypted with key "new".');
   }, 180_000);
 
   it("reports secrets it cannot decrypt, leaves them untouched and exits non-zero", async () => {
@@ -165,6 +172,29 @@ describe("npm run keys:rotate", () => {
     expect(row.encryptedRefreshToken).toBe(sealed.ciphertext);
     await closeDatabase();
   }, 120_000);
+
+  // Answered before the configuration, the key ring or the database is loaded: main() in this process, once (on PGlite).
+  it.runIf(testDbKind() === "pglite")("answers --help with its usage, exit 0 (in-process)", async () => {
+    const help = await runInProcess(main, ["--help"]);
+    expect(help).toEqual({ code: 0, stdout: "Usage: npm run keys:rotate -- [--batch-size 100] [--pause-ms 0]\n", stderr: "" });
+  });
+
+  it.runIf(testDbKind() === "pglite").each([
+    { args: ["--batch-size", "0"], message: /--batch-size must be a whole number ≥ 1, got 0/ },
+    { args: ["--batch-size", "ten"], message: /--batch-size must be a whole number ≥ 1, got ten/ },
+    { args: ["--batch-size", "2.5"], message: /--batch-size must be a whole number ≥ 1, got 2\.5/ },
+    { args: ["--pause-ms=-1"], message: /--pause-ms must be a whole number ≥ 0, got -1/ },
+    { args: ["--pause-ms", "soon"], message: /--pause-ms must be a whole number ≥ 0, got soon/ },
+    { args: ["--batch-size"], message: /Option '--batch-size <value>' argument missing/ },
+    { args: ["--bogus"], message: /Unknown option '--bogus'/ },
+    { args: ["now"], message: /Unexpected argument 'now'/ },
+  ])("refuses $args with exit code 2 and the usage, before touching anything (in-process)", async ({ args, message }) => {
+    const refused = await runInProcess(main, args);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(message);
+    expect(refused.stderr).toMatch(/Usage: npm run keys:rotate -- /);
+  });
 
   it.runIf(testDbKind() === "pglite")("refuses while another process holds the embedded database", async () => {
     const held = await openPglite(h.database.location);
