@@ -51,6 +51,12 @@ const tableNames = async (runner: MigrationRunner) =>
   (await runner.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map((r) => r.tablename);
 
 describe(`migrations on an empty ${kind} database`, () => {
+  // lib/db/open-pglite.ts: Postgres's 128 MB default would be allocated and zeroed at every start.
+  it.runIf(kind === "pglite")("opens the embedded database with a 32 MB page cache", async () => {
+    const { runner } = await fresh();
+    expect(await runner.query<{ shared_buffers: string }>("SHOW shared_buffers")).toEqual([{ shared_buffers: "32MB" }]);
+  });
+
   it("applies every committed migration, then nothing on the next start", async () => {
     const { runner } = await fresh();
     const local = await readMigrations();
