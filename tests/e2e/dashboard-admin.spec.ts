@@ -103,7 +103,7 @@ async function canSignIn(browser: Browser, username: string, password: string): 
 }
 
 test("accounts: add one with a generated password shown once, reset it, disable and enable it; not your own", async ({ page, browser }) => {
-  // A ceiling, not an expectation: four sign-ins at the IdP in fresh browser contexts, beside the administrator's page.
+  // A ceiling, not an expectation: five sign-ins at the IdP in fresh browser contexts, beside the administrator's page.
   test.setTimeout(90_000);
   const username = `e2e-new-${Date.now().toString(36)}`;
   await signInOnce(page, admin, "/dashboard/admin");

@@ -5,12 +5,34 @@
  * then is missing from the token.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test, type Browser } from "@playwright/test";
 import { usersOf } from "./e2e-users";
 
 const { alice } = usersOf(import.meta.url);
-// Nothing listens here: the test intercepts the client's redirect URI.
-const REDIRECT_URI = "http://127.0.0.1:9/callback";
+
+// The client's redirect URI: a small HTTP server of this file that answers with a page of its own and
+// keeps every URL it was sent to, by `state`. Not page.route: Playwright does not route a request that a
+// redirect chain leads to (the IdP's 303 to this URI), so the navigation failed first and only Chromium's
+// automatic reload of its error page, a second later, reached the route (~1.4 s per test).
+let REDIRECT_URI = "";
+const landings = new Map<string, URL>();
+let client: Server;
+test.beforeAll(async () => {
+  client = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", REDIRECT_URI);
+    const state = url.searchParams.get("state");
+    if (url.pathname === "/callback" && state) landings.set(state, url);
+    res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>client</title><h1>Back at the client</h1>");
+  });
+  await new Promise<void>((resolve) => client.listen(0, "127.0.0.1", resolve));
+  REDIRECT_URI = `http://127.0.0.1:${(client.address() as AddressInfo).port}/callback`;
+});
+test.afterAll(async () => {
+  client.closeAllConnections();
+  await new Promise((resolve) => client.close(resolve));
+});
 
 async function registerClient(baseURL: string, name: string): Promise<string> {
   const res = await fetch(`${baseURL}/api/oidc/reg`, {
@@ -37,16 +59,6 @@ function authorizationUrl(baseURL: string, clientId: string, state: string, veri
   return url.toString();
 }
 
-/** Captures where the IdP finally sends the browser (the client's redirect URI). */
-async function captureRedirect(page: Page): Promise<() => URL | undefined> {
-  let landed: URL | undefined;
-  await page.route("http://127.0.0.1:9/**", async (route) => {
-    landed = new URL(route.request().url());
-    await route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>client</title><h1>Back at the client</h1>" });
-  });
-  return () => landed;
-}
-
 /** Exchanges the code (RFC 6749 §4.1.3 with PKCE) and returns the access token's scopes and whether a refresh token came. */
 async function redeem(baseURL: string, clientId: string, code: string, verifier: string): Promise<{ scopes: string[]; refresh: boolean }> {
   const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: clientId, code_verifier: verifier, resource: `${baseURL}/api/mcp` });
@@ -64,7 +76,6 @@ async function signInAndAnswer(
 ) {
   const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled });
   const page = await context.newPage();
-  const landed = await captureRedirect(page);
   const clientId = await registerClient(baseURL, `Playwright ${options.shot}`);
   options.onClient?.(clientId);
   const state = randomBytes(8).toString("hex");
@@ -99,7 +110,7 @@ async function signInAndAnswer(
 
   await page.getByRole("button", { name: options.answer }).click();
   await expect(page.getByRole("heading", { name: "Back at the client" })).toBeVisible();
-  const url = landed();
+  const url = landings.get(state);
   await context.close();
   expect(url).toBeDefined();
   expect(url!.searchParams.get("state")).toBe(state);

@@ -3,11 +3,12 @@
  * PostgreSQL database (on the machine's server) or PGlite folder, so runs
  * never see each other's data.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { copyPgliteTemplate, migrationsHash, pgliteTemplateDir } from "./pglite-template.mjs";
 
 export type TestDbKind = "pglite" | "postgres";
 
@@ -42,20 +43,11 @@ export function postgresUrlFor(database: string, base = POSTGRES_ADMIN_URL): str
 /**
  * Schema templates: the committed migrations applied once (global setup), then
  * copied for each test (PGlite: the data folder; PostgreSQL: CREATE DATABASE …
- * TEMPLATE). Named by a hash of the migrations, so a changed migration makes a
- * new template. Tests of the migrations themselves ask for an empty database.
+ * TEMPLATE). Named by a hash of the migrations (pglite-template.mjs, shared
+ * with the browser tests' server), so a changed migration makes a new
+ * template. Tests of the migrations themselves ask for an empty database.
  */
-export function migrationsHash(): string {
-  const dir = path.resolve(import.meta.dirname, "..", "..", "prisma", "migrations");
-  const hash = createHash("sha256");
-  for (const name of readdirSync(dir).sort()) {
-    const file = path.join(dir, name, "migration.sql");
-    if (existsSync(file)) hash.update(name).update(readFileSync(file));
-  }
-  return hash.digest("hex").slice(0, 16);
-}
-
-export const pgliteTemplateDir = () => path.join(os.tmpdir(), `ncmcp-pglite-template-${migrationsHash()}`);
+export { migrationsHash, pgliteTemplateDir };
 export const postgresTemplateName = () => `ncmcp_tpl_${migrationsHash()}`;
 
 export async function createPostgresDatabase(options: { template?: string } = {}): Promise<{ url: string; name: string; drop(): Promise<void> }> {
@@ -91,8 +83,7 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind(), option
     return { kind, env: { DATABASE_URL: db.url }, location: db.url, drop: db.drop };
   }
   const dir = tempDir("pglite");
-  const template = pgliteTemplateDir();
-  if (!options.empty && existsSync(path.join(template, "pglite"))) cpSync(path.join(template, "pglite"), path.join(dir, "pglite"), { recursive: true });
+  if (!options.empty) copyPgliteTemplate(dir);
   return {
     kind,
     env: { DATA_DIR: dir },
