@@ -8,11 +8,13 @@
  *   was never shown;
  * - every authorization URL the SDK produces is opened in Chromium, where the
  *   person signs in and answers the consent page by clicking; the redirect to
- *   the client's loopback redirect URI is caught by the browser context and
- *   its code handed to `finishAuth`;
+ *   the client's loopback redirect URI is a small server of this person's, as
+ *   a native client runs one, and hands its code to `finishAuth`;
  * - every screen on which the person had to decide something (sign-in,
  *   consent, provisioning) is counted in `screens`.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -21,7 +23,6 @@ import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/cl
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { newTransport, TestOAuthProvider } from "./mcp-client";
 import { chromiumArgs, chromiumPath } from "./chromium.mjs";
-import { freePort } from "./ports";
 
 export type Screen = "sign-in" | "consent" | "provisioning";
 
@@ -61,6 +62,7 @@ export class BrowserPerson {
     readonly account: { username: string; password: string },
     readonly mcpUrl: string,
     redirectUri: string,
+    private readonly loopback: http.Server,
   ) {
     this.provider = new TestOAuthProvider({ redirectUri, clientName: `model-path client of ${account.username}` });
   }
@@ -69,18 +71,23 @@ export class BrowserPerson {
   static async open(browser: Browser, mcpUrl: string, account: { username: string; password: string }, contextOptions: BrowserContextOptions = {}): Promise<BrowserPerson> {
     const context = await browser.newContext(contextOptions);
     const page = await context.newPage();
-    const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
-    const person = new BrowserPerson(context, page, account, mcpUrl, redirectUri);
-    // The client's loopback redirect URI: nothing listens there; the browser hands the code over instead.
-    await context.route(`${redirectUri}**`, async (route) => {
-      const url = new URL(route.request().url());
+    // The client's loopback redirect URI, served as a native MCP client serves it (RFC 8252 §7.3): a
+    // Playwright route would not see it, as the IdP's 303 leads there and a route handler sees only the
+    // first request of a redirect chain; the navigation failed first and reached the route only through
+    // Chromium's error-page reload a second later.
+    const loopback = http.createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname !== "/callback") return void res.writeHead(404).end();
       const code = url.searchParams.get("code");
       const waiting = person.pendingCode;
       person.pendingCode = undefined;
       if (code) waiting?.resolve(code);
       else waiting?.reject(new Error(`authorization ended with ${url.searchParams.get("error") ?? "no code"}: ${url.searchParams.get("error_description") ?? ""}`));
-      await route.fulfill({ status: 200, contentType: "text/html", body: "<title>Done</title><p>You can close this window.</p>" });
+      res.writeHead(200, { "content-type": "text/html" }).end("<title>Done</title><p>You can close this window.</p>");
     });
+    await new Promise<void>((resolve) => loopback.listen(0, "127.0.0.1", resolve));
+    const redirectUri = `http://127.0.0.1:${(loopback.address() as AddressInfo).port}/callback`;
+    const person = new BrowserPerson(context, page, account, mcpUrl, redirectUri, loopback);
     return person;
   }
 
@@ -240,5 +247,7 @@ export class BrowserPerson {
   async close(): Promise<void> {
     await this.client.close().catch(() => {});
     await this.context.close().catch(() => {});
+    this.loopback.closeAllConnections();
+    await new Promise((resolve) => this.loopback.close(resolve));
   }
 }
