@@ -2,7 +2,7 @@ import os from "node:os";
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./tests/helpers/chromium.mjs";
 
-// Debian's chromium, never a downloaded browser: tests/helpers/chromium.mjs.
+// Debian's chromium-headless-shell, never a downloaded browser: tests/helpers/chromium.mjs.
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
 

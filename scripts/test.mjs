@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order a failure is cheapest to find:
 // type check, lint (ESLint + dependency rules), production build and the unit tests side by side → integration (PGlite and PostgreSQL)
-// → browser tests (Debian chromium). Prints one summary line at the end.
+// → browser tests (Debian chromium-headless-shell). Prints one summary line at the end.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -47,7 +47,7 @@ async function freePort() {
 }
 
 // Preconditions, with what to do about them.
-if (!existsSync(chromiumPath)) fail(`Browser tests need Debian's chromium at ${chromiumPath}: ${chromiumInstallHint}`);
+if (!existsSync(chromiumPath)) fail(`Browser tests need Debian's chromium-headless-shell at ${chromiumPath}: ${chromiumInstallHint}`);
 // The sandbox's calendars and contacts are Radicale's (lib/sandbox/dav/radicale-process.ts runs it on the system Python).
 if (!existsSync("/usr/bin/radicale")) fail("The calendar and contacts tests need Debian's radicale: apt-get install -y --no-install-recommends radicale");
 const adminUrl = env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
