@@ -32,10 +32,11 @@ function lockLost(error: Error): void {
 /**
  * Postgres's page cache inside PGlite's WebAssembly memory. Postgres's default (128 MB) is memory the
  * process allocates and zeroes at every start, while the pages also sit in the OS's file cache below
- * PGlite's file system. Measured (docs/performance.md, "PGlite's page cache"): a process holding the database
- * open 245 MB resident with the default, 139 MB with 32 MB; an open 0.46 → 0.33 CPU-s (median of 5).
+ * PGlite's file system. Measured (docs/performance.md, "PGlite's page cache"): 64 MB keeps the search
+ * index's queries as fast as 128 MB (`npm run bench:search`: common word p50 17 ms; 32 MB: 27 ms) and
+ * a process holding the database open at 184 MB resident instead of 245; an open 0.47 → 0.40 CPU-s.
  */
-const SHARED_BUFFERS = "32MB";
+const SHARED_BUFFERS = "64MB";
 
 /**
  * Opens the embedded database under `<dataDir>/pglite`. PGlite admits one

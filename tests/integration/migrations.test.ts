@@ -52,9 +52,9 @@ const tableNames = async (runner: MigrationRunner) =>
 
 describe(`migrations on an empty ${kind} database`, () => {
   // lib/db/open-pglite.ts: Postgres's 128 MB default would be allocated and zeroed at every start.
-  it.runIf(kind === "pglite")("opens the embedded database with a 32 MB page cache", async () => {
+  it.runIf(kind === "pglite")("opens the embedded database with a 64 MB page cache", async () => {
     const { runner } = await fresh();
-    expect(await runner.query<{ shared_buffers: string }>("SHOW shared_buffers")).toEqual([{ shared_buffers: "32MB" }]);
+    expect(await runner.query<{ shared_buffers: string }>("SHOW shared_buffers")).toEqual([{ shared_buffers: "64MB" }]);
   });
 
   it("applies every committed migration, then nothing on the next start", async () => {
