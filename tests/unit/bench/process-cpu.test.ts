@@ -12,11 +12,21 @@ const allowed = (pid: number) => readFileSync(`/proc/${pid}/status`, "utf8").mat
 
 describe("processTreeCpuMicros", () => {
   it("counts the CPU of a process's child (a shell that spins ~0.5 s of CPU), not the time it sleeps", async () => {
-    // The parent sleeps; its child (a node process with a ")" in its title) burns CPU, then sleeps too.
-    const parent = spawn("sh", ["-c", `${process.execPath} -e 'process.title="spin (a) x)"; const t=Date.now(); while (Date.now()-t < 500); setTimeout(() => {}, 5000)'; sleep 5`], { stdio: "ignore" });
+    // The parent sleeps; its child (a node process with a ")" in its title) burns 0.5 s of its own CPU time
+    // (not 0.5 s of wall time, which a loaded machine would turn into less CPU), says so, then sleeps too.
+    const spin = `process.title="spin (a) x)"; const cpu=()=>{const u=process.cpuUsage(); return u.user+u.system}; while (cpu() < 500000); process.stdout.write("spun\\n"); setTimeout(() => {}, 5000)`;
+    const parent = spawn("sh", ["-c", `${process.execPath} -e '${spin}'; sleep 5`], { stdio: ["ignore", "pipe", "ignore"] });
     try {
       const before = processTreeCpuMicros(parent.pid!);
-      await new Promise((r) => setTimeout(r, 1_500));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("the child did not finish spinning within 20 s")), 20_000);
+        parent.stdout!.on("data", (d: Buffer) => {
+          if (d.toString().includes("spun")) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
       const used = processTreeCpuMicros(parent.pid!) - before;
       expect(used).toBeGreaterThan(300_000);
       // Sleeping afterwards adds nothing.
