@@ -4,25 +4,10 @@
 // holds the database.
 // The configuration, the IdP's key code and the database layer (Prisma, the drivers) are imported once
 // the arguments are read: --help and a bad flag are answered without loading them.
-import { parseArgs } from "node:util";
-import { type CliIo, line, processIo } from "./io";
+import { type CliIo, lazyDatabaseModule, line, parseFlags, processIo } from "./io";
 
-// One per main() call, so a call that never loaded the keys' code (in a test's process too) never closes a database.
-function signingKeysLayer() {
-  let loaded = false;
-  return {
-    get loaded() {
-      return loaded;
-    },
-    load() {
-      loaded = true;
-      return import("../../lib/idp/rotate-signing-keys");
-    },
-    async close(): Promise<void> {
-      if (loaded) await (await import("../../lib/db")).closeDatabase();
-    },
-  };
-}
+// The IdP's key code brings the database layer: one per main() call (lazyDatabaseModule).
+const signingKeysLayer = () => lazyDatabaseModule(() => import("../../lib/idp/rotate-signing-keys"));
 type SigningKeysLayer = ReturnType<typeof signingKeysLayer>;
 
 const USAGE = `Usage: npm run keys:rotate-signing -- [--stage] [--publish-ahead SECONDS] | --immediate | --list | --retire KID | --help
@@ -46,28 +31,20 @@ function when(ms: number | null): string {
 async function run(argv: readonly string[], io: CliIo, keys: SigningKeysLayer): Promise<number> {
   const log = line(io.stdout);
   const error = line(io.stderr);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        stage: { type: "boolean" },
-        immediate: { type: "boolean" },
-        "publish-ahead": { type: "string" },
-        retire: { type: "string" },
-        list: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-    }));
-  } catch (parseError) {
-    error(`${(parseError as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    log(USAGE);
-    return 0;
-  }
+  const values = parseFlags(
+    argv,
+    {
+      stage: { type: "boolean" },
+      immediate: { type: "boolean" },
+      "publish-ahead": { type: "string" },
+      retire: { type: "string" },
+      list: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+    USAGE,
+    io,
+  );
+  if (typeof values === "number") return values;
   const modes = [values.stage || values["publish-ahead"] !== undefined, values.immediate, values.list, values.retire !== undefined].filter(Boolean).length;
   if (modes > 1) {
     error(`Choose one of --stage, --immediate, --list, --retire.\n${USAGE}`);

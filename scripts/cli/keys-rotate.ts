@@ -23,9 +23,8 @@
 //
 // The configuration, the key ring and the database layer (Prisma, the drivers) are imported once the
 // arguments are read: --help and a bad value are answered without loading them.
-import { parseArgs } from "node:util";
 import type { TableReport } from "../../lib/provisioning/reencrypt-secrets";
-import { type CliIo, line, processIo } from "./io";
+import { type CliIo, line, parseFlags, processIo } from "./io";
 
 const USAGE = "Usage: npm run keys:rotate -- [--batch-size 100] [--pause-ms 0]";
 
@@ -42,17 +41,8 @@ function positiveInt(name: string, raw: string, min: number, error: (text: strin
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const log = line(io.stdout);
   const error = line(io.stderr);
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: { "batch-size": { type: "string", default: "100" }, "pause-ms": { type: "string", default: "0" }, help: { type: "boolean", default: false } } }));
-  } catch (parseError) {
-    error(`${(parseError as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    log(USAGE);
-    return 0;
-  }
+  const values = parseFlags(argv, { "batch-size": { type: "string", default: "100" }, "pause-ms": { type: "string", default: "0" }, help: { type: "boolean", default: false } }, USAGE, io);
+  if (typeof values === "number") return values;
   const batchSize = positiveInt("batch-size", values["batch-size"], 1, error);
   if (batchSize === undefined) return 2;
   const pauseMs = positiveInt("pause-ms", values["pause-ms"], 0, error);

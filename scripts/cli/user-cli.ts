@@ -12,7 +12,7 @@
 // drivers (lib/accounts and lib/db come once a command needs the database).
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { AccountRecord } from "../../lib/accounts";
-import { type CliIo, line, processIo } from "./io";
+import { type CliIo, lazyDatabaseModule, line, processIo } from "./io";
 import { PasswordInputError, readNewPassword } from "./read-password";
 
 const USAGE = {
@@ -28,20 +28,8 @@ const ALL_USAGE = Object.values(USAGE).join("\n");
 
 class UsageError extends Error {}
 
-// lib/accounts brings the database layer (Prisma, the PGlite and PostgreSQL drivers): loaded on first use.
-// One per main() call, so a call that never loaded it (in a test's process too) never closes a database.
-function databaseLayer() {
-  let loaded = false;
-  return {
-    accounts() {
-      loaded = true;
-      return import("../../lib/accounts");
-    },
-    async close(): Promise<void> {
-      if (loaded) await (await import("../../lib/db")).closeDatabase();
-    },
-  };
-}
+// lib/accounts brings the database layer: loaded on first use, one per main() call (lazyDatabaseModule).
+const databaseLayer = () => lazyDatabaseModule(() => import("../../lib/accounts"));
 type DatabaseLayer = ReturnType<typeof databaseLayer>;
 
 type Command = keyof typeof USAGE;
@@ -118,7 +106,7 @@ async function run(command: Command, args: string[], io: CliIo, database: Databa
       isAdmin: values.admin === true,
     };
     (await import("../../lib/accounts/validate-account-input")).parseNewAccount(input); // createAccount's rules, before the database layer loads
-    const { createAccount } = await database.accounts();
+    const { createAccount } = await database.load();
     const account = await createAccount(input);
     log(`Created account "${account.username}"${account.isAdmin ? " (admin)" : ""}, id ${account.id}.`);
     if (!config.BUILTIN_IDP) log("Note: OIDC_ISSUER is set, so sign-in happens at the external identity provider, not with this account.");
@@ -128,14 +116,14 @@ async function run(command: Command, args: string[], io: CliIo, database: Databa
     if (typeof values.username !== "string") throw new UsageError("--username is required.");
     const username = values.username;
     const password = command === "passwd" ? await readNewPassword({ stdin, stderr: io.stderr }) : undefined;
-    const { setAccountDisabledByUsername, setAccountPassword } = await database.accounts();
+    const { setAccountDisabledByUsername, setAccountPassword } = await database.load();
     const found = password !== undefined ? await setAccountPassword(username, password) : await setAccountDisabledByUsername(username, command === "disable");
     if (!found) throw new UsageError(`No account named "${printable(username)}". List them with: npm run user:list`);
     const done = { passwd: "Password changed", disable: "Disabled", enable: "Enabled" }[command];
     log(`${done} for account "${printable(username.trim().toLowerCase())}".`);
     return;
   }
-  const { listAccountRecords } = await database.accounts();
+  const { listAccountRecords } = await database.load();
   const records = await listAccountRecords();
   log(values.json ? JSON.stringify(records, null, 2) : formatTable(records));
 }
