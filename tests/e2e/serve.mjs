@@ -2,7 +2,8 @@
 // Starts the production build for the browser tests on a fresh embedded
 // database in a temporary folder (removed on exit), with the test accounts in it:
 // - a copy of the seeded folder an earlier run kept (os.tmpdir()/ncmcp-e2e-seeded-<key>,
-//   named by everything that decides its content: seedKey below), ~0.1 s;
+//   named by everything that decides its content: seededKey of tests/helpers/pglite-template.mjs
+//   and seedFiles below), ~0.1 s;
 // - otherwise a copy of the migrated PGlite template when there is one (npm test's
 //   integration stage makes it before the browser tests: tests/helpers/pglite-template.mjs),
 //   ~0.1 s instead of ~4 CPU-s of initdb plus the migrations, or else (the browser tests run
@@ -18,12 +19,11 @@
 // stop is a SIGKILL to this script's process group, which `next start` (it
 // runs in-process, renamed "next-server") shares, so that leaves nothing either.
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, fstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { fstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { SHORT_LIVED_NODE_FLAGS } from "../helpers/node-flags.mjs";
-import { copyPgliteTemplate, migrationsHash } from "../helpers/pglite-template.mjs";
+import { copyPgliteFolder, copyPgliteTemplate, keepPgliteFolder, seededKey } from "../helpers/pglite-template.mjs";
 import { alive, killProcessesNow, processTree, stopProcesses } from "../helpers/process-tree.mjs";
 
 const port = process.argv[2] ?? "3210";
@@ -41,26 +41,17 @@ const env = {
   BACKGROUND_JOBS: "off",
 };
 
-/**
- * Names the kept seeded folder by what decides its content: the schema (migrations), the accounts
- * (users.json, and the spec files with e2e-users.ts, which pick the roles each file gets), and the code
- * that writes them (seed-users.ts, lib/accounts). A change to any of them makes a new one.
- */
-function seedKey() {
-  const hash = createHash("sha256").update(migrationsHash());
+/** The files that pick the accounts (users.json, and the spec files with e2e-users.ts, which give each file its roles) and write them (seed-users.ts). */
+function seedFiles() {
   const e2e = import.meta.dirname;
-  const accounts = path.resolve(e2e, "..", "..", "lib", "accounts");
-  const files = [
-    ...readdirSync(e2e).filter((f) => f.endsWith(".spec.ts") || ["users.json", "e2e-users.ts", "seed-users.ts"].includes(f)).sort().map((f) => path.join(e2e, f)),
-    ...readdirSync(accounts).sort().map((f) => path.join(accounts, f)),
-  ];
-  for (const file of files) hash.update(path.basename(file)).update(readFileSync(file));
-  return hash.digest("hex").slice(0, 16);
+  return readdirSync(e2e)
+    .filter((f) => f.endsWith(".spec.ts") || ["users.json", "e2e-users.ts", "seed-users.ts"].includes(f))
+    .sort()
+    .flatMap((f) => [f, readFileSync(path.join(e2e, f))]);
 }
 
-const seededDir = path.join(os.tmpdir(), `ncmcp-e2e-seeded-${seedKey()}`);
-if (existsSync(path.join(seededDir, "pglite"))) {
-  cpSync(path.join(seededDir, "pglite"), path.join(dataDir, "pglite"), { recursive: true });
+const seededDir = path.join(os.tmpdir(), `ncmcp-e2e-seeded-${seededKey(seedFiles())}`);
+if (copyPgliteFolder(seededDir, dataDir)) {
   console.log(`The browser tests' accounts: a copy of ${seededDir}.`);
 } else {
   if (!copyPgliteTemplate(dataDir)) console.log("No migrated PGlite template (the integration tests make it): starting from an empty database.");
@@ -71,14 +62,7 @@ if (existsSync(path.join(seededDir, "pglite"))) {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(seeded.status ?? 1);
   }
-  // Kept for the next run: the closed database folder (the folder lock lies beside it, not in it).
-  const work = mkdtempSync(path.join(os.tmpdir(), "ncmcp-e2e-seeding-"));
-  cpSync(path.join(dataDir, "pglite"), path.join(work, "pglite"), { recursive: true });
-  try {
-    renameSync(work, seededDir); // atomic: a concurrent run either wins or finds it done
-  } catch {
-    rmSync(work, { recursive: true, force: true });
-  }
+  keepPgliteFolder(dataDir, seededDir);
 }
 
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", port], { stdio: ["ignore", "inherit", "inherit"], env });

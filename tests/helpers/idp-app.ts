@@ -4,16 +4,14 @@
  * process), then `next start` on 127.0.0.1; plus openid-client set up as a
  * relying party of it.
  */
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as oidc from "openid-client";
 import pg from "pg";
 import { descendantsOf, spawnApp, startApp, stopProcesses, TEST_ENCRYPTION_KEYS, type AppServer } from "./app-server";
-import { migrationsHash, POSTGRES_ADMIN_URL, tempDir, type TestDatabase } from "./databases";
-
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
+import { POSTGRES_ADMIN_URL, type TestDatabase } from "./databases";
+import { copyPgliteFolder, keepPgliteFolder, seededKey } from "./pglite-template.mjs";
 
 export const ALICE = { username: "alice", password: "alice-password-123", displayName: "Alice Example" };
 export const BOB = { username: "bob", password: "bob-password-456", displayName: "Bob Example" };
@@ -47,38 +45,19 @@ async function createAccountsInProcess(database: TestDatabase, accounts: SeedAcc
   return ids;
 }
 
-/**
- * Names the seeded template: the schema (migrations), the accounts, and the
- * code that writes them (lib/accounts), so a change to any makes a new one.
- */
-function seedKey(accounts: SeedAccount[]): string {
-  const hash = createHash("sha256").update(migrationsHash()).update(JSON.stringify(accounts));
-  const dir = path.join(ROOT, "lib", "accounts");
-  for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(path.join(dir, name)));
-  return hash.digest("hex").slice(0, 16);
-}
+/** Names the seeded template: the schema, the accounts and the code that writes them (seededKey). */
+const seedKey = (accounts: SeedAccount[]): string => seededKey([JSON.stringify(accounts)]);
 
-/** PGlite: the seeded data folder, copied once into a template folder (with the ids beside it). */
+/** PGlite: the seeded data folder, kept once as a template folder (with the ids beside it). */
 async function seedPglite(database: TestDatabase, accounts: SeedAccount[], key: string): Promise<Record<string, string>> {
   const template = path.join(os.tmpdir(), `ncmcp-pglite-seeded-${key}`);
-  const copyFolder = (from: string, to: string) => {
-    // Everything but the folder lock (lib/db/directory-lock.ts): a copy is closed, and unlocked.
-    for (const entry of readdirSync(from)) if (!entry.includes("lock") && entry !== "ids.json") cpSync(path.join(from, entry), path.join(to, entry), { recursive: true });
-  };
   if (existsSync(path.join(template, "ids.json"))) {
-    for (const entry of readdirSync(database.location)) rmSync(path.join(database.location, entry), { recursive: true, force: true });
-    copyFolder(template, database.location);
+    rmSync(path.join(database.location, "pglite"), { recursive: true, force: true });
+    copyPgliteFolder(template, database.location);
     return JSON.parse(readFileSync(path.join(template, "ids.json"), "utf8")) as Record<string, string>;
   }
   const ids = await createAccountsInProcess(database, accounts);
-  const work = tempDir("pglite-seeding");
-  copyFolder(database.location, work);
-  writeFileSync(path.join(work, "ids.json"), JSON.stringify(ids));
-  try {
-    renameSync(work, template); // atomic: a concurrent seeder either wins or finds it done
-  } catch {
-    rmSync(work, { recursive: true, force: true });
-  }
+  keepPgliteFolder(database.location, template, { "ids.json": JSON.stringify(ids) });
   return ids;
 }
 
