@@ -55,7 +55,7 @@ export const runScript = (file: string, args: string[], env: Record<string, stri
 /**
  * A CLI's own entry function (`main(argv, io)` of scripts/cli/…, or of a script that exports it) called
  * in this process, with the output captured: the same result as runScript's without a process start
- * (~1.2–1.7 CPU-s each). For what is decided before any database opens (arguments, values, usage):
+ * (~0.4 CPU-s for a run that stops at its arguments, more once it loads the database layer). For what is decided before any database opens (arguments, values, usage):
  * the process-level behaviour (exit status, npm wiring, the database lock) stays with runScript.
  * Standard input is the given text, or empty and not a terminal (runScript's "ignore"). `env`, for
  * the commands whose main reads its configuration from io.env, is completed as runScript completes it.
